@@ -1,0 +1,7 @@
+//! tcolint: projected TCO and latency warnings for AI workloads in
+//! infrastructure-as-code.
+//!
+//! The pipeline: [`discover`] → [`parse`] → [`extract`] → [`analyze`] → [`report`].
+
+pub mod parse;
+pub mod source;

@@ -1,0 +1,719 @@
+//! YAML (and JSON, which is YAML's flow subset) into a small node tree that
+//! keeps the byte span of every value.
+//!
+//! Built on saphyr-parser's event stream with an explicit stack, so nesting
+//! costs heap, not call stack, and is capped at [`Limits::max_depth`].
+//! Aliases are not expanded: an alias is the anchored node itself (the tree
+//! is a DAG), so a "billion laughs" document costs as much as its text.
+//! Walkers that visit whole trees must track visited nodes (see
+//! [`Document::walk`]).
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+/// Caps that keep hostile input cheap.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of sequences and mappings accepted.
+    pub max_depth: usize,
+    /// Most nodes accepted in one file.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_nodes: 4_000_000,
+        }
+    }
+}
+
+/// Why a YAML stream (or one of its documents) could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    /// The parser's reason.
+    pub message: String,
+    /// Byte offset in the text where parsing failed.
+    pub offset: usize,
+}
+
+/// Index of a node in its [`Document`].
+pub type NodeId = u32;
+
+/// One node: a scalar, a sequence or a mapping, with its byte span.
+#[derive(Debug)]
+pub struct Node {
+    /// What the node holds.
+    pub kind: NodeKind,
+    /// Byte offset where the node starts.
+    pub start: usize,
+    /// Byte offset where the node ends.
+    pub end: usize,
+    /// A local tag such as `!Ref`, if the node had one.
+    pub tag: Option<Box<str>>,
+}
+
+/// The content of a node.
+#[derive(Debug)]
+pub enum NodeKind {
+    /// A scalar and whether it was written plain (unquoted).
+    Scalar {
+        /// The scalar's text.
+        value: Box<str>,
+        /// Plain (unquoted) scalars can be null, booleans or numbers.
+        plain: bool,
+    },
+    /// A sequence of nodes.
+    Sequence(Vec<NodeId>),
+    /// A mapping, in source order.
+    Mapping(Vec<(NodeId, NodeId)>),
+}
+
+/// One YAML document.
+#[derive(Debug)]
+pub struct Document {
+    nodes: Vec<Node>,
+    root: NodeId,
+    /// Byte offset of the document's first content.
+    pub start: usize,
+}
+
+impl Document {
+    /// The root node.
+    pub fn root(&self) -> NodeRef<'_> {
+        NodeRef {
+            doc: self,
+            id: self.root,
+        }
+    }
+
+    /// Visits every node reachable from `from` once (aliases make the tree
+    /// a DAG; visiting each node once keeps walks linear), depth first.
+    pub fn walk<'a>(&'a self, from: NodeRef<'a>, mut visit: impl FnMut(NodeRef<'a>)) {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack = vec![from.id];
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut seen[id as usize], true) {
+                continue;
+            }
+            let node = NodeRef { doc: self, id };
+            visit(node);
+            match &self.nodes[id as usize].kind {
+                NodeKind::Scalar { .. } => {}
+                NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
+                NodeKind::Mapping(entries) => {
+                    for (key, value) in entries.iter().rev() {
+                        stack.push(*value);
+                        stack.push(*key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A node together with the document that owns it.
+#[derive(Clone, Copy)]
+pub struct NodeRef<'a> {
+    doc: &'a Document,
+    id: NodeId,
+}
+
+impl std::fmt::Debug for NodeRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.node().fmt(f)
+    }
+}
+
+impl<'a> NodeRef<'a> {
+    fn node(&self) -> &'a Node {
+        &self.doc.nodes[self.id as usize]
+    }
+
+    /// Byte offset where this node starts.
+    pub fn start(&self) -> usize {
+        self.node().start
+    }
+
+    /// Byte length of this node's span.
+    pub fn len(&self) -> usize {
+        self.node().end.saturating_sub(self.node().start)
+    }
+
+    /// Whether the node's span is empty (an implicit null).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The node's local tag (`!Ref`, `!Sub`…), if any.
+    pub fn tag(&self) -> Option<&'a str> {
+        self.node().tag.as_deref()
+    }
+
+    /// The scalar's text, for any scalar (quoted or not, null included).
+    pub fn as_str(&self) -> Option<&'a str> {
+        match &self.node().kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text unless it is a YAML null.
+    pub fn as_text(&self) -> Option<&'a str> {
+        if self.is_null() {
+            None
+        } else {
+            self.as_str()
+        }
+    }
+
+    /// Whether the node is a YAML null (`null`, `~` or nothing).
+    pub fn is_null(&self) -> bool {
+        matches!(&self.node().kind, NodeKind::Scalar { value, plain: true }
+            if matches!(&**value, "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// The scalar as a boolean (`true`/`false` in any case YAML 1.2 allows).
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.as_str()? {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The scalar as a number, for plain or quoted scalars that parse as one.
+    pub fn as_f64(&self) -> Option<f64> {
+        let text = self.as_str()?.trim();
+        if text.is_empty() {
+            return None;
+        }
+        text.parse::<f64>().ok().filter(|value| value.is_finite())
+    }
+
+    /// The scalar as a non-negative whole number.
+    pub fn as_u64(&self) -> Option<u64> {
+        let text = self.as_str()?.trim();
+        text.parse::<u64>().ok()
+    }
+
+    /// Whether this node is a mapping.
+    pub fn is_mapping(&self) -> bool {
+        matches!(self.node().kind, NodeKind::Mapping(_))
+    }
+
+    /// Whether this node is a sequence.
+    pub fn is_sequence(&self) -> bool {
+        matches!(self.node().kind, NodeKind::Sequence(_))
+    }
+
+    /// The mapping's entries in source order (empty for other nodes).
+    /// Merge keys (`<<`) are returned as written, not expanded.
+    pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        let doc = self.doc;
+        let entries: &'a [(NodeId, NodeId)] = match &self.node().kind {
+            NodeKind::Mapping(entries) => entries,
+            _ => &[],
+        };
+        entries
+            .iter()
+            .map(move |&(key, value)| (NodeRef { doc, id: key }, NodeRef { doc, id: value }))
+    }
+
+    /// The sequence's items (empty for other nodes).
+    pub fn items(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+        let doc = self.doc;
+        let items: &'a [NodeId] = match &self.node().kind {
+            NodeKind::Sequence(items) => items,
+            _ => &[],
+        };
+        items.iter().map(move |&id| NodeRef { doc, id })
+    }
+
+    /// The entry (key node, value node) for `key` in this mapping, looking
+    /// into merge keys (`<<: *base`) when the key is not set directly.
+    pub fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        self.entry_within(key, 8)
+    }
+
+    fn entry_within(&self, key: &str, merge_depth: u8) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        let mut merged = None;
+        for (entry_key, value) in self.entries() {
+            match entry_key.as_str() {
+                Some(text) if text == key => return Some((entry_key, value)),
+                Some("<<") if merged.is_none() && merge_depth > 0 => merged = Some(value),
+                _ => {}
+            }
+        }
+        let merged = merged?;
+        if merged.is_mapping() {
+            return merged.entry_within(key, merge_depth - 1);
+        }
+        merged
+            .items()
+            .find_map(|base| base.entry_within(key, merge_depth - 1))
+    }
+
+    /// The value for `key` in this mapping.
+    pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
+        self.entry(key).map(|(_, value)| value)
+    }
+
+    /// The value at a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<NodeRef<'a>> {
+        keys.iter().try_fold(*self, |node, key| node.get(key))
+    }
+
+    /// The document this node belongs to.
+    pub fn document(&self) -> &'a Document {
+        self.doc
+    }
+}
+
+/// Character index → byte offset, for saphyr's character-based markers.
+struct CharOffsets<'t> {
+    text: &'t str,
+    /// Byte offset of every 64th character; empty when the text is ASCII.
+    checkpoints: Vec<usize>,
+}
+
+impl<'t> CharOffsets<'t> {
+    const STRIDE: usize = 64;
+
+    fn new(text: &'t str) -> Self {
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .step_by(Self::STRIDE)
+                .map(|(offset, _)| offset)
+                .collect()
+        };
+        CharOffsets { text, checkpoints }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return char_index.min(self.text.len());
+        }
+        let Some(&base) = self.checkpoints.get(char_index / Self::STRIDE) else {
+            return self.text.len();
+        };
+        self.text[base..]
+            .char_indices()
+            .nth(char_index % Self::STRIDE)
+            .map_or(self.text.len(), |(offset, _)| base + offset)
+    }
+}
+
+enum Frame {
+    Sequence {
+        id: NodeId,
+        items: Vec<NodeId>,
+    },
+    Mapping {
+        id: NodeId,
+        entries: Vec<(NodeId, NodeId)>,
+        pending_key: Option<NodeId>,
+    },
+}
+
+struct Builder {
+    nodes: Vec<Node>,
+    stack: Vec<Frame>,
+    anchors: Vec<(usize, NodeId)>,
+    root: Option<NodeId>,
+    start: usize,
+}
+
+impl Builder {
+    fn new(start: usize) -> Self {
+        Builder {
+            nodes: Vec::new(),
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            root: None,
+            start,
+        }
+    }
+
+    fn push_node(&mut self, node: Node, anchor: usize) -> NodeId {
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(node);
+        if anchor != 0 {
+            self.anchors.push((anchor, id));
+        }
+        id
+    }
+
+    fn attach(&mut self, id: NodeId) {
+        match self.stack.last_mut() {
+            None => self.root = Some(id),
+            Some(Frame::Sequence { items, .. }) => items.push(id),
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => *pending_key = Some(id),
+                Some(key) => entries.push((key, id)),
+            },
+        }
+    }
+
+    fn finish(mut self, fallback_offset: usize) -> Document {
+        let root = match self.root {
+            Some(root) => root,
+            None => self.push_node(
+                Node {
+                    kind: NodeKind::Scalar {
+                        value: "".into(),
+                        plain: true,
+                    },
+                    start: fallback_offset,
+                    end: fallback_offset,
+                    tag: None,
+                },
+                0,
+            ),
+        };
+        Document {
+            nodes: self.nodes,
+            root,
+            start: self.start,
+        }
+    }
+}
+
+fn local_tag(tag: Option<Cow<'_, saphyr_parser::Tag>>) -> Option<Box<str>> {
+    let tag = tag?;
+    if tag.is_yaml_core_schema() {
+        return None;
+    }
+    Some(tag.to_string().into_boxed_str())
+}
+
+/// Parses a whole stream. Documents parsed before an error are returned
+/// with it.
+fn parse_segment(
+    text: &str,
+    base: usize,
+    limits: &Limits,
+    node_budget: &mut usize,
+) -> (Vec<Document>, Option<YamlError>) {
+    let offsets = CharOffsets::new(text);
+    let byte = |marker: &saphyr_parser::Marker| base + offsets.byte(marker.index());
+    let error_at = |error: &ScanError| YamlError {
+        message: error.info().to_string(),
+        offset: base + offsets.byte(error.marker().index()),
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut documents = Vec::new();
+    let mut builder: Option<Builder> = None;
+    while let Some(next) = parser.next_event() {
+        let (event, span) = match next {
+            Ok(event) => event,
+            Err(error) => return (documents, Some(error_at(&error))),
+        };
+        let start = byte(&span.start);
+        let end = byte(&span.end).max(start);
+        match event {
+            Event::StreamStart | Event::Nothing => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => builder = Some(Builder::new(start)),
+            Event::DocumentEnd => {
+                if let Some(done) = builder.take() {
+                    documents.push(done.finish(start));
+                }
+            }
+            Event::Alias(anchor) => {
+                let Some(current) = builder.as_mut() else {
+                    continue;
+                };
+                let Some(&(_, id)) = current.anchors.iter().rev().find(|(a, _)| *a == anchor)
+                else {
+                    return (
+                        documents,
+                        Some(YamlError {
+                            message: "alias refers to an unknown anchor".into(),
+                            offset: start,
+                        }),
+                    );
+                };
+                current.attach(id);
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let Some(current) = builder.as_mut() else {
+                    continue;
+                };
+                if *node_budget == 0 {
+                    return (documents, Some(too_many_nodes(limits, start)));
+                }
+                *node_budget -= 1;
+                let id = current.push_node(
+                    Node {
+                        kind: NodeKind::Scalar {
+                            value: value.into_owned().into_boxed_str(),
+                            plain: style == ScalarStyle::Plain,
+                        },
+                        start,
+                        end,
+                        tag: local_tag(tag),
+                    },
+                    anchor,
+                );
+                current.attach(id);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let is_sequence = matches!(event, Event::SequenceStart(..));
+                let (Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)) = event
+                else {
+                    unreachable!("matched above")
+                };
+                let Some(current) = builder.as_mut() else {
+                    continue;
+                };
+                if current.stack.len() >= limits.max_depth {
+                    return (
+                        documents,
+                        Some(YamlError {
+                            message: format!(
+                                "nesting deeper than {} levels; tcolint stops here to stay fast \
+                                 and bounded",
+                                limits.max_depth
+                            ),
+                            offset: start,
+                        }),
+                    );
+                }
+                if *node_budget == 0 {
+                    return (documents, Some(too_many_nodes(limits, start)));
+                }
+                *node_budget -= 1;
+                let id = current.push_node(
+                    Node {
+                        kind: if is_sequence {
+                            NodeKind::Sequence(Vec::new())
+                        } else {
+                            NodeKind::Mapping(Vec::new())
+                        },
+                        start,
+                        end,
+                        tag: local_tag(tag),
+                    },
+                    anchor,
+                );
+                current.stack.push(if is_sequence {
+                    Frame::Sequence {
+                        id,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Mapping {
+                        id,
+                        entries: Vec::new(),
+                        pending_key: None,
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(current) = builder.as_mut() else {
+                    continue;
+                };
+                let Some(frame) = current.stack.pop() else {
+                    continue;
+                };
+                let (id, kind) = match frame {
+                    Frame::Sequence { id, items } => (id, NodeKind::Sequence(items)),
+                    Frame::Mapping { id, entries, .. } => (id, NodeKind::Mapping(entries)),
+                };
+                let node = &mut current.nodes[id as usize];
+                node.kind = kind;
+                node.end = end.max(node.start);
+                current.attach(id);
+            }
+        }
+    }
+    if let Some(done) = builder.take() {
+        documents.push(done.finish(base + text.len()));
+    }
+    (documents, None)
+}
+
+fn too_many_nodes(limits: &Limits, offset: usize) -> YamlError {
+    YamlError {
+        message: format!("more than {} YAML nodes in one file", limits.max_nodes),
+        offset,
+    }
+}
+
+/// One parsed document, or the reason a document could not be parsed.
+pub type DocumentResult = Result<Document, YamlError>;
+
+/// Parses a YAML stream into documents. When the stream has an error, it is
+/// parsed again one `---`-separated segment at a time, so a malformed
+/// document costs only itself: the documents around it are still returned.
+pub fn parse_stream(text: &str, limits: &Limits) -> Vec<DocumentResult> {
+    let mut budget = limits.max_nodes;
+    let (documents, error) = parse_segment(text, 0, limits, &mut budget);
+    let Some(error) = error else {
+        return documents.into_iter().map(Ok).collect();
+    };
+    let boundaries = document_boundaries(text);
+    if boundaries.len() <= 1 {
+        let mut results: Vec<DocumentResult> = documents.into_iter().map(Ok).collect();
+        results.push(Err(error));
+        return results;
+    }
+    let mut results = Vec::new();
+    let mut budget = limits.max_nodes;
+    for (index, &start) in boundaries.iter().enumerate() {
+        let end = boundaries.get(index + 1).copied().unwrap_or(text.len());
+        let (documents, error) = parse_segment(&text[start..end], start, limits, &mut budget);
+        results.extend(documents.into_iter().map(Ok));
+        if let Some(error) = error {
+            results.push(Err(error));
+        }
+    }
+    results
+}
+
+/// Byte offsets where documents may start: 0 and every line that begins
+/// with a `---` marker.
+fn document_boundaries(text: &str) -> Vec<usize> {
+    let mut boundaries = vec![0];
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let is_marker = line.starts_with("---")
+            && line[3..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_ascii_whitespace());
+        if is_marker && line_start != 0 {
+            boundaries.push(line_start);
+        }
+        line_start += line.len();
+    }
+    boundaries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_one(text: &str) -> Document {
+        let mut docs = parse_stream(text, &Limits::default());
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        docs.remove(0).unwrap()
+    }
+
+    #[test]
+    fn keeps_byte_spans_of_values() {
+        let text = "kind: Pod\nspec:\n  containers:\n  - name: é\n    image: x\n";
+        let doc = parse_one(text);
+        let image = doc
+            .root()
+            .path(&["spec", "containers"])
+            .unwrap()
+            .items()
+            .next()
+            .unwrap()
+            .get("image")
+            .unwrap();
+        assert_eq!(image.as_str(), Some("x"));
+        assert_eq!(&text[image.start()..image.start() + image.len()], "x");
+        let (key, _) = doc.root().entry("kind").unwrap();
+        assert_eq!(key.start(), 0);
+    }
+
+    #[test]
+    fn splits_multi_document_streams() {
+        let docs = parse_stream("a: 1\n---\nb: 2\n---\n", &Limits::default());
+        assert_eq!(docs.len(), 3);
+        assert!(docs[2].as_ref().unwrap().root().is_null());
+    }
+
+    #[test]
+    fn a_bad_document_does_not_hide_its_neighbours() {
+        let text = "a: 1\n---\nb: [unclosed\n---\nc: 3\n";
+        let docs = parse_stream(text, &Limits::default());
+        assert_eq!(docs.len(), 3, "{docs:?}");
+        assert!(docs[0].is_ok());
+        let error = docs[1].as_ref().unwrap_err();
+        assert!(error.offset >= text.find("b:").unwrap(), "{error:?}");
+        assert_eq!(
+            docs[2].as_ref().unwrap().root().get("c").unwrap().as_u64(),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn aliases_share_nodes_instead_of_expanding() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        let mut previous = 'a';
+        for name in 'b'..='j' {
+            text.push_str(&format!(
+                "{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, \
+                 *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"
+            ));
+            previous = name;
+        }
+        let doc = parse_one(&text);
+        let mut visited = 0;
+        doc.walk(doc.root(), |_| visited += 1);
+        assert!(visited < 100, "{visited}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "- ".repeat(100_000) + "x\n";
+        let docs = parse_stream(&text, &Limits::default());
+        let error = docs.last().unwrap().as_ref().unwrap_err();
+        assert!(error.message.contains("nesting deeper than 256"), "{error:?}");
+        let flow = "[".repeat(100_000);
+        let docs = parse_stream(&flow, &Limits::default());
+        assert!(docs.last().unwrap().is_err());
+    }
+
+    #[test]
+    fn merge_keys_are_followed() {
+        let doc = parse_one("base: &b {cpu: 2}\nuse:\n  <<: *b\n  mem: 3\n");
+        let node = doc.root().get("use").unwrap();
+        assert_eq!(node.get("cpu").unwrap().as_u64(), Some(2));
+        assert_eq!(node.get("mem").unwrap().as_u64(), Some(3));
+    }
+
+    #[test]
+    fn nulls_and_quoted_scalars() {
+        let doc = parse_one("a: ~\nb: 'null'\nc:\nd: \"1\"\n");
+        assert!(doc.root().get("a").unwrap().is_null());
+        assert!(!doc.root().get("b").unwrap().is_null());
+        assert!(doc.root().get("c").unwrap().is_null());
+        assert_eq!(doc.root().get("d").unwrap().as_f64(), Some(1.0));
+    }
+
+    #[test]
+    fn local_tags_are_kept() {
+        let doc = parse_one("a: !Ref Name\nb: !!str 1\n");
+        assert_eq!(doc.root().get("a").unwrap().tag(), Some("!Ref"));
+        assert_eq!(doc.root().get("b").unwrap().tag(), None);
+    }
+
+    #[test]
+    fn json_is_accepted() {
+        let doc = parse_one("{\"kind\": \"Pod\", \"spec\": {\"x\": [1, 2]}}");
+        assert_eq!(doc.root().get("kind").unwrap().as_str(), Some("Pod"));
+    }
+
+    #[test]
+    fn node_budget_is_enforced() {
+        let limits = Limits {
+            max_depth: 10,
+            max_nodes: 5,
+        };
+        let docs = parse_stream("[1, 2, 3, 4, 5, 6]", &limits);
+        assert!(docs.last().unwrap().as_ref().unwrap_err().message.contains("more than 5"));
+    }
+}
