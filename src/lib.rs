@@ -5,3 +5,5 @@
 
 pub mod parse;
 pub mod source;
+pub mod catalog;
+pub mod model;

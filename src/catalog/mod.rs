@@ -1,0 +1,561 @@
+//! The embedded price and latency catalogue: data files under `catalog/`,
+//! compiled into the binary, every row with its source and date.
+//!
+//! The catalogue prices what its sources price and nothing else: a row
+//! without a price (`-`) keeps the reason in its note, and callers report
+//! the workload as unpriced with that reason.
+
+mod tsv;
+
+use std::collections::BTreeMap;
+
+use crate::model::{AcceleratorVendor, Cloud, Purpose};
+
+/// Hours in a month, the convention every monthly figure uses.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+const SOURCES: &str = include_str!("../../catalog/sources.tsv");
+const INSTANCE_TABLES: [(&str, &str); 3] = [
+    (
+        "instances-aws.tsv",
+        include_str!("../../catalog/instances-aws.tsv"),
+    ),
+    (
+        "instances-gcp.tsv",
+        include_str!("../../catalog/instances-gcp.tsv"),
+    ),
+    (
+        "instances-azure.tsv",
+        include_str!("../../catalog/instances-azure.tsv"),
+    ),
+];
+const ATTACHED_GPUS: &str = include_str!("../../catalog/gpus-attached.tsv");
+const GPU_MODELS: &str = include_str!("../../catalog/gpus.tsv");
+const UNIT_PRICES: &str = include_str!("../../catalog/unit-prices.tsv");
+const LATENCY: &str = include_str!("../../catalog/latency.tsv");
+const PROFILES: &str = include_str!("../../catalog/profiles.tsv");
+
+/// Where a figure comes from.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Short key used by the tables (`KP`, `SKY-GCP`…).
+    pub key: String,
+    /// The source's date, as precise as the source allows.
+    pub date: String,
+    /// What the source is.
+    pub title: String,
+}
+
+/// A machine type, VM size or instance type.
+#[derive(Clone, Debug)]
+pub struct Instance {
+    /// Which cloud sells it.
+    pub cloud: Cloud,
+    /// The region its price is for.
+    pub region: String,
+    /// The name the cloud uses (`g5.xlarge`, `g2-standard-4`, `Standard_NC4as_T4_v3`).
+    pub name: String,
+    /// On-demand price per hour; `None` when the sources give none (see `note`).
+    pub usd_per_hour: Option<f64>,
+    /// vCPUs.
+    pub vcpu: f64,
+    /// Memory in GiB.
+    pub memory_gib: f64,
+    /// Accelerators on the node.
+    pub gpu_count: u32,
+    /// Accelerator model (catalogue name), if any.
+    pub gpu_model: Option<String>,
+    /// Memory per accelerator in GiB, when known.
+    pub gpu_memory_gib: Option<f64>,
+    /// Key of the price's source.
+    pub price_source: String,
+    /// Caveat or reason for a missing price.
+    pub note: Option<String>,
+    /// The catalogue table the row is in.
+    pub table: &'static str,
+}
+
+/// A GPU priced per GPU-hour and attached to a general-purpose machine.
+#[derive(Clone, Debug)]
+pub struct AttachableGpu {
+    /// Which cloud sells it.
+    pub cloud: Cloud,
+    /// The GPU model (catalogue name).
+    pub gpu_model: String,
+    /// Price per GPU-hour.
+    pub usd_per_gpu_hour: f64,
+    /// Machines it attaches to.
+    pub attach_to: Vec<String>,
+    /// Memory per GPU in GiB, when known.
+    pub gpu_memory_gib: Option<f64>,
+    /// Key of the price's source.
+    pub price_source: String,
+    /// Caveat.
+    pub note: Option<String>,
+}
+
+/// An accelerator model and the names hints use for it.
+#[derive(Clone, Debug)]
+pub struct GpuModel {
+    /// Catalogue name (`A100-80GB`).
+    pub model: String,
+    /// Family (`A100`); a hint naming only the family matches every variant.
+    pub family: String,
+    /// Maker.
+    pub vendor: AcceleratorVendor,
+    /// Memory per device in GiB, when known.
+    pub memory_gib: Option<f64>,
+    /// Lowercase names hints use.
+    pub aliases: Vec<String>,
+}
+
+/// OpenCost's default unit prices, the fallback when nothing names a node.
+#[derive(Clone, Debug)]
+pub struct UnitPrices {
+    /// Per vCPU-hour.
+    pub cpu_usd_per_hour: f64,
+    /// Per GiB-hour.
+    pub memory_usd_per_gib_hour: f64,
+    /// Per GPU-hour.
+    pub gpu_usd_per_hour: f64,
+    /// Key of the source.
+    pub source: String,
+}
+
+/// A reference figure for latency projections.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    /// The value in `unit`.
+    pub value: f64,
+    /// Unit (`s`, `GB`, `GB/s`).
+    pub unit: String,
+    /// Key of the source.
+    pub source: String,
+    /// How the value follows from the source.
+    pub basis: String,
+}
+
+/// A usage default for one purpose.
+#[derive(Clone, Debug)]
+pub struct ProfileDefault {
+    /// The value.
+    pub value: f64,
+    /// Key of the source.
+    pub source: String,
+    /// Why this value.
+    pub basis: String,
+}
+
+/// The whole catalogue.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    sources: BTreeMap<String, Source>,
+    /// Every instance row, all clouds.
+    pub instances: Vec<Instance>,
+    /// GPUs priced per GPU-hour.
+    pub attachable_gpus: Vec<AttachableGpu>,
+    /// Known accelerator models.
+    pub gpu_models: Vec<GpuModel>,
+    /// Fallback unit prices.
+    pub unit_prices: UnitPrices,
+    latency: BTreeMap<String, Figure>,
+    profiles: BTreeMap<(String, String), ProfileDefault>,
+}
+
+impl Catalog {
+    /// Loads the embedded catalogue. Fails only if the embedded data is
+    /// malformed, which the unit tests rule out.
+    pub fn embedded() -> Result<Catalog, String> {
+        let sources = tsv::for_each_row("sources.tsv", SOURCES, |row| {
+            Ok(Source {
+                key: row.text("key")?.to_string(),
+                date: row.text("date")?.to_string(),
+                title: row.text("title")?.to_string(),
+            })
+        })?
+        .into_iter()
+        .map(|source| (source.key.clone(), source))
+        .collect::<BTreeMap<_, _>>();
+        let known_source = |row: &tsv::Row<'_>, column: &str| -> Result<String, String> {
+            let key = row.text(column)?;
+            if sources.contains_key(key) {
+                Ok(key.to_string())
+            } else {
+                Err(row.error(column, &format!("names unknown source {key:?}")))
+            }
+        };
+        let cloud = |row: &tsv::Row<'_>| -> Result<Cloud, String> {
+            let text = row.text("cloud")?;
+            Cloud::parse(text).ok_or_else(|| row.error("cloud", &format!("unknown cloud {text:?}")))
+        };
+
+        let mut instances = Vec::new();
+        for (table, text) in INSTANCE_TABLES {
+            instances.extend(tsv::for_each_row(table, text, |row| {
+                let usd_per_hour = row.number("usd_per_hour")?;
+                let note = row.get("note").map(str::to_string);
+                if usd_per_hour.is_none() && note.is_none() {
+                    return Err(row.error("note", "must say why a row has no price"));
+                }
+                let gpu_count = row.required_number("gpu_count")?;
+                Ok(Instance {
+                    cloud: cloud(row)?,
+                    region: row.text("region")?.to_string(),
+                    name: row.text("name")?.to_string(),
+                    usd_per_hour,
+                    vcpu: row.required_number("vcpu")?,
+                    memory_gib: row.required_number("memory_gib")?,
+                    gpu_count: gpu_count as u32,
+                    gpu_model: row.get("gpu_model").map(str::to_string),
+                    gpu_memory_gib: row.number("gpu_memory_gib")?,
+                    price_source: known_source(row, "price_source")?,
+                    note,
+                    table,
+                })
+            })?);
+        }
+        let attachable_gpus = tsv::for_each_row("gpus-attached.tsv", ATTACHED_GPUS, |row| {
+            Ok(AttachableGpu {
+                cloud: cloud(row)?,
+                gpu_model: row.text("gpu_model")?.to_string(),
+                usd_per_gpu_hour: row.required_number("usd_per_gpu_hour")?,
+                attach_to: row
+                    .text("attach_to")?
+                    .split(',')
+                    .map(|name| name.trim().to_string())
+                    .collect(),
+                gpu_memory_gib: row.number("gpu_memory_gib")?,
+                price_source: known_source(row, "price_source")?,
+                note: row.get("note").map(str::to_string),
+            })
+        })?;
+        let gpu_models = tsv::for_each_row("gpus.tsv", GPU_MODELS, |row| {
+            let vendor = match row.text("vendor")? {
+                "nvidia" => AcceleratorVendor::Nvidia,
+                "amd" => AcceleratorVendor::Amd,
+                "intel" => AcceleratorVendor::Intel,
+                "aws" => AcceleratorVendor::Aws,
+                "google" => AcceleratorVendor::Google,
+                other => return Err(row.error("vendor", &format!("unknown vendor {other:?}"))),
+            };
+            Ok(GpuModel {
+                model: row.text("model")?.to_string(),
+                family: row.text("family")?.to_string(),
+                vendor,
+                memory_gib: row.number("memory_gib")?,
+                aliases: row
+                    .text("aliases")?
+                    .split(',')
+                    .map(|alias| alias.trim().to_ascii_lowercase())
+                    .collect(),
+            })
+        })?;
+        let mut unit_prices = BTreeMap::new();
+        let mut unit_source = String::new();
+        tsv::for_each_row("unit-prices.tsv", UNIT_PRICES, |row| {
+            unit_source = known_source(row, "price_source")?;
+            unit_prices.insert(
+                row.text("resource")?.to_string(),
+                row.required_number("usd_per_unit_hour")?,
+            );
+            Ok(())
+        })?;
+        let unit = |name: &str| {
+            unit_prices
+                .get(name)
+                .copied()
+                .ok_or_else(|| format!("unit-prices.tsv: no {name} row"))
+        };
+        let unit_prices = UnitPrices {
+            cpu_usd_per_hour: unit("cpu")?,
+            memory_usd_per_gib_hour: unit("memory")?,
+            gpu_usd_per_hour: unit("gpu")?,
+            source: unit_source,
+        };
+        let latency = tsv::for_each_row("latency.tsv", LATENCY, |row| {
+            Ok((
+                row.text("key")?.to_string(),
+                Figure {
+                    value: row.required_number("value")?,
+                    unit: row.text("unit")?.to_string(),
+                    source: known_source(row, "source")?,
+                    basis: row.text("basis")?.to_string(),
+                },
+            ))
+        })?
+        .into_iter()
+        .collect();
+        let profiles = tsv::for_each_row("profiles.tsv", PROFILES, |row| {
+            let purpose = row.text("purpose")?;
+            if Purpose::parse(purpose).is_none() {
+                return Err(row.error("purpose", "is not a purpose"));
+            }
+            Ok((
+                (purpose.to_string(), row.text("key")?.to_string()),
+                ProfileDefault {
+                    value: row.required_number("value")?,
+                    source: known_source(row, "source")?,
+                    basis: row.text("basis")?.to_string(),
+                },
+            ))
+        })?
+        .into_iter()
+        .collect();
+        let catalog = Catalog {
+            sources,
+            instances,
+            attachable_gpus,
+            gpu_models,
+            unit_prices,
+            latency,
+            profiles,
+        };
+        catalog.check_references()?;
+        Ok(catalog)
+    }
+
+    fn check_references(&self) -> Result<(), String> {
+        let models: Vec<&str> = self.gpu_models.iter().map(|m| m.model.as_str()).collect();
+        for instance in &self.instances {
+            if let Some(model) = &instance.gpu_model {
+                if !models.contains(&model.as_str()) {
+                    return Err(format!(
+                        "{}: {} names GPU model {model:?}, which gpus.tsv does not list",
+                        instance.table, instance.name
+                    ));
+                }
+            }
+        }
+        for gpu in &self.attachable_gpus {
+            if !models.contains(&gpu.gpu_model.as_str()) {
+                return Err(format!(
+                    "gpus-attached.tsv: GPU model {:?} is not in gpus.tsv",
+                    gpu.gpu_model
+                ));
+            }
+            for machine in &gpu.attach_to {
+                if self.instance(machine).is_none() {
+                    return Err(format!(
+                        "gpus-attached.tsv: {} attaches to unknown machine {machine:?}",
+                        gpu.gpu_model
+                    ));
+                }
+            }
+        }
+        if !self.sources.contains_key("CATALOG") {
+            return Err("sources.tsv: no CATALOG row".into());
+        }
+        Ok(())
+    }
+
+    /// The date of the catalogue as a whole.
+    pub fn date(&self) -> &str {
+        self.sources
+            .get("CATALOG")
+            .map_or("unknown", |source| source.date.as_str())
+    }
+
+    /// A source by key.
+    pub fn source(&self, key: &str) -> Option<&Source> {
+        self.sources.get(key)
+    }
+
+    /// `KEY (date)`, the short citation used in basis strings.
+    pub fn cite(&self, key: &str) -> String {
+        match self.sources.get(key) {
+            Some(source) => format!("{key} {}", source.date),
+            None => key.to_string(),
+        }
+    }
+
+    /// An instance row by name (case-insensitive: Azure sizes are written
+    /// in any case).
+    pub fn instance(&self, name: &str) -> Option<&Instance> {
+        let name = name.trim();
+        self.instances
+            .iter()
+            .find(|instance| instance.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The known name closest to `name`, for "did you mean" hints.
+    pub fn nearest_instance(&self, name: &str) -> Option<&str> {
+        nearest(name, self.instances.iter().map(|i| i.name.as_str()))
+    }
+
+    /// A GPU model by catalogue name.
+    pub fn gpu_model(&self, model: &str) -> Option<&GpuModel> {
+        self.gpu_models.iter().find(|gpu| gpu.model == model)
+    }
+
+    /// The GPU model a hint value names (`nvidia-tesla-t4`, `NVIDIA-A100-SXM4-80GB`, `l4`).
+    pub fn gpu_model_for_hint(&self, value: &str) -> Option<&GpuModel> {
+        let lower = value.trim().to_ascii_lowercase();
+        let by_alias = |name: &str| {
+            self.gpu_models
+                .iter()
+                .find(|gpu| gpu.aliases.iter().any(|alias| alias == name))
+        };
+        if let Some(gpu) = by_alias(&lower) {
+            return Some(gpu);
+        }
+        let mut stripped = lower.as_str();
+        for prefix in ["nvidia-", "tesla-", "nvidia-tesla-"] {
+            stripped = stripped.strip_prefix(prefix).unwrap_or(stripped);
+        }
+        if let Some(gpu) = by_alias(stripped) {
+            return Some(gpu);
+        }
+        // GFD product names carry a form factor: `A100-SXM4-40GB`, `H100-PCIE-80GB`.
+        let tokens: Vec<&str> = stripped.split(['-', '_', ' ']).collect();
+        let family = self.gpu_models.iter().find(|gpu| {
+            tokens
+                .first()
+                .is_some_and(|first| gpu.family.eq_ignore_ascii_case(first))
+        })?;
+        let memory = tokens.iter().find_map(|token| {
+            token
+                .strip_suffix("gb")
+                .and_then(|digits| digits.parse::<f64>().ok())
+        });
+        let variants = self
+            .gpu_models
+            .iter()
+            .filter(|gpu| gpu.family == family.family);
+        match memory {
+            Some(memory) => variants
+                .clone()
+                .find(|gpu| gpu.memory_gib == Some(memory))
+                .or_else(|| variants.clone().find(|gpu| gpu.memory_gib.is_none())),
+            None => variants.clone().find(|gpu| gpu.memory_gib.is_none()),
+        }
+        .or(Some(family))
+    }
+
+    /// The known GPU alias closest to `value`.
+    pub fn nearest_gpu_alias(&self, value: &str) -> Option<&str> {
+        nearest(
+            &value.to_ascii_lowercase(),
+            self.gpu_models
+                .iter()
+                .flat_map(|gpu| gpu.aliases.iter().map(String::as_str)),
+        )
+    }
+
+    /// Whether a node's GPU model satisfies a wanted model: same model, or
+    /// the wanted model is a family-level name (no memory) of the same family.
+    pub fn gpu_matches(&self, node_model: &str, wanted: &GpuModel) -> bool {
+        if node_model == wanted.model {
+            return true;
+        }
+        wanted.memory_gib.is_none()
+            && self
+                .gpu_model(node_model)
+                .is_some_and(|node| node.family == wanted.family)
+    }
+
+    /// A latency reference figure by key.
+    pub fn figure(&self, key: &str) -> Option<&Figure> {
+        self.latency.get(key)
+    }
+
+    /// The usage default for `purpose` and `key`.
+    pub fn profile_default(&self, purpose: Purpose, key: &str) -> Option<&ProfileDefault> {
+        self.profiles
+            .get(&(purpose.as_str().to_string(), key.to_string()))
+    }
+}
+
+/// The candidate closest to `name` by edit distance, if it is close enough
+/// to be a plausible typo.
+fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    candidates
+        .map(|candidate| {
+            (
+                strsim::damerau_levenshtein(&lower, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .min_by_key(|(distance, candidate)| (*distance, candidate.len().abs_diff(lower.len())))
+        .filter(|(distance, _)| *distance <= (lower.len() / 3).max(2))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::embedded().unwrap()
+    }
+
+    #[test]
+    fn embedded_catalogue_loads_and_is_consistent() {
+        let catalog = catalog();
+        assert!(catalog.instances.len() > 80);
+        assert_eq!(catalog.date(), "2026-11-27");
+        for instance in &catalog.instances {
+            assert!(instance.vcpu > 0.0, "{}", instance.name);
+            assert_eq!(
+                instance.gpu_count == 0,
+                instance.gpu_model.is_none(),
+                "{}",
+                instance.name
+            );
+        }
+    }
+
+    #[test]
+    fn rows_carry_figures_from_facts() {
+        let catalog = catalog();
+        let g5 = catalog.instance("g5.12xlarge").unwrap();
+        assert_eq!(g5.usd_per_hour, Some(5.672));
+        assert_eq!((g5.vcpu, g5.memory_gib, g5.gpu_count), (48.0, 192.0, 4));
+        assert_eq!(g5.gpu_model.as_deref(), Some("A10G"));
+        let nc = catalog.instance("standard_nc24ads_a100_v4").unwrap();
+        assert_eq!(nc.usd_per_hour, Some(3.673));
+        assert_eq!(catalog.instance("g2-standard-4").unwrap().usd_per_hour, Some(0.70683));
+        let p5e = catalog.instance("p5e.48xlarge").unwrap();
+        assert_eq!(p5e.usd_per_hour, None);
+        assert!(p5e.note.as_deref().unwrap().contains("not in the us-east-1"));
+        assert_eq!(catalog.unit_prices.gpu_usd_per_hour, 0.95);
+        assert_eq!(catalog.figure("node_provision_s").unwrap().value, 30.0);
+        assert_eq!(
+            catalog.profile_default(Purpose::Inference, "utilization").unwrap().value,
+            0.05
+        );
+    }
+
+    #[test]
+    fn hint_values_map_to_models() {
+        let catalog = catalog();
+        let model = |hint: &str| catalog.gpu_model_for_hint(hint).map(|m| m.model.as_str());
+        assert_eq!(model("nvidia-tesla-t4"), Some("T4"));
+        assert_eq!(model("nvidia-l4"), Some("L4"));
+        assert_eq!(model("nvidia-tesla-a100"), Some("A100-40GB"));
+        assert_eq!(model("nvidia-a100-80gb"), Some("A100-80GB"));
+        assert_eq!(model("NVIDIA-A100-SXM4-80GB"), Some("A100-80GB"));
+        assert_eq!(model("NVIDIA-H100-80GB-HBM3"), Some("H100-80GB"));
+        assert_eq!(model("Tesla-T4"), Some("T4"));
+        assert_eq!(model("a100"), Some("A100"));
+        assert_eq!(model("NVIDIA-A10G"), Some("A10G"));
+        assert_eq!(model("nvidia-tesla-k80"), None);
+    }
+
+    #[test]
+    fn family_names_match_every_variant() {
+        let catalog = catalog();
+        let a100 = catalog.gpu_model("A100").unwrap();
+        assert!(catalog.gpu_matches("A100-80GB", a100));
+        let a100_40 = catalog.gpu_model("A100-40GB").unwrap();
+        assert!(!catalog.gpu_matches("A100-80GB", a100_40));
+    }
+
+    #[test]
+    fn suggestions_are_near_misses_only() {
+        let catalog = catalog();
+        assert_eq!(catalog.nearest_instance("g5.3xlarge"), Some("g5.2xlarge"));
+        assert_eq!(catalog.nearest_instance("zz-unrelated-name-entirely"), None);
+        assert_eq!(catalog.nearest_gpu_alias("nvidia-tesla-k80"), Some("nvidia-tesla-t4"));
+    }
+}

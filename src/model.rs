@@ -1,0 +1,386 @@
+//! The shared model: what every extractor produces and every analysis reads.
+//! Nothing here knows which file format a workload came from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::source::Location;
+
+/// Where a workload runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    /// Pods on a Kubernetes cluster.
+    Kubernetes,
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Platform::Kubernetes => "kubernetes",
+        })
+    }
+}
+
+/// What a workload does, which sets its usage defaults and which rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Purpose {
+    /// Serves requests (model serving).
+    Inference,
+    /// Trains or fine-tunes a model.
+    Training,
+    /// Runs to completion over a batch of work.
+    Batch,
+    /// Not known.
+    Unknown,
+}
+
+impl Purpose {
+    /// Parses `inference`, `training` or `batch` (and `unknown`).
+    pub fn parse(text: &str) -> Option<Purpose> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "inference" | "serving" => Some(Purpose::Inference),
+            "training" | "train" | "fine-tuning" | "finetuning" => Some(Purpose::Training),
+            "batch" => Some(Purpose::Batch),
+            "unknown" => Some(Purpose::Unknown),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in output and configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Inference => "inference",
+            Purpose::Training => "training",
+            Purpose::Batch => "batch",
+            Purpose::Unknown => "unknown",
+        }
+    }
+}
+
+/// A public cloud whose prices the catalogue holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cloud {
+    /// Amazon Web Services.
+    Aws,
+    /// Google Cloud.
+    Gcp,
+    /// Microsoft Azure.
+    Azure,
+}
+
+impl Cloud {
+    /// Parses `aws`, `gcp` (or `google`) and `azure`.
+    pub fn parse(text: &str) -> Option<Cloud> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "aws" => Some(Cloud::Aws),
+            "gcp" | "google" => Some(Cloud::Gcp),
+            "azure" => Some(Cloud::Azure),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in output, configuration and the catalogue.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cloud::Aws => "aws",
+            Cloud::Gcp => "gcp",
+            Cloud::Azure => "azure",
+        }
+    }
+}
+
+impl fmt::Display for Cloud {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who makes an accelerator (decides which reference figures apply).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AcceleratorVendor {
+    /// NVIDIA GPUs, whole or MIG slices.
+    Nvidia,
+    /// AMD GPUs.
+    Amd,
+    /// Intel GPUs.
+    Intel,
+    /// AWS Inferentia and Trainium (Neuron devices).
+    Aws,
+    /// Google TPUs.
+    Google,
+}
+
+impl AcceleratorVendor {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AcceleratorVendor::Nvidia => "nvidia",
+            AcceleratorVendor::Amd => "amd",
+            AcceleratorVendor::Intel => "intel",
+            AcceleratorVendor::Aws => "aws",
+            AcceleratorVendor::Google => "google",
+        }
+    }
+}
+
+/// Accelerators one replica asks for, summed over its containers as the
+/// scheduler counts them.
+#[derive(Clone, Debug)]
+pub struct Accelerator {
+    /// The resource name as written (`nvidia.com/gpu`, `nvidia.com/mig-1g.5gb`…).
+    pub resource: String,
+    /// Who makes it.
+    pub vendor: AcceleratorVendor,
+    /// Whole devices per replica (a MIG slice or a NeuronCore is a fraction).
+    pub devices: f64,
+    /// How many units of `resource` were asked for, before conversion to devices.
+    pub units: f64,
+    /// A GPU model the resource name itself implies (a MIG profile's memory).
+    pub implied_model: Option<String>,
+    /// Where the (first) request is written.
+    pub location: Location,
+}
+
+/// One container's request and limit of an extended resource: a resource
+/// the API server only accepts when request equals limit.
+#[derive(Clone, Debug)]
+pub struct ExtendedResource {
+    /// Resource name (`nvidia.com/gpu`).
+    pub resource: String,
+    /// The container that asks for it.
+    pub container: String,
+    /// The request as written, with its location.
+    pub request: Option<(String, Location)>,
+    /// The limit as written, with its location.
+    pub limit: Option<(String, Location)>,
+}
+
+/// What one replica provisions.
+#[derive(Clone, Debug, Default)]
+pub struct Compute {
+    /// vCPU requested per replica.
+    pub cpu_per_replica: f64,
+    /// Memory requested per replica, in GiB (2^30 bytes).
+    pub memory_gib_per_replica: f64,
+    /// Accelerators per replica, one entry per resource name.
+    pub accelerators: Vec<Accelerator>,
+    /// Every extended-resource request/limit pair, per container.
+    pub extended_resources: Vec<ExtendedResource>,
+    /// Container images, in order.
+    pub images: Vec<String>,
+}
+
+impl Compute {
+    /// The accelerator that dominates the replica (most devices), if any.
+    pub fn main_accelerator(&self) -> Option<&Accelerator> {
+        self.accelerators
+            .iter()
+            .max_by(|a, b| a.devices.total_cmp(&b.devices))
+    }
+
+    /// Whole accelerator devices per replica, all resources together.
+    pub fn accelerator_devices(&self) -> f64 {
+        self.accelerators.iter().map(|a| a.devices).sum()
+    }
+}
+
+/// A scheduling hint: a node label the workload selects on.
+#[derive(Clone, Debug)]
+pub struct Hint {
+    /// The label key (`node.kubernetes.io/instance-type`).
+    pub key: String,
+    /// The accepted values (several for an affinity `In` expression).
+    pub values: Vec<String>,
+    /// Where the hint is written.
+    pub location: Location,
+}
+
+/// Where the workload's replicas land, as far as the source says.
+#[derive(Clone, Debug, Default)]
+pub struct Placement {
+    /// Instance (machine, VM size) types the nodes may have.
+    pub instance_types: Vec<Hint>,
+    /// GPU models the nodes may have.
+    pub gpu_models: Vec<Hint>,
+    /// The cloud a hint's key names, with that key.
+    pub cloud: Option<(Cloud, String)>,
+    /// Whether the workload asks for spot or preemptible capacity.
+    pub spot: bool,
+}
+
+/// How many replicas run.
+#[derive(Clone, Debug)]
+pub struct Scaling {
+    /// Replicas that always run (the floor).
+    pub min: u32,
+    /// The most replicas that can run; `None` when nothing bounds it.
+    pub max: Option<u32>,
+    /// Where the floor is set, when it is written down.
+    pub min_location: Option<Location>,
+    /// What set the bounds, in words ("spec.replicas", "HorizontalPodAutoscaler ml/llm").
+    pub basis: String,
+}
+
+impl Scaling {
+    /// A fixed replica count.
+    pub fn fixed(replicas: u32, basis: impl Into<String>, location: Option<Location>) -> Self {
+        Scaling {
+            min: replicas,
+            max: Some(replicas),
+            min_location: location,
+            basis: basis.into(),
+        }
+    }
+}
+
+/// A usage-profile key, as written in annotations (`tcolint.io/<key>`) and
+/// in `tcolint.yml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum UsageKey {
+    /// `purpose`: inference, training or batch.
+    #[serde(rename = "purpose")]
+    Purpose,
+    /// `requests-per-day`.
+    #[serde(rename = "requests-per-day")]
+    RequestsPerDay,
+    /// `avg-duration-ms`.
+    #[serde(rename = "avg-duration-ms")]
+    AvgDurationMs,
+    /// `utilization`: busy fraction (0–1) of the provisioned capacity.
+    #[serde(rename = "utilization")]
+    Utilization,
+    /// `latency-slo-ms`.
+    #[serde(rename = "latency-slo-ms")]
+    LatencySloMs,
+    /// `model-size-gb`.
+    #[serde(rename = "model-size-gb")]
+    ModelSizeGb,
+    /// `image-size-gb`.
+    #[serde(rename = "image-size-gb")]
+    ImageSizeGb,
+}
+
+impl UsageKey {
+    /// Every key, in documentation order.
+    pub const ALL: [UsageKey; 7] = [
+        UsageKey::Purpose,
+        UsageKey::RequestsPerDay,
+        UsageKey::AvgDurationMs,
+        UsageKey::Utilization,
+        UsageKey::LatencySloMs,
+        UsageKey::ModelSizeGb,
+        UsageKey::ImageSizeGb,
+    ];
+
+    /// The key's name without prefix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UsageKey::Purpose => "purpose",
+            UsageKey::RequestsPerDay => "requests-per-day",
+            UsageKey::AvgDurationMs => "avg-duration-ms",
+            UsageKey::Utilization => "utilization",
+            UsageKey::LatencySloMs => "latency-slo-ms",
+            UsageKey::ModelSizeGb => "model-size-gb",
+            UsageKey::ImageSizeGb => "image-size-gb",
+        }
+    }
+
+    /// Looks a key up by name.
+    pub fn parse(name: &str) -> Option<UsageKey> {
+        UsageKey::ALL.into_iter().find(|key| key.as_str() == name)
+    }
+
+    /// Checks and converts a written value; the error says what was expected.
+    pub fn parse_value(self, text: &str) -> Result<UsageValue, String> {
+        if self == UsageKey::Purpose {
+            return Purpose::parse(text).map(UsageValue::Purpose).ok_or_else(|| {
+                format!("expected inference, training or batch, found {text:?}")
+            });
+        }
+        let number: f64 = text
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite())
+            .ok_or_else(|| format!("expected a number, found {text:?}"))?;
+        match self {
+            UsageKey::Utilization if !(0.0..=1.0).contains(&number) => Err(format!(
+                "expected a busy fraction between 0 and 1, found {text:?}"
+            )),
+            _ if number < 0.0 => Err(format!("expected a number >= 0, found {text:?}")),
+            _ => Ok(UsageValue::Number(number)),
+        }
+    }
+}
+
+/// A usage-profile value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UsageValue {
+    /// A purpose.
+    Purpose(Purpose),
+    /// A number in the key's unit.
+    Number(f64),
+}
+
+/// A usage value set in the source file (an annotation), with its location.
+#[derive(Clone, Debug)]
+pub struct UsageSetting {
+    /// The value.
+    pub value: UsageValue,
+    /// Where it is written.
+    pub location: Location,
+}
+
+/// A request to silence rules on one workload.
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    /// Rule codes (or code prefixes) silenced.
+    pub codes: Vec<String>,
+    /// Why, as the author wrote it.
+    pub reason: Option<String>,
+    /// Where it is written.
+    pub location: Location,
+}
+
+/// One provisioned thing tcolint prices: a Kubernetes controller (or one
+/// role of a multi-role object), later a VM group, a function…
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// Stable id: `k8s:<Kind>/<namespace>/<name>[/<role>]`.
+    pub id: String,
+    /// The kind of object as the source names it.
+    pub kind: String,
+    /// Where it runs.
+    pub platform: Platform,
+    /// The defining block.
+    pub location: Location,
+    /// Purpose the extractor inferred from the kind or images, with why.
+    pub inferred_purpose: Option<(Purpose, String)>,
+    /// What one replica provisions.
+    pub compute: Compute,
+    /// Where replicas land.
+    pub placement: Placement,
+    /// Replica bounds.
+    pub scaling: Scaling,
+    /// Whether replicas exit when their work is done (Jobs, training runs).
+    pub run_to_completion: bool,
+    /// Usage values written next to the workload (annotations).
+    pub usage: BTreeMap<UsageKey, UsageSetting>,
+    /// Rule suppressions written on the workload.
+    pub suppressions: Vec<Suppression>,
+    /// What the extractor had to assume, in words.
+    pub notes: Vec<String>,
+}
+
+impl Workload {
+    /// Whether the workload asks for any accelerator.
+    pub fn has_accelerators(&self) -> bool {
+        !self.compute.accelerators.is_empty()
+    }
+}
