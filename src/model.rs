@@ -141,8 +141,6 @@ pub struct Accelerator {
     pub devices: f64,
     /// How many units of `resource` were asked for, before conversion to devices.
     pub units: f64,
-    /// A GPU model the resource name itself implies (a MIG profile's memory).
-    pub implied_model: Option<String>,
     /// Where the (first) request is written.
     pub location: Location,
 }
@@ -195,10 +193,9 @@ impl Compute {
 pub struct Hint {
     /// The label key (`node.kubernetes.io/instance-type`).
     pub key: String,
-    /// The accepted values (several for an affinity `In` expression).
-    pub values: Vec<String>,
-    /// Where the hint is written.
-    pub location: Location,
+    /// The accepted values (several for an affinity `In` expression),
+    /// each with where it is written.
+    pub values: Vec<(String, Location)>,
 }
 
 /// Where the workload's replicas land, as far as the source says.

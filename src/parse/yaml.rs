@@ -132,6 +132,11 @@ impl<'a> NodeRef<'a> {
         &self.doc.nodes[self.id as usize]
     }
 
+    /// The node's index in its document; aliases share it with their anchor.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
     /// Byte offset where this node starts.
     pub fn start(&self) -> usize {
         self.node().start

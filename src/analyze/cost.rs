@@ -1,0 +1,578 @@
+//! Costing a workload from the catalogue.
+//!
+//! 1. The node's instance type is named: one replica costs that node's
+//!    hourly price times its dominant share, the largest of requested
+//!    GPUs / node GPUs, vCPU / node vCPU and memory / node memory.
+//! 2. Only the GPU model is named: the cheapest catalogue node with that GPU
+//!    that fits the pod, in the cloud the hint names (else the default
+//!    cloud), priced the same way.
+//! 3. Nothing is named: OpenCost's default unit prices per vCPU, GiB and GPU.
+//!
+//! Baseline monthly cost = min replicas × replica hourly × 730 h; peak uses
+//! max replicas. Nothing is priced that the catalogue does not price.
+
+use serde::Serialize;
+
+use crate::analyze::profile::Profile;
+use crate::catalog::{Catalog, GpuModel, Instance, HOURS_PER_MONTH};
+use crate::config::Config;
+use crate::model::{AcceleratorVendor, Cloud, UsageKey, Workload};
+use crate::numbers::{trim, usd, usd_rate};
+use crate::source::Location;
+
+/// Which costing method priced the workload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// A named instance type, times the pod's dominant share.
+    InstanceShare,
+    /// The cheapest node with the named GPU model, times the dominant share.
+    GpuModelNode,
+    /// OpenCost's default unit prices.
+    UnitPrices,
+}
+
+/// The catalogue node a price is based on.
+#[derive(Clone, Debug, Serialize)]
+pub struct Node {
+    /// Instance type, or machine + attached GPUs.
+    pub name: String,
+    /// Cloud.
+    pub cloud: Cloud,
+    /// Region the price is for.
+    pub region: String,
+    /// On-demand price per hour.
+    pub usd_per_hour: Option<f64>,
+    /// vCPUs.
+    pub vcpu: f64,
+    /// Memory in GiB.
+    pub memory_gb: f64,
+    /// Accelerators.
+    pub gpus: u32,
+    /// Accelerator model.
+    pub gpu_model: Option<String>,
+    /// Memory per accelerator, GiB.
+    #[serde(skip)]
+    pub gpu_memory_gb: Option<f64>,
+    /// Catalogue table and citation.
+    pub source: String,
+    /// Caveat or reason for a missing price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Node {
+    fn from_instance(instance: &Instance, catalog: &Catalog) -> Node {
+        Node {
+            name: instance.name.clone(),
+            cloud: instance.cloud,
+            region: instance.region.clone(),
+            usd_per_hour: instance.usd_per_hour,
+            vcpu: instance.vcpu,
+            memory_gb: instance.memory_gib,
+            gpus: instance.gpu_count,
+            gpu_model: instance.gpu_model.clone(),
+            gpu_memory_gb: instance.gpu_memory_gib,
+            source: format!("catalog/{}, {}", instance.table, catalog.cite(&instance.price_source)),
+            note: instance.note.clone(),
+        }
+    }
+}
+
+/// The pod's share of its node.
+#[derive(Clone, Debug, Serialize)]
+pub struct Share {
+    /// Requested accelerators / node accelerators.
+    pub gpu: Option<f64>,
+    /// Requested vCPU / node vCPU.
+    pub cpu: f64,
+    /// Requested memory / node memory.
+    pub memory: f64,
+    /// Which share dominates.
+    pub dominant: &'static str,
+    /// The dominant share.
+    pub value: f64,
+}
+
+/// A priced workload.
+#[derive(Clone, Debug)]
+pub struct CostEstimate {
+    /// One replica, per hour.
+    pub per_replica_hourly_usd: f64,
+    /// Baseline: min replicas all month.
+    pub monthly_usd: f64,
+    /// Max replicas all month; `None` when unbounded.
+    pub peak_monthly_usd: Option<f64>,
+    /// (1 − utilization) × baseline, for always-on accelerator capacity.
+    pub idle_monthly_usd: Option<f64>,
+    /// The utilization the idle cost uses.
+    pub utilization: Option<f64>,
+    /// The arithmetic, in words.
+    pub basis: String,
+    /// Which method.
+    pub method: Method,
+    /// The node priced, for the share methods.
+    pub node: Option<Node>,
+    /// The share of that node.
+    pub share: Option<Share>,
+}
+
+/// What is wrong with a name a hint gives.
+#[derive(Clone, Debug)]
+pub enum NameProblem {
+    /// Not in the catalogue; the nearest known name, if close.
+    Unknown {
+        /// "did you mean" candidate.
+        suggestion: Option<String>,
+    },
+    /// In the catalogue but without a price, for this reason.
+    NoPrice {
+        /// The catalogue row's note.
+        reason: String,
+    },
+}
+
+/// A hint value the catalogue cannot price.
+#[derive(Clone, Debug)]
+pub struct NameIssue {
+    /// `instance type` or `GPU model`.
+    pub what: &'static str,
+    /// The value as written.
+    pub value: String,
+    /// The label key.
+    pub key: String,
+    /// Where the hint is.
+    pub location: Location,
+    /// What is wrong.
+    pub problem: NameProblem,
+}
+
+/// The outcome of costing one workload.
+#[derive(Clone, Debug, Default)]
+pub struct Pricing {
+    /// The estimate, when the catalogue could price it.
+    pub estimate: Option<CostEstimate>,
+    /// Why not, when it could not.
+    pub unpriced_reason: Option<String>,
+    /// Hint values the catalogue cannot price.
+    pub issues: Vec<NameIssue>,
+    /// The instance type the estimate is based on.
+    pub instance_type: Option<String>,
+    /// The cloud the estimate is in.
+    pub cloud: Option<Cloud>,
+    /// The GPU model, when known: catalogue name and memory per device.
+    pub gpu_model: Option<(String, Option<f64>)>,
+    /// What the estimate assumes.
+    pub notes: Vec<String>,
+}
+
+struct Demand {
+    gpus: f64,
+    cpu: f64,
+    memory_gib: f64,
+}
+
+impl Demand {
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.gpus > 0.0 {
+            parts.push(format!("{} accelerator(s)", trim(self.gpus, 3)));
+        }
+        parts.push(format!("{} vCPU", trim(self.cpu, 3)));
+        parts.push(format!("{} GiB", trim(self.memory_gib, 2)));
+        parts.join(", ")
+    }
+}
+
+/// Prices `workload`.
+pub fn price(workload: &Workload, profile: &Profile, config: &Config, catalog: &Catalog) -> Pricing {
+    let demand = Demand {
+        gpus: workload.compute.accelerator_devices(),
+        cpu: workload.compute.cpu_per_replica,
+        memory_gib: workload.compute.memory_gib_per_replica,
+    };
+    let mut pricing = Pricing::default();
+    let placement = &workload.placement;
+    if placement.spot {
+        pricing.notes.push("spot capacity is requested, but prices are on-demand: the catalogue has no spot prices".into());
+    }
+
+    let chosen = if !placement.instance_types.is_empty() {
+        by_instance_type(workload, &demand, catalog, &mut pricing)
+    } else if !placement.gpu_models.is_empty() {
+        by_gpu_model(workload, &demand, config, catalog, &mut pricing)
+    } else {
+        return by_unit_prices(workload, profile, &demand, catalog, pricing);
+    };
+    if let Some((node, share, method, choice_note)) = chosen {
+        let hourly = node.usd_per_hour.unwrap_or_default() * share.value;
+        let share_text = match share.dominant {
+            "gpu" => format!("GPU {}/{}", trim(demand.gpus, 3), node.gpus),
+            "cpu" => format!("vCPU {}/{}", trim(demand.cpu, 3), trim(node.vcpu, 2)),
+            _ => format!("memory {}/{} GiB", trim(demand.memory_gib, 2), trim(node.memory_gb, 2)),
+        };
+        let basis = format!(
+            "{}{} at {}/h ({} {} on-demand, {}) x dominant share {} ({share_text}) = {}/h per replica",
+            choice_note.map_or(String::new(), |note| format!("{note}: ")),
+            node.name,
+            usd_rate(node.usd_per_hour.unwrap_or_default()),
+            node.cloud,
+            node.region,
+            node.source,
+            trim(share.value, 4),
+            usd_rate(hourly),
+        );
+        pricing.notes.push(format!(
+            "prices are {} {} on-demand; the manifest does not say which region the cluster is in",
+            node.cloud, node.region
+        ));
+        pricing.instance_type = Some(node.name.clone());
+        pricing.cloud = Some(node.cloud);
+        if let Some(model) = &node.gpu_model {
+            let memory = node.gpu_memory_gb.or_else(|| catalog.gpu_model(model).and_then(|m| m.memory_gib));
+            pricing.gpu_model = Some((model.clone(), memory));
+        }
+        pricing.estimate = Some(estimate(workload, profile, hourly, basis, method, Some(node), Some(share)));
+    }
+    pricing
+}
+
+type Choice = (Node, Share, Method, Option<String>);
+
+fn by_instance_type(workload: &Workload, demand: &Demand, catalog: &Catalog, pricing: &mut Pricing) -> Option<Choice> {
+    let mut fitting: Vec<(Node, Share)> = Vec::new();
+    let mut reasons = Vec::new();
+    let mut names = Vec::new();
+    for hint in &workload.placement.instance_types {
+        for (value, location) in &hint.values {
+            names.push(value.clone());
+            let Some(instance) = catalog.instance(value) else {
+                let suggestion = catalog.nearest_instance(value).map(str::to_string);
+                reasons.push(format!(
+                    "instance type {value:?} is not in the catalogue{}",
+                    suggestion.as_ref().map_or(String::new(), |s| format!(" (did you mean {s}?)"))
+                ));
+                pricing.issues.push(NameIssue {
+                    what: "instance type",
+                    value: value.clone(),
+                    key: hint.key.clone(),
+                    location: location.clone(),
+                    problem: NameProblem::Unknown { suggestion },
+                });
+                continue;
+            };
+            let node = Node::from_instance(instance, catalog);
+            if node.usd_per_hour.is_none() {
+                let reason = node.note.clone().unwrap_or_default();
+                reasons.push(format!("{} has no price: {reason}", node.name));
+                pricing.issues.push(NameIssue {
+                    what: "instance type",
+                    value: value.clone(),
+                    key: hint.key.clone(),
+                    location: location.clone(),
+                    problem: NameProblem::NoPrice { reason },
+                });
+                continue;
+            }
+            match share_of(&node, demand) {
+                Ok(share) => fitting.push((node, share)),
+                Err(reason) => reasons.push(reason),
+            }
+        }
+    }
+    let count = fitting.len();
+    let best = fitting.into_iter().min_by(|(a, sa), (b, sb)| {
+        (a.usd_per_hour.unwrap_or_default() * sa.value).total_cmp(&(b.usd_per_hour.unwrap_or_default() * sb.value))
+    });
+    match best {
+        Some((node, share)) => {
+            let note = (names.len() > 1).then(|| {
+                format!("cheapest fitting of {} ({count} priced and fitting)", names.join(", "))
+            });
+            Some((node, share, Method::InstanceShare, note))
+        }
+        None => {
+            pricing.unpriced_reason = Some(reasons.join("; "));
+            None
+        }
+    }
+}
+
+fn by_gpu_model(
+    workload: &Workload,
+    demand: &Demand,
+    config: &Config,
+    catalog: &Catalog,
+    pricing: &mut Pricing,
+) -> Option<Choice> {
+    let mut models: Vec<&GpuModel> = Vec::new();
+    let mut first_hint = None;
+    for hint in &workload.placement.gpu_models {
+        first_hint.get_or_insert(hint);
+        for (value, location) in &hint.values {
+            match catalog.gpu_model_for_hint(value) {
+                Some(model) => models.push(model),
+                None => {
+                    let suggestion = catalog.nearest_gpu_alias(value).map(str::to_string);
+                    pricing.issues.push(NameIssue {
+                        what: "GPU model",
+                        value: value.clone(),
+                        key: hint.key.clone(),
+                        location: location.clone(),
+                        problem: NameProblem::Unknown { suggestion },
+                    });
+                }
+            }
+        }
+    }
+    if models.is_empty() {
+        let names: Vec<&str> = pricing.issues.iter().map(|i| i.value.as_str()).collect();
+        pricing.unpriced_reason = Some(format!("GPU model {} is not in the catalogue", names.join(", ")));
+        return None;
+    }
+    pricing.gpu_model = Some((models[0].model.clone(), models[0].memory_gib));
+    let (cloud, cloud_basis) = match &workload.placement.cloud {
+        Some((cloud, key)) => (*cloud, format!("{cloud} (from the {key} label)")),
+        None => (config.default_cloud, format!("{} (the default cloud)", config.default_cloud)),
+    };
+    pricing.cloud = Some(cloud);
+    let model_names: Vec<&str> = models.iter().map(|m| m.model.as_str()).collect();
+    let nodes: Vec<Node> = candidate_nodes(catalog, cloud)
+        .into_iter()
+        .filter(|node| {
+            node.gpu_model
+                .as_deref()
+                .is_some_and(|node_model| models.iter().any(|wanted| catalog.gpu_matches(node_model, wanted)))
+        })
+        .collect();
+    if nodes.is_empty() {
+        pricing.unpriced_reason = Some(format!(
+            "no {cloud_basis} instance in the catalogue has {}",
+            model_names.join(" or ")
+        ));
+        return None;
+    }
+    let mut fitting: Vec<(Node, Share)> = nodes
+        .into_iter()
+        .filter_map(|node| share_of(&node, demand).ok().map(|share| (node, share)))
+        .collect();
+    if fitting.is_empty() {
+        pricing.unpriced_reason = Some(format!(
+            "no {cloud_basis} catalogue instance with {} fits the pod ({})",
+            model_names.join(" or "),
+            demand.describe()
+        ));
+        return None;
+    }
+    let unpriced: Vec<Node> = fitting.iter().filter(|(n, _)| n.usd_per_hour.is_none()).map(|(n, _)| n.clone()).collect();
+    fitting.retain(|(node, _)| node.usd_per_hour.is_some());
+    fitting.sort_by(|(a, _), (b, _)| {
+        a.usd_per_hour.unwrap_or_default().total_cmp(&b.usd_per_hour.unwrap_or_default()).then(a.name.cmp(&b.name))
+    });
+    let Some((node, share)) = fitting.into_iter().next() else {
+        let reasons: Vec<String> = unpriced
+            .iter()
+            .map(|n| format!("{} has no price: {}", n.name, n.note.clone().unwrap_or_default()))
+            .collect();
+        let reason = reasons.join("; ");
+        if let Some(hint) = first_hint {
+            pricing.issues.push(NameIssue {
+                what: "GPU model",
+                value: hint.values.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join(", "),
+                key: hint.key.clone(),
+                location: hint.values[0].1.clone(),
+                problem: NameProblem::NoPrice { reason: reason.clone() },
+            });
+        }
+        pricing.unpriced_reason = Some(reason);
+        return None;
+    };
+    let note = format!(
+        "{} named by a label, in {cloud_basis}: cheapest catalogue node that fits ({})",
+        model_names.join(" or "),
+        demand.describe()
+    );
+    Some((node, share, Method::GpuModelNode, Some(note)))
+}
+
+/// Every node of `cloud`: instance rows plus machine + attached-GPU combinations.
+fn candidate_nodes(catalog: &Catalog, cloud: Cloud) -> Vec<Node> {
+    let mut nodes: Vec<Node> = catalog
+        .instances
+        .iter()
+        .filter(|instance| instance.cloud == cloud)
+        .map(|instance| Node::from_instance(instance, catalog))
+        .collect();
+    for gpu in catalog.attachable_gpus.iter().filter(|gpu| gpu.cloud == cloud) {
+        for machine in &gpu.attach_to {
+            let Some(base) = catalog.instance(machine) else {
+                continue;
+            };
+            for count in [1u32, 2, 4, 8] {
+                nodes.push(Node {
+                    name: format!("{} + {count} x {}", base.name, gpu.gpu_model),
+                    cloud,
+                    region: base.region.clone(),
+                    usd_per_hour: base
+                        .usd_per_hour
+                        .map(|machine_price| machine_price + f64::from(count) * gpu.usd_per_gpu_hour),
+                    vcpu: base.vcpu,
+                    memory_gb: base.memory_gib,
+                    gpus: count,
+                    gpu_model: Some(gpu.gpu_model.clone()),
+                    gpu_memory_gb: gpu.gpu_memory_gib,
+                    source: format!(
+                        "catalog/{} + catalog/gpus-attached.tsv, {}",
+                        base.table,
+                        catalog.cite(&gpu.price_source)
+                    ),
+                    note: gpu.note.clone(),
+                });
+            }
+        }
+    }
+    nodes
+}
+
+fn share_of(node: &Node, demand: &Demand) -> Result<Share, String> {
+    if demand.gpus > 0.0 && node.gpus == 0 {
+        return Err(format!(
+            "{} has no accelerators but the pod asks for {}",
+            node.name,
+            trim(demand.gpus, 3)
+        ));
+    }
+    let gpu = (demand.gpus > 0.0).then(|| demand.gpus / f64::from(node.gpus));
+    let cpu = demand.cpu / node.vcpu;
+    let memory = demand.memory_gib / node.memory_gb;
+    let (dominant, value) = [("gpu", gpu.unwrap_or(0.0)), ("cpu", cpu), ("memory", memory)]
+        .into_iter()
+        .fold(("gpu", f64::MIN), |best, next| if next.1 > best.1 { next } else { best });
+    if value <= 0.0 {
+        return Err(format!(
+            "the pod requests no CPU, memory or accelerators, so its share of a {} is unknown",
+            node.name
+        ));
+    }
+    if value > 1.0 + 1e-9 {
+        return Err(format!(
+            "the pod ({}) does not fit on {} ({} accelerator(s), {} vCPU, {} GiB)",
+            demand.describe(),
+            node.name,
+            node.gpus,
+            trim(node.vcpu, 2),
+            trim(node.memory_gb, 2)
+        ));
+    }
+    Ok(Share {
+        gpu,
+        cpu,
+        memory,
+        dominant,
+        value,
+    })
+}
+
+fn by_unit_prices(
+    workload: &Workload,
+    profile: &Profile,
+    demand: &Demand,
+    catalog: &Catalog,
+    mut pricing: Pricing,
+) -> Pricing {
+    if let Some(accelerator) = workload.compute.main_accelerator() {
+        let reason = match accelerator.vendor {
+            AcceleratorVendor::Google => Some(format!(
+                "{} asks for TPUs, and the catalogue has no TPU prices",
+                accelerator.resource
+            )),
+            AcceleratorVendor::Aws => Some(format!(
+                "{} asks for Neuron devices; name the instance type (node.kubernetes.io/instance-type: inf2.* or trn1.*) to price them",
+                accelerator.resource
+            )),
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            pricing.unpriced_reason = Some(reason);
+            return pricing;
+        }
+    }
+    if demand.gpus <= 0.0 && demand.cpu <= 0.0 && demand.memory_gib <= 0.0 {
+        pricing.unpriced_reason =
+            Some("the pod requests no CPU, memory or accelerators, so it has no computable cost".into());
+        return pricing;
+    }
+    let units = &catalog.unit_prices;
+    let hourly = demand.cpu * units.cpu_usd_per_hour
+        + demand.memory_gib * units.memory_usd_per_gib_hour
+        + demand.gpus * units.gpu_usd_per_hour;
+    let mut terms = vec![
+        format!("{} vCPU x {}", trim(demand.cpu, 3), usd_rate(units.cpu_usd_per_hour)),
+        format!("{} GiB x {}", trim(demand.memory_gib, 3), usd_rate(units.memory_usd_per_gib_hour)),
+    ];
+    if demand.gpus > 0.0 {
+        terms.push(format!("{} GPU x {}", trim(demand.gpus, 3), usd_rate(units.gpu_usd_per_hour)));
+    }
+    let basis = format!(
+        "no instance type or GPU model is named, so OpenCost's default unit prices apply ({}): {} = {}/h per replica",
+        catalog.cite(&units.source),
+        terms.join(" + "),
+        usd_rate(hourly)
+    );
+    pricing.notes.push(
+        "OpenCost's default unit prices are based on GCP us-central1; name the instance type for a node-accurate price".into(),
+    );
+    pricing.estimate = Some(estimate(workload, profile, hourly, basis, Method::UnitPrices, None, None));
+    pricing
+}
+
+fn estimate(
+    workload: &Workload,
+    profile: &Profile,
+    hourly: f64,
+    basis: String,
+    method: Method,
+    node: Option<Node>,
+    share: Option<Share>,
+) -> CostEstimate {
+    let scaling = &workload.scaling;
+    let monthly = hourly * f64::from(scaling.min) * HOURS_PER_MONTH;
+    let peak = scaling.max.map(|max| hourly * f64::from(max) * HOURS_PER_MONTH);
+    let utilization = profile
+        .number(UsageKey::Utilization)
+        .filter(|u| workload.has_accelerators() || u.is_set())
+        .filter(|_| !workload.run_to_completion);
+    let idle = utilization.map(|u| (1.0 - u.value) * monthly);
+    let mut basis = format!(
+        "{basis}; x {} min replica(s) x {} h = {}/month",
+        scaling.min,
+        HOURS_PER_MONTH,
+        usd(monthly)
+    );
+    match (scaling.max, peak) {
+        (Some(max), Some(peak)) if max != scaling.min => {
+            basis.push_str(&format!("; peak x {max} = {}/month", usd(peak)));
+        }
+        (None, _) => basis.push_str("; no maximum, so no peak"),
+        _ => {}
+    }
+    if let (Some(u), Some(idle)) = (utilization, idle) {
+        basis.push_str(&format!(
+            "; idle = (1 - utilization {}) x {} = {}/month",
+            trim(u.value, 3),
+            usd(monthly),
+            usd(idle)
+        ));
+    }
+    CostEstimate {
+        per_replica_hourly_usd: hourly,
+        monthly_usd: monthly,
+        peak_monthly_usd: peak,
+        idle_monthly_usd: idle,
+        utilization: utilization.map(|u| u.value),
+        basis,
+        method,
+        node,
+        share,
+    }
+}

@@ -1,0 +1,89 @@
+//! Analyze: pure functions over [`Workload`]s. The profile says how a
+//! workload is used, the cost model what it costs, the latency model how
+//! long a new replica takes; rules turn those into findings.
+
+pub mod cost;
+pub mod latency;
+pub mod profile;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::model::{UsageKey, Workload};
+use crate::numbers::trim;
+
+use self::cost::Pricing;
+use self::latency::ColdStart;
+use self::profile::{Origin, Profile};
+
+/// Everything tcolint derives about one workload.
+#[derive(Clone, Debug)]
+pub struct Assessment<'w> {
+    /// The workload as extracted.
+    pub workload: &'w Workload,
+    /// How it is used.
+    pub profile: Profile,
+    /// What it costs, or why that is unknown.
+    pub pricing: Pricing,
+    /// How long a new replica takes to serve, for GPU workloads.
+    pub cold_start: Option<ColdStart>,
+    /// Every assumption behind the numbers, in words.
+    pub assumptions: Vec<String>,
+}
+
+/// Assesses one workload.
+pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) -> Assessment<'w> {
+    let profile = profile::resolve(workload, config, catalog);
+    let pricing = cost::price(workload, &profile, config, catalog);
+    let cold_start = latency::cold_start(workload, &profile, catalog);
+
+    let mut assumptions = Vec::new();
+    if profile.purpose.origin != Origin::Annotation && profile.purpose.origin != Origin::Config {
+        assumptions.push(format!(
+            "purpose {} ({}): {}",
+            profile.purpose.value.as_str(),
+            if profile.purpose.origin == Origin::Inferred { "inferred" } else { "default" },
+            profile.purpose.basis
+        ));
+    }
+    if let Some(utilization) = profile.number(UsageKey::Utilization) {
+        let relevant = workload.has_accelerators() && !workload.run_to_completion;
+        if relevant && utilization.origin == Origin::Default {
+            assumptions.push(format!(
+                "utilization {} is a {}; set tcolint.io/utilization",
+                trim(utilization.value, 3),
+                utilization.basis
+            ));
+        }
+    }
+    let mut defaulted = Vec::new();
+    if cold_start.is_some() {
+        for (key, what) in [(UsageKey::ImageSizeGb, "image"), (UsageKey::ModelSizeGb, "model")] {
+            if profile.number(key).is_none() {
+                let figure = if key == UsageKey::ImageSizeGb { "default_image_size_gb" } else { "default_model_size_gb" };
+                if let Some(figure) = catalog.figure(figure) {
+                    defaulted.push(format!("{what} {} GB (tcolint.io/{})", trim(figure.value, 2), key.as_str()));
+                }
+            }
+        }
+    }
+    if !defaulted.is_empty() {
+        assumptions.push(format!(
+            "cold start assumes the default {}; see cold_start.parts for sources",
+            defaulted.join(" and ")
+        ));
+    }
+    if workload.run_to_completion {
+        assumptions.push(
+            "runs to completion, but is priced as if its pods ran all month (730 h): the manifest does not say how long or how often it runs".into(),
+        );
+    }
+    assumptions.extend(workload.notes.iter().cloned());
+    assumptions.extend(pricing.notes.iter().cloned());
+    Assessment {
+        workload,
+        profile,
+        pricing,
+        cold_start,
+        assumptions,
+    }
+}

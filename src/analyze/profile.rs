@@ -1,0 +1,142 @@
+//! The usage profile: how a workload is really used. Each value comes from
+//! (in order) an annotation on the workload, the `usage:` map of
+//! `tcolint.yml`, an inference from the kind or images (purpose only), or
+//! a documented default for the purpose, and remembers which.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::model::{Purpose, UsageKey, UsageValue, Workload};
+
+/// Where a profile value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A `tcolint.io/*` annotation on the workload.
+    Annotation,
+    /// The `usage:` map of `tcolint.yml`.
+    Config,
+    /// Inferred from the kind or the images.
+    Inferred,
+    /// A documented default for the purpose.
+    Default,
+}
+
+/// A value and its provenance.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resolved<T> {
+    /// The value.
+    pub value: T,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Why, in words (the annotation's location, the default's source).
+    pub basis: String,
+}
+
+impl<T> Resolved<T> {
+    /// Whether a person set the value (annotation or configuration).
+    pub fn is_set(&self) -> bool {
+        matches!(self.origin, Origin::Annotation | Origin::Config)
+    }
+}
+
+/// A workload's resolved usage profile.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    /// What the workload does.
+    pub purpose: Resolved<Purpose>,
+    /// Every numeric key that has a value.
+    pub numbers: BTreeMap<UsageKey, Resolved<f64>>,
+}
+
+impl Profile {
+    /// A numeric key's value, if set or defaulted.
+    pub fn number(&self, key: UsageKey) -> Option<&Resolved<f64>> {
+        self.numbers.get(&key)
+    }
+}
+
+/// Resolves the profile of `workload`.
+pub fn resolve(workload: &Workload, config: &Config, catalog: &Catalog) -> Profile {
+    let mut chosen: BTreeMap<UsageKey, (UsageValue, Origin, String)> = BTreeMap::new();
+    // Globs first, exact ids after, so an exact entry beats any glob; later
+    // entries of the same kind beat earlier ones.
+    let matching = config
+        .usage
+        .iter()
+        .filter(|entry| entry.matches(&workload.id) && !entry.is_exact(&workload.id))
+        .chain(config.usage.iter().filter(|entry| entry.is_exact(&workload.id)));
+    for entry in matching {
+        for (key, value) in &entry.values {
+            chosen.insert(
+                *key,
+                (
+                    *value,
+                    Origin::Config,
+                    format!("tcolint.yml usage {:?} ({})", entry.pattern, entry.location),
+                ),
+            );
+        }
+    }
+    for (key, setting) in &workload.usage {
+        chosen.insert(
+            *key,
+            (
+                setting.value,
+                Origin::Annotation,
+                format!("annotation tcolint.io/{} ({})", key.as_str(), setting.location),
+            ),
+        );
+    }
+
+    let purpose = match chosen.remove(&UsageKey::Purpose) {
+        Some((UsageValue::Purpose(purpose), origin, basis)) => Resolved {
+            value: purpose,
+            origin,
+            basis,
+        },
+        _ => match &workload.inferred_purpose {
+            Some((purpose, why)) => Resolved {
+                value: *purpose,
+                origin: Origin::Inferred,
+                basis: why.clone(),
+            },
+            None => Resolved {
+                value: Purpose::Unknown,
+                origin: Origin::Default,
+                basis: "nothing says what the workload does; set tcolint.io/purpose".into(),
+            },
+        },
+    };
+
+    let mut numbers = BTreeMap::new();
+    for (key, (value, origin, basis)) in chosen {
+        if let UsageValue::Number(value) = value {
+            numbers.insert(key, Resolved { value, origin, basis });
+        }
+    }
+    for key in UsageKey::ALL {
+        if numbers.contains_key(&key) {
+            continue;
+        }
+        if let Some(default) = catalog.profile_default(purpose.value, key.as_str()) {
+            numbers.insert(
+                key,
+                Resolved {
+                    value: default.value,
+                    origin: Origin::Default,
+                    basis: format!(
+                        "default for {} workloads: {} ({})",
+                        purpose.value.as_str(),
+                        default.basis,
+                        catalog.cite(&default.source)
+                    ),
+                },
+            );
+        }
+    }
+    Profile { purpose, numbers }
+}

@@ -1,0 +1,328 @@
+//! `tcolint.yml`: default cloud, rule selection, severities, thresholds and
+//! usage profiles. Read with the same span-keeping YAML parser as the
+//! manifests, so a mistake in the configuration is reported at its line.
+//!
+//! ```yaml
+//! default-cloud: aws
+//! select: [GPU, TCO]
+//! ignore: [LAT002]
+//! rules:
+//!   TCO001: {severity: error, min-utilization: 0.25}
+//! usage:
+//!   "k8s:Deployment/ml/*": {purpose: inference, utilization: 0.6}
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::model::{Cloud, UsageKey, UsageValue};
+use crate::parse::yaml::{parse_stream, Limits, NodeRef};
+use crate::rules::{RuleMeta, RuleSettings, Severity};
+use crate::source::{Location, SourceFile};
+
+/// The file name looked for in the current folder.
+pub const FILE_NAME: &str = "tcolint.yml";
+
+/// A configuration error, located in the file when possible.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// Where, when the file could be read.
+    pub location: Option<Location>,
+    /// The file, for rendering a snippet.
+    pub source: Option<Arc<SourceFile>>,
+}
+
+/// One `usage:` entry: a workload id or glob and the values it sets.
+#[derive(Clone, Debug)]
+pub struct UsageEntry {
+    /// The id or glob as written.
+    pub pattern: String,
+    matcher: Option<glob::Pattern>,
+    /// The values it sets.
+    pub values: Vec<(UsageKey, UsageValue)>,
+    /// Where the entry is written.
+    pub location: Location,
+}
+
+impl UsageEntry {
+    /// Whether the entry names this workload: exactly, or as a glob.
+    pub fn matches(&self, workload_id: &str) -> bool {
+        self.pattern == workload_id
+            || self
+                .matcher
+                .as_ref()
+                .is_some_and(|pattern| pattern.matches(workload_id))
+    }
+
+    /// Whether the entry names exactly this workload (beats any glob).
+    pub fn is_exact(&self, workload_id: &str) -> bool {
+        self.pattern == workload_id
+    }
+}
+
+/// The configuration of one run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    /// Cloud assumed when a workload names none.
+    pub default_cloud: Cloud,
+    /// Codes or prefixes to enable (empty: all).
+    pub select: Vec<String>,
+    /// Codes or prefixes to disable.
+    pub ignore: Vec<String>,
+    /// Per-rule overrides: code → (severity, thresholds).
+    pub rule_overrides: Vec<(String, Option<Severity>, Vec<(String, f64)>)>,
+    /// Usage profiles, in file order.
+    pub usage: Vec<UsageEntry>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            default_cloud: Cloud::Aws,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            rule_overrides: Vec::new(),
+            usage: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path`, checking rule codes and thresholds against `rules`.
+    pub fn load(path: &Path, rules: &[RuleMeta]) -> Result<Config, ConfigError> {
+        let bytes = std::fs::read(path).map_err(|error| ConfigError {
+            message: format!("cannot read {}: {error}", path.display()),
+            location: None,
+            source: None,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError {
+            message: format!("{} is not UTF-8", path.display()),
+            location: None,
+            source: None,
+        })?;
+        let source = Arc::new(SourceFile::new(path.display().to_string(), text));
+        let mut config = Config::parse(&source, rules)?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses configuration text.
+    pub fn parse(source: &Arc<SourceFile>, rules: &[RuleMeta]) -> Result<Config, ConfigError> {
+        let fail = |node: Option<NodeRef<'_>>, message: String| ConfigError {
+            message,
+            location: node.map(|node| source.location(node.start(), node.len())),
+            source: Some(Arc::clone(source)),
+        };
+        let documents = parse_stream(&source.text, &Limits::default());
+        let document = match documents.into_iter().next() {
+            None => return Ok(Config::default()),
+            Some(Err(error)) => {
+                return Err(ConfigError {
+                    message: format!("invalid YAML: {}", error.message),
+                    location: Some(source.location(error.offset, 0)),
+                    source: Some(Arc::clone(source)),
+                })
+            }
+            Some(Ok(document)) => document,
+        };
+        let root = document.root();
+        if root.is_null() {
+            return Ok(Config::default());
+        }
+        if !root.is_mapping() {
+            return Err(fail(Some(root), "expected a mapping of settings".into()));
+        }
+        let mut config = Config::default();
+        for (key, value) in root.entries() {
+            match key.as_text().unwrap_or_default() {
+                "default-cloud" => {
+                    let text = value.as_text().unwrap_or_default();
+                    config.default_cloud = Cloud::parse(text).ok_or_else(|| {
+                        fail(Some(value), format!("default-cloud must be aws, gcp or azure, found {text:?}"))
+                    })?;
+                }
+                "select" | "ignore" => {
+                    let name = key.as_text().unwrap_or_default();
+                    let codes = code_list(value, rules)
+                        .map_err(|(node, message)| fail(Some(node), format!("{name}: {message}")))?;
+                    if name == "select" {
+                        config.select = codes;
+                    } else {
+                        config.ignore = codes;
+                    }
+                }
+                "rules" => {
+                    for (code_node, settings) in value.entries() {
+                        let code = code_node.as_text().unwrap_or_default().to_ascii_uppercase();
+                        let Some(meta) = rules.iter().find(|rule| rule.code == code) else {
+                            return Err(fail(Some(code_node), format!("rules: unknown rule code {code:?}")));
+                        };
+                        let mut severity = None;
+                        let mut thresholds = Vec::new();
+                        for (name_node, setting) in settings.entries() {
+                            let name = name_node.as_text().unwrap_or_default();
+                            if name == "severity" {
+                                let text = setting.as_text().unwrap_or_default();
+                                severity = Some(Severity::parse(text).ok_or_else(|| {
+                                    fail(Some(setting), format!("severity must be error, warning or info, found {text:?}"))
+                                })?);
+                            } else if meta.thresholds.contains_key(name) {
+                                let number = setting.as_f64().ok_or_else(|| {
+                                    fail(Some(setting), format!("{code}.{name} must be a number"))
+                                })?;
+                                thresholds.push((name.to_string(), number));
+                            } else {
+                                let known: Vec<&str> = std::iter::once("severity")
+                                    .chain(meta.thresholds.keys().map(String::as_str))
+                                    .collect();
+                                return Err(fail(
+                                    Some(name_node),
+                                    format!("{code} has no setting {name:?}; expected one of: {}", known.join(", ")),
+                                ));
+                            }
+                        }
+                        config.rule_overrides.push((code, severity, thresholds));
+                    }
+                }
+                "usage" => {
+                    for (pattern_node, settings) in value.entries() {
+                        let pattern = pattern_node.as_text().unwrap_or_default().to_string();
+                        let mut values = Vec::new();
+                        for (name_node, setting) in settings.entries() {
+                            let name = name_node.as_text().unwrap_or_default();
+                            let key = UsageKey::parse(name).ok_or_else(|| {
+                                let known: Vec<&str> = UsageKey::ALL.iter().map(|k| k.as_str()).collect();
+                                fail(Some(name_node), format!("unknown usage key {name:?}; expected one of: {}", known.join(", ")))
+                            })?;
+                            let parsed = key
+                                .parse_value(setting.as_str().unwrap_or_default())
+                                .map_err(|reason| fail(Some(setting), format!("{name}: {reason}")))?;
+                            values.push((key, parsed));
+                        }
+                        config.usage.push(UsageEntry {
+                            matcher: glob::Pattern::new(&pattern).ok(),
+                            pattern,
+                            values,
+                            location: source.location(pattern_node.start(), pattern_node.len()),
+                        });
+                    }
+                }
+                other => {
+                    return Err(fail(
+                        Some(key),
+                        format!("unknown setting {other:?}; expected one of: default-cloud, select, ignore, rules, usage"),
+                    ))
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// The rules this run checks, with effective severities and thresholds.
+    pub fn rule_settings(&self, rules: &[RuleMeta], select: &[String], ignore: &[String]) -> Vec<RuleSettings> {
+        let select: Vec<&String> = if select.is_empty() { self.select.iter().collect() } else { select.iter().collect() };
+        let ignore: Vec<&String> = self.ignore.iter().chain(ignore.iter()).collect();
+        rules
+            .iter()
+            .filter(|rule| select.is_empty() || select.iter().any(|prefix| rule.code.starts_with(prefix.as_str())))
+            .filter(|rule| !ignore.iter().any(|prefix| rule.code.starts_with(prefix.as_str())))
+            .map(|rule| {
+                let mut settings = RuleSettings {
+                    meta: rule.clone(),
+                    severity: rule.severity,
+                    thresholds: rule.thresholds.clone(),
+                };
+                for (code, severity, thresholds) in &self.rule_overrides {
+                    if *code == rule.code {
+                        if let Some(severity) = severity {
+                            settings.severity = *severity;
+                        }
+                        for (name, value) in thresholds {
+                            settings.thresholds.insert(name.clone(), *value);
+                        }
+                    }
+                }
+                settings
+            })
+            .collect()
+    }
+}
+
+/// Checks a list of rule codes or prefixes (`TCO`, `GPU001`).
+pub fn code_list<'a>(value: NodeRef<'a>, rules: &[RuleMeta]) -> Result<Vec<String>, (NodeRef<'a>, String)> {
+    let items: Vec<NodeRef<'a>> = if value.is_sequence() { value.items().collect() } else { vec![value] };
+    items
+        .into_iter()
+        .map(|item| {
+            let code = item.as_text().unwrap_or_default().trim().to_ascii_uppercase();
+            validate_code(&code, rules).map_err(|message| (item, message))
+        })
+        .collect()
+}
+
+/// Accepts a code or a prefix of one or more codes.
+pub fn validate_code(code: &str, rules: &[RuleMeta]) -> Result<String, String> {
+    if !code.is_empty() && rules.iter().any(|rule| rule.code.starts_with(code)) {
+        Ok(code.to_string())
+    } else {
+        let known: Vec<&str> = rules.iter().map(|rule| rule.code.as_str()).collect();
+        Err(format!("unknown rule code or prefix {code:?}; known codes: {}", known.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::builtin;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        let source = Arc::new(SourceFile::new("tcolint.yml", text));
+        Config::parse(&source, &builtin().unwrap())
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let config = parse(
+            "default-cloud: gcp\nselect: [TCO, GPU001]\nignore: LAT002\nrules:\n  TCO001: {severity: error, min-utilization: 0.25}\nusage:\n  \"k8s:Deployment/ml/*\": {purpose: inference, utilization: 0.6}\n",
+        )
+        .unwrap();
+        assert_eq!(config.default_cloud, Cloud::Gcp);
+        assert_eq!(config.select, ["TCO", "GPU001"]);
+        assert_eq!(config.ignore, ["LAT002"]);
+        let settings = config.rule_settings(&builtin().unwrap(), &[], &[]);
+        let codes: Vec<&str> = settings.iter().map(|s| s.meta.code.as_str()).collect();
+        assert_eq!(codes, ["GPU001", "TCO001"]);
+        assert_eq!(settings[1].severity, Severity::Error);
+        assert_eq!(settings[1].threshold("min-utilization"), 0.25);
+        let entry = &config.usage[0];
+        assert!(entry.matches("k8s:Deployment/ml/llm"));
+        assert!(!entry.matches("k8s:Deployment/web/llm"));
+        assert_eq!(entry.values[1], (UsageKey::Utilization, UsageValue::Number(0.6)));
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let error = parse("rules:\n  TCO001:\n    min-utilisation: 0.2\n").unwrap_err();
+        assert!(error.message.contains("no setting \"min-utilisation\""), "{}", error.message);
+        assert_eq!(error.location.unwrap().line, 3);
+        let error = parse("usage:\n  x:\n    utilization: 2\n").unwrap_err();
+        assert!(error.message.contains("between 0 and 1"), "{}", error.message);
+        assert_eq!(error.location.unwrap().line, 3);
+        let error = parse("select: [NOPE]\n").unwrap_err();
+        assert!(error.message.contains("unknown rule code"));
+        let error = parse("colour: red\n").unwrap_err();
+        assert!(error.message.contains("unknown setting"));
+    }
+
+    #[test]
+    fn empty_configuration_is_the_default() {
+        let config = parse("# nothing\n").unwrap();
+        assert_eq!(config.default_cloud, Cloud::Aws);
+        assert_eq!(config.rule_settings(&builtin().unwrap(), &[], &[]).len(), 5);
+    }
+}

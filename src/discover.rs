@@ -1,0 +1,302 @@
+//! Discover: turn the paths a user gives into the files to read, read them
+//! within limits, and classify each by its content.
+//!
+//! Folders are walked recursively, in name order, skipping `.git`, `target`,
+//! `node_modules`, `vendor` and hidden folders. Symbolic links are followed
+//! only while they stay inside the given paths; a link loop is reported.
+//! In folders, only `.yaml`, `.yml`, `.json` and `.tf` files are read; a file
+//! named explicitly is always read.
+
+use std::cell::RefCell;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// What to read.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A file on disk.
+    File {
+        /// Its path, as opened.
+        path: PathBuf,
+        /// Whether the user named it (named files are always parsed).
+        explicit: bool,
+    },
+    /// Standard input, under a display name.
+    Stdin {
+        /// `--stdin-filename`, or `<stdin>`.
+        name: String,
+    },
+}
+
+impl Input {
+    /// The path shown in output.
+    pub fn display(&self) -> String {
+        match self {
+            Input::File { path, .. } => path.display().to_string(),
+            Input::Stdin { name } => name.clone(),
+        }
+    }
+}
+
+/// A path that could not be walked (a link loop, a dangling link, a
+/// folder that cannot be listed): reported as E001 on that path.
+#[derive(Clone, Debug)]
+pub struct WalkProblem {
+    /// The path, as displayed.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A file seen but not read, and why.
+#[derive(Clone, Debug)]
+pub struct Skipped {
+    /// The path, as displayed.
+    pub path: String,
+    /// Why it was not read.
+    pub reason: String,
+}
+
+/// The outcome of walking the given paths.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Files to read, in a stable order.
+    pub inputs: Vec<Input>,
+    /// Paths that could not be walked.
+    pub problems: Vec<WalkProblem>,
+    /// Paths skipped without reading.
+    pub skipped: Vec<Skipped>,
+}
+
+const SKIPPED_DIRS: [&str; 4] = [".git", "target", "node_modules", "vendor"];
+const EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "tf"];
+
+/// Walks `paths` (`-` is standard input). A named path that does not exist
+/// is an error of the whole run.
+pub fn discover(paths: &[String], stdin_name: &str) -> Result<Discovery, String> {
+    let mut discovery = Discovery::default();
+    for given in paths {
+        if given == "-" {
+            discovery.inputs.push(Input::Stdin {
+                name: stdin_name.to_string(),
+            });
+            continue;
+        }
+        let path = PathBuf::from(given);
+        let metadata = std::fs::metadata(&path).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => format!("{given}: no such file or folder"),
+            _ => format!("{given}: {error}"),
+        })?;
+        if metadata.is_dir() {
+            walk(&path, &mut discovery);
+        } else {
+            discovery.inputs.push(Input::File { path, explicit: true });
+        }
+    }
+    Ok(discovery)
+}
+
+fn walk(root: &Path, discovery: &mut Discovery) {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let outside = RefCell::new(Vec::new());
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_dir() && (SKIPPED_DIRS.contains(&name.as_ref()) || name.starts_with('.')) {
+                return false;
+            }
+            if entry.path_is_symlink() {
+                let inside = std::fs::canonicalize(entry.path())
+                    .map(|target| target.starts_with(&canonical_root))
+                    .unwrap_or(true);
+                if !inside {
+                    outside.borrow_mut().push(entry.path().display().to_string());
+                    return false;
+                }
+            }
+            true
+        });
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                let wanted = path
+                    .extension()
+                    .and_then(|ext| ext.to_str())
+                    .is_some_and(|ext| EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()));
+                if wanted {
+                    discovery.inputs.push(Input::File {
+                        path: path.to_path_buf(),
+                        explicit: false,
+                    });
+                }
+            }
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                let message = match error.loop_ancestor() {
+                    Some(ancestor) => format!(
+                        "symbolic link loop: {path} leads back to {}; it is not followed",
+                        ancestor.display()
+                    ),
+                    None => match error.io_error() {
+                        Some(io) if io.raw_os_error() == Some(40) => {
+                            format!("symbolic link loop: {path} cannot be resolved ({io})")
+                        }
+                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                            format!("dangling symbolic link: {path} points to nothing")
+                        }
+                        Some(io) => format!("cannot read {path}: {io}"),
+                        None => format!("cannot read {path}: {error}"),
+                    },
+                };
+                discovery.problems.push(WalkProblem { path, message });
+            }
+        }
+    }
+    for path in outside.into_inner() {
+        discovery.skipped.push(Skipped {
+            path,
+            reason: "symbolic link to a path outside the scanned folders; not followed".into(),
+        });
+    }
+}
+
+/// Why a file could not be read as text.
+#[derive(Clone, Debug)]
+pub struct ReadError {
+    /// What went wrong.
+    pub message: String,
+    /// Byte offset in the decoded prefix, with the text up to it (for a
+    /// line and column), when the problem is inside the file.
+    pub at: Option<(String, usize)>,
+}
+
+/// Reads an input as text, within `max_bytes`: UTF-8 (a byte-order mark is
+/// dropped) or UTF-16 with a byte-order mark. Binary data is refused.
+pub fn read_text(input: &Input, max_bytes: u64) -> Result<String, ReadError> {
+    let plain = |message: String| ReadError { message, at: None };
+    let mut bytes = Vec::new();
+    let limit_message = |size: Option<u64>| {
+        let size = size.map_or("more than the limit".to_string(), |s| format!("{:.1} MiB", s as f64 / 1048576.0));
+        format!(
+            "file is {size}, larger than the {:.0} MiB limit (raise it with --max-file-size)",
+            max_bytes as f64 / 1048576.0
+        )
+    };
+    match input {
+        Input::File { path, .. } => {
+            let file = std::fs::File::open(path).map_err(|e| plain(format!("cannot open: {e}")))?;
+            let size = file.metadata().map(|m| m.len()).ok();
+            if size.is_some_and(|size| size > max_bytes) {
+                return Err(plain(limit_message(size)));
+            }
+            file.take(max_bytes + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| plain(format!("cannot read: {e}")))?;
+        }
+        Input::Stdin { .. } => {
+            std::io::stdin()
+                .lock()
+                .take(max_bytes + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| plain(format!("cannot read standard input: {e}")))?;
+        }
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(plain(limit_message(None)));
+    }
+    decode(bytes)
+}
+
+/// Bytes → text: UTF-8 (BOM dropped), or UTF-16 LE/BE with a BOM.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
+    let utf16 = |bytes: &[u8], little: bool| -> Result<String, ReadError> {
+        let units: Vec<u16> = bytes
+            .chunks(2)
+            .map(|pair| {
+                let pair = [pair[0], *pair.get(1).unwrap_or(&0)];
+                if little { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| ReadError {
+            message: "invalid UTF-16 (the file starts with a UTF-16 byte-order mark)".into(),
+            at: None,
+        })
+    };
+    let text = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, true)?,
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, false)?,
+        _ => {
+            let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+            match std::str::from_utf8(&bytes[start..]) {
+                Ok(text) => text.to_string(),
+                Err(error) => {
+                    let valid = error.valid_up_to();
+                    let prefix = String::from_utf8_lossy(&bytes[start..start + valid]).into_owned();
+                    let nul = prefix.find('\0');
+                    let (message, offset) = match nul {
+                        Some(nul) => ("binary file: NUL byte".to_string(), nul),
+                        None => (
+                            format!("invalid UTF-8: byte 0x{:02X} cannot start or continue a character", bytes[start + valid]),
+                            valid,
+                        ),
+                    };
+                    return Err(ReadError { message, at: Some((prefix, offset)) });
+                }
+            }
+        }
+    };
+    if let Some(nul) = text.find('\0') {
+        return Err(ReadError {
+            message: "binary file: NUL byte".into(),
+            at: Some((text, nul)),
+        });
+    }
+    Ok(text)
+}
+
+/// Whether a file is a template inside a Helm chart (`templates/` next to a
+/// `Chart.yaml`), which only `helm template` can render.
+pub fn is_helm_template(path: &Path, text: &str) -> bool {
+    if !text.contains("{{") {
+        return false;
+    }
+    path.ancestors()
+        .skip(1)
+        .take(8)
+        .any(|dir| dir.file_name().is_some_and(|n| n == "templates") && dir.parent().is_some_and(|chart| chart.join("Chart.yaml").is_file()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms_and_refuses_binary() {
+        assert_eq!(decode(b"\xEF\xBB\xBFkind: Pod".to_vec()).unwrap(), "kind: Pod");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("a: 1".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decode(utf16).unwrap(), "a: 1");
+        let error = decode(b"a: 1\nb: \xFF\xFE\x00".to_vec()).unwrap_err();
+        assert!(error.message.contains("invalid UTF-8"), "{}", error.message);
+        assert_eq!(error.at.unwrap().1, 8);
+        let error = decode(b"a: 1\n\0\0\0".to_vec()).unwrap_err();
+        assert!(error.message.contains("NUL"));
+    }
+
+    #[test]
+    fn missing_paths_are_errors() {
+        let error = discover(&["/definitely/not/here".into()], "<stdin>").unwrap_err();
+        assert!(error.contains("no such file or folder"));
+    }
+}

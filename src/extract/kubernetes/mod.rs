@@ -1,0 +1,470 @@
+//! Kubernetes manifests → [`Workload`]s.
+//!
+//! One workload per controller, or per role of a multi-role object (KServe
+//! components, Kubeflow replica specs, Ray head and worker groups,
+//! LeaderWorkerSet leaders and workers). Autoscalers (HPA, KEDA
+//! ScaledObject, anything with `spec.scaleTargetRef`) are collected per
+//! file and applied across all files by [`link`], since a kustomize folder
+//! often keeps the HPA beside, not inside, the Deployment's file.
+
+mod pod;
+mod quantity;
+
+pub use quantity::parse as parse_quantity;
+
+use std::collections::BTreeMap;
+
+use crate::extract::Problem;
+use crate::model::{
+    Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload,
+};
+use crate::parse::yaml::{Document, NodeRef};
+use crate::source::{Location, SourceFile};
+
+/// The annotation prefix for tcolint's own keys.
+pub const ANNOTATION_PREFIX: &str = "tcolint.io/";
+
+/// Per-document extraction state: where positions come from and where
+/// problems go.
+pub struct Ctx<'s> {
+    source: &'s SourceFile,
+    /// Invalid values found on the way (reported as E001).
+    pub problems: Vec<Problem>,
+    notes: Vec<String>,
+}
+
+impl<'s> Ctx<'s> {
+    /// A context for one file.
+    pub fn new(source: &'s SourceFile) -> Self {
+        Ctx {
+            source,
+            problems: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The location of a node.
+    pub fn location(&self, node: NodeRef<'_>) -> Location {
+        self.source.location(node.start(), node.len())
+    }
+
+    /// The location of a node's first line (a whole object is too big to
+    /// underline).
+    pub fn first_line(&self, node: NodeRef<'_>) -> Location {
+        let start = node.start();
+        let rest = &self.source.text[start.min(self.source.text.len())..];
+        let len = rest.find('\n').unwrap_or(rest.len()).min(node.len().max(1));
+        self.source.location(start, len)
+    }
+
+    /// Records an invalid value at `node`.
+    pub fn problem(&mut self, node: NodeRef<'_>, message: String) {
+        let location = if node.is_mapping() || node.is_sequence() {
+            self.first_line(node)
+        } else {
+            self.location(node)
+        };
+        self.problems.push(Problem { message, location });
+    }
+
+    /// Records an assumption for the workload being built.
+    pub fn note_once(&mut self, note: &str) {
+        if !self.notes.iter().any(|n| n == note) {
+            self.notes.push(note.to_string());
+        }
+    }
+}
+
+/// An autoscaler waiting to be matched with its target.
+#[derive(Clone, Debug)]
+pub struct Scaler {
+    namespace: String,
+    target_kind: String,
+    target_name: String,
+    scaling: Scaling,
+}
+
+/// A workload an autoscaler may target, and how many pods one unit of the
+/// target's replicas is (a LeaderWorkerSet group is several pods).
+#[derive(Clone, Debug)]
+pub struct ScaleTarget {
+    workload_id: String,
+    namespace: String,
+    kind: String,
+    name: String,
+    pods_per_replica: u32,
+}
+
+/// Everything one file yields.
+#[derive(Default)]
+pub struct Extraction {
+    /// Workloads, in document order.
+    pub workloads: Vec<Workload>,
+    /// Invalid values (E001).
+    pub problems: Vec<Problem>,
+    /// Autoscalers to apply across files.
+    pub scalers: Vec<Scaler>,
+    /// Workloads autoscalers can target.
+    pub targets: Vec<ScaleTarget>,
+}
+
+/// Whether a document is a Kubernetes object.
+pub fn is_object(root: NodeRef<'_>) -> bool {
+    root.get("apiVersion").and_then(|v| v.as_text()).is_some()
+        && root.get("kind").and_then(|v| v.as_text()).is_some()
+}
+
+/// Extracts the workloads of every Kubernetes object in `documents`.
+pub fn extract(source: &SourceFile, documents: &[Document]) -> Extraction {
+    let mut out = Extraction::default();
+    for document in documents {
+        let root = document.root();
+        if is_object(root) {
+            extract_object(source, root, &mut out, 0);
+        }
+    }
+    out
+}
+
+fn extract_object(source: &SourceFile, root: NodeRef<'_>, out: &mut Extraction, depth: u8) {
+    let kind = root.get("kind").and_then(|k| k.as_text()).unwrap_or_default();
+    let api_version = root
+        .get("apiVersion")
+        .and_then(|v| v.as_text())
+        .unwrap_or_default();
+    if kind == "List" || kind.ends_with("List") && root.get("items").is_some() {
+        if depth < 4 {
+            for item in root.get("items").iter().flat_map(|items| items.items()) {
+                if is_object(item) {
+                    extract_object(source, item, out, depth + 1);
+                }
+            }
+        }
+        return;
+    }
+    let mut ctx = Ctx::new(source);
+    let Some(object) = Object::read(&mut ctx, root, kind, api_version) else {
+        out.problems.append(&mut ctx.problems);
+        return;
+    };
+    if let Some(scaler) = scaler(&mut ctx, &object) {
+        out.scalers.push(scaler);
+    } else {
+        kinds::extract(&mut ctx, &object, out);
+    }
+    out.problems.append(&mut ctx.problems);
+}
+
+/// The parts of an object every kind needs.
+pub struct Object<'a> {
+    root: NodeRef<'a>,
+    kind: &'a str,
+    /// API group (`apps`, `serving.kserve.io`; empty for the core group).
+    group: &'a str,
+    name: String,
+    namespace: String,
+    location: Location,
+}
+
+impl<'a> Object<'a> {
+    fn read(ctx: &mut Ctx<'_>, root: NodeRef<'a>, kind: &'a str, api_version: &'a str) -> Option<Self> {
+        let metadata = root.get("metadata");
+        let name = metadata
+            .and_then(|m| m.get("name"))
+            .and_then(|n| n.as_text())
+            .or_else(|| {
+                metadata
+                    .and_then(|m| m.get("generateName"))
+                    .and_then(|n| n.as_text())
+            });
+        let Some(name) = name else {
+            ctx.problem(
+                root,
+                format!("{kind} has no metadata.name (or generateName); workloads need a name to get a stable id"),
+            );
+            return None;
+        };
+        let namespace = metadata
+            .and_then(|m| m.get("namespace"))
+            .and_then(|n| n.as_text())
+            .unwrap_or("default")
+            .to_string();
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        Some(Object {
+            root,
+            kind,
+            group,
+            name: name.to_string(),
+            namespace,
+            location: ctx.first_line(root),
+        })
+    }
+
+    fn id(&self, role: Option<&str>) -> String {
+        match role {
+            Some(role) => format!("k8s:{}/{}/{}/{}", self.kind, self.namespace, self.name, role),
+            None => format!("k8s:{}/{}/{}", self.kind, self.namespace, self.name),
+        }
+    }
+
+    fn annotations(&self) -> Option<NodeRef<'a>> {
+        self.root.path(&["metadata", "annotations"])
+    }
+}
+
+/// HPA, KEDA ScaledObject and other objects with `spec.scaleTargetRef`.
+fn scaler(ctx: &mut Ctx<'_>, object: &Object<'_>) -> Option<Scaler> {
+    let spec = object.root.get("spec")?;
+    let target = spec.get("scaleTargetRef")?;
+    let target_name = target.get("name").and_then(|n| n.as_text())?;
+    let is_keda = object.group == "keda.sh";
+    let target_kind = target
+        .get("kind")
+        .and_then(|k| k.as_text())
+        .unwrap_or(if is_keda { "Deployment" } else { "" });
+    let (min_key, max_key, min_default, max_default) = if is_keda {
+        ("minReplicaCount", "maxReplicaCount", 0, Some(100))
+    } else {
+        ("minReplicas", "maxReplicas", 1, None)
+    };
+    let count = |ctx: &mut Ctx<'_>, key: &str| -> Option<(u32, Location)> {
+        let (key_node, value) = spec.entry(key)?;
+        match value.as_u64().and_then(|v| u32::try_from(v).ok()) {
+            Some(count) => Some((count, ctx.location(key_node))),
+            None => {
+                ctx.problem(value, format!("{key} must be a whole number"));
+                None
+            }
+        }
+    };
+    let min = count(ctx, min_key);
+    let max = count(ctx, max_key).map(|(max, _)| max).or(max_default);
+    let min_value = min.as_ref().map_or(min_default, |(value, _)| *value);
+    let basis = format!(
+        "{} {}/{} ({min_key} {}{}, {max_key} {})",
+        object.kind,
+        object.namespace,
+        object.name,
+        min_value,
+        if min.is_none() { " by default" } else { "" },
+        max.map_or("unbounded".to_string(), |max| max.to_string()),
+    );
+    Some(Scaler {
+        namespace: object.namespace.clone(),
+        target_kind: target_kind.to_string(),
+        target_name: target_name.to_string(),
+        scaling: Scaling {
+            min: min_value,
+            max: max.map(|max| max.max(min_value)),
+            min_location: Some(min.map_or_else(|| object.location.clone(), |(_, at)| at)),
+            basis,
+        },
+    })
+}
+
+/// Applies every file's autoscalers to their targets, across files.
+pub fn link(extractions: &mut [&mut Extraction]) {
+    let scalers: Vec<Scaler> = extractions
+        .iter()
+        .flat_map(|e| e.scalers.iter().cloned())
+        .collect();
+    if scalers.is_empty() {
+        return;
+    }
+    let mut by_id: BTreeMap<String, (u32, Scaler)> = BTreeMap::new();
+    for extraction in extractions.iter() {
+        for target in &extraction.targets {
+            let matching = scalers.iter().rev().find(|scaler| {
+                scaler.namespace == target.namespace
+                    && scaler.target_name == target.name
+                    && (scaler.target_kind.is_empty() || scaler.target_kind == target.kind)
+            });
+            if let Some(scaler) = matching {
+                by_id.insert(
+                    target.workload_id.clone(),
+                    (target.pods_per_replica, scaler.clone()),
+                );
+            }
+        }
+    }
+    for extraction in extractions.iter_mut() {
+        for workload in &mut extraction.workloads {
+            if let Some((pods, scaler)) = by_id.get(&workload.id) {
+                let previous = std::mem::replace(
+                    &mut workload.scaling,
+                    Scaling {
+                        min: scaler.scaling.min * pods,
+                        max: scaler.scaling.max.map(|max| max * pods),
+                        min_location: scaler.scaling.min_location.clone(),
+                        basis: if *pods == 1 {
+                            scaler.scaling.basis.clone()
+                        } else {
+                            format!("{} x {pods} pods per group", scaler.scaling.basis)
+                        },
+                    },
+                );
+                workload.notes.push(format!(
+                    "replicas from {} override {}",
+                    scaler.scaling.basis, previous.basis
+                ));
+            }
+        }
+    }
+}
+
+/// Builds a workload from a pod spec plus everything around it.
+struct Role<'a> {
+    role: Option<String>,
+    pod_spec: NodeRef<'a>,
+    /// Container specs outside `containers` (KServe framework blocks).
+    extra_containers: Vec<NodeRef<'a>>,
+    /// Annotations on the pod template, merged under the object's own.
+    template_annotations: Option<NodeRef<'a>>,
+    scaling: Scaling,
+    run_to_completion: bool,
+    purpose: Option<(Purpose, String)>,
+    /// The autoscaler target key, when autoscalers can target this role.
+    scale_target: Option<u32>,
+    notes: Vec<String>,
+}
+
+fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &mut Extraction) {
+    let id = object.id(role.role.as_deref());
+    let shape = pod::pod_shape(ctx, role.pod_spec, &role.extra_containers);
+    let mut usage = BTreeMap::new();
+    let mut suppressions = Vec::new();
+    for annotations in [role.template_annotations, object.annotations()]
+        .into_iter()
+        .flatten()
+    {
+        read_annotations(ctx, annotations, &mut usage, &mut suppressions);
+    }
+    let purpose = role
+        .purpose
+        .or_else(|| purpose_from_images(&shape.compute.images));
+    let mut notes = std::mem::take(&mut ctx.notes);
+    notes.extend(role.notes);
+    if let Some(pods_per_replica) = role.scale_target {
+        out.targets.push(ScaleTarget {
+            workload_id: id.clone(),
+            namespace: object.namespace.clone(),
+            kind: object.kind.to_string(),
+            name: object.name.clone(),
+            pods_per_replica,
+        });
+    }
+    out.workloads.push(Workload {
+        id,
+        kind: object.kind.to_string(),
+        platform: Platform::Kubernetes,
+        location: object.location.clone(),
+        inferred_purpose: purpose,
+        compute: shape.compute,
+        placement: shape.placement,
+        scaling: role.scaling,
+        run_to_completion: role.run_to_completion,
+        usage,
+        suppressions,
+        notes,
+    });
+}
+
+/// Reads `tcolint.io/*` annotations. Earlier calls win (the object's own
+/// annotations are read after the template's, so they are inserted over).
+fn read_annotations(
+    ctx: &mut Ctx<'_>,
+    annotations: NodeRef<'_>,
+    usage: &mut BTreeMap<UsageKey, UsageSetting>,
+    suppressions: &mut Vec<Suppression>,
+) {
+    for (key, value) in annotations.entries() {
+        let Some(name) = key.as_text().and_then(|k| k.strip_prefix(ANNOTATION_PREFIX)) else {
+            continue;
+        };
+        let text = value.as_str().unwrap_or_default();
+        if name == "ignore" {
+            let (codes, reason) = match text.split_once(':') {
+                Some((codes, reason)) => (codes, Some(reason.trim().to_string())),
+                None => (text, None),
+            };
+            let codes: Vec<String> = codes
+                .split(',')
+                .map(|code| code.trim().to_ascii_uppercase())
+                .filter(|code| !code.is_empty())
+                .collect();
+            if codes.is_empty() {
+                ctx.problem(value, format!("{ANNOTATION_PREFIX}ignore names no rule codes; expected \"CODE,CODE: reason\""));
+                continue;
+            }
+            suppressions.push(Suppression {
+                codes,
+                reason: reason.filter(|r| !r.is_empty()),
+                location: ctx.location(key),
+            });
+            continue;
+        }
+        let Some(usage_key) = UsageKey::parse(name) else {
+            let known: Vec<&str> = UsageKey::ALL.iter().map(|k| k.as_str()).collect();
+            let hint = known
+                .iter()
+                .min_by_key(|k| strsim::levenshtein(k, name))
+                .filter(|k| strsim::levenshtein(k, name) <= 3)
+                .map_or(String::new(), |k| format!(" (did you mean {ANNOTATION_PREFIX}{k}?)"));
+            ctx.problem(
+                key,
+                format!(
+                    "unknown annotation {ANNOTATION_PREFIX}{name}{hint}; tcolint reads ignore, {}",
+                    known.join(", ")
+                ),
+            );
+            continue;
+        };
+        match usage_key.parse_value(text) {
+            Ok(parsed) => {
+                usage.insert(
+                    usage_key,
+                    UsageSetting {
+                        value: parsed,
+                        location: ctx.location(key),
+                    },
+                );
+            }
+            Err(reason) => ctx.problem(value, format!("{ANNOTATION_PREFIX}{name}: {reason}")),
+        }
+    }
+}
+
+/// Serving images say what a workload is for when its kind does not.
+fn purpose_from_images(images: &[String]) -> Option<(Purpose, String)> {
+    const SERVING: [&str; 12] = [
+        "vllm",
+        "text-generation-inference",
+        "tritonserver",
+        "torchserve",
+        "tensorflow/serving",
+        "sglang",
+        "ollama",
+        "llama.cpp",
+        "llama-cpp",
+        "tgi-",
+        "kserve",
+        "tensorrt-llm",
+    ];
+    images.iter().find_map(|image| {
+        let lower = image.to_ascii_lowercase();
+        SERVING
+            .iter()
+            .find(|marker| lower.contains(*marker))
+            .map(|marker| {
+                (
+                    Purpose::Inference,
+                    format!("image {image} is a model server ({marker})"),
+                )
+            })
+    })
+}
+
+mod kinds;
+
+#[cfg(test)]
+mod tests;

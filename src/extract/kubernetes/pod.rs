@@ -1,0 +1,442 @@
+//! A pod spec → what one replica provisions ([`Compute`]) and where it
+//! lands ([`Placement`]).
+//!
+//! Requests are summed the way the scheduler sums them: a container that
+//! sets only a limit requests its limit; app containers (and restartable
+//! init "sidecar" containers) add up; an ordinary init container runs alone,
+//! so the pod needs the larger of the largest init container and the sum.
+
+use std::collections::BTreeMap;
+
+use super::quantity;
+use super::Ctx;
+use crate::model::{
+    Accelerator, AcceleratorVendor, Cloud, Compute, ExtendedResource, Hint, Placement,
+};
+use crate::parse::yaml::NodeRef;
+use crate::source::Location;
+
+/// Node-label keys whose value is an instance (machine, VM) type.
+const INSTANCE_TYPE_KEYS: [&str; 3] = [
+    "node.kubernetes.io/instance-type",
+    "beta.kubernetes.io/instance-type",
+    "karpenter.k8s.aws/instance-type",
+];
+
+/// Node-label keys whose value names a GPU or accelerator model.
+const GPU_MODEL_KEYS: [&str; 4] = [
+    "karpenter.k8s.aws/instance-gpu-name",
+    "cloud.google.com/gke-accelerator",
+    "nvidia.com/gpu.product",
+    "karpenter.k8s.aws/instance-accelerator-name",
+];
+
+/// How the NeuronCores of one Inferentia2 device are counted (FACTS A1b:
+/// 2 NeuronCore-v2 per inf2 device).
+const NEURON_CORES_PER_DEVICE: f64 = 2.0;
+
+/// What one replica provisions and where it lands.
+pub struct PodShape {
+    /// Requests per replica.
+    pub compute: Compute,
+    /// Scheduling hints.
+    pub placement: Placement,
+}
+
+#[derive(Clone)]
+struct Amount {
+    value: f64,
+    location: Location,
+}
+
+/// Reads a pod spec (the object with `containers`).
+///
+/// `extra_containers` are container specs that live outside `containers`
+/// (a KServe predictor's `model:` or `pytorch:` block).
+pub fn pod_shape(ctx: &mut Ctx<'_>, spec: NodeRef<'_>, extra_containers: &[NodeRef<'_>]) -> PodShape {
+    let mut compute = Compute::default();
+    let mut app_sum: BTreeMap<String, Amount> = BTreeMap::new();
+    let mut init_max: BTreeMap<String, Amount> = BTreeMap::new();
+
+    let containers = spec.get("containers");
+    let listed: Vec<NodeRef<'_>> = containers.iter().flat_map(|list| list.items()).collect();
+    if listed.is_empty() && extra_containers.is_empty() {
+        ctx.note_once("the pod template has no containers, so it requests nothing");
+    }
+    for container in listed.into_iter().chain(extra_containers.iter().copied()) {
+        let effective = container_requests(ctx, container, &mut compute);
+        add_into(&mut app_sum, effective);
+    }
+    for container in spec.get("initContainers").iter().flat_map(|l| l.items()) {
+        let effective = container_requests(ctx, container, &mut compute);
+        let sidecar = container.get("restartPolicy").and_then(|p| p.as_text()) == Some("Always");
+        if sidecar {
+            add_into(&mut app_sum, effective);
+        } else {
+            for (resource, amount) in effective {
+                let entry = init_max.entry(resource).or_insert_with(|| Amount {
+                    value: 0.0,
+                    location: amount.location.clone(),
+                });
+                if amount.value > entry.value {
+                    *entry = amount;
+                }
+            }
+        }
+    }
+    let mut pod = app_sum;
+    for (resource, amount) in init_max {
+        let entry = pod.entry(resource).or_insert_with(|| Amount {
+            value: 0.0,
+            location: amount.location.clone(),
+        });
+        if amount.value > entry.value {
+            *entry = amount;
+        }
+    }
+    for (resource, amount) in &pod {
+        match resource.as_str() {
+            "cpu" => compute.cpu_per_replica = amount.value,
+            "memory" => compute.memory_gib_per_replica = amount.value / 1024f64.powi(3),
+            _ => {
+                if let Some(accelerator) = accelerator(resource, amount) {
+                    compute.accelerators.push(accelerator);
+                }
+            }
+        }
+    }
+    PodShape {
+        compute,
+        placement: placement(ctx, spec),
+    }
+}
+
+fn add_into(sum: &mut BTreeMap<String, Amount>, amounts: BTreeMap<String, Amount>) {
+    for (resource, amount) in amounts {
+        sum.entry(resource)
+            .and_modify(|total| total.value += amount.value)
+            .or_insert(amount);
+    }
+}
+
+/// One container's effective requests (request, else limit), recording its
+/// image and extended-resource pairs on the way.
+fn container_requests(
+    ctx: &mut Ctx<'_>,
+    container: NodeRef<'_>,
+    compute: &mut Compute,
+) -> BTreeMap<String, Amount> {
+    let name = container
+        .get("name")
+        .and_then(|n| n.as_text())
+        .unwrap_or("(unnamed)")
+        .to_string();
+    if let Some(image) = container.get("image").and_then(|i| i.as_text()) {
+        compute.images.push(image.to_string());
+    }
+    let resources = container.get("resources");
+    let requests = resources
+        .and_then(|r| r.get("requests"))
+        .map(|r| quantities(ctx, r))
+        .unwrap_or_default();
+    let limits = resources
+        .and_then(|r| r.get("limits"))
+        .map(|l| quantities(ctx, l))
+        .unwrap_or_default();
+
+    let mut effective = BTreeMap::new();
+    for (resource, (_, amount)) in limits.iter().chain(requests.iter()) {
+        if let Some(amount) = amount {
+            // Requests come second, so they win over limits.
+            effective.insert(resource.clone(), amount.clone());
+        }
+    }
+    let extended: Vec<&String> = requests
+        .keys()
+        .chain(limits.keys())
+        .filter(|resource| is_extended(resource))
+        .collect();
+    let mut seen = Vec::new();
+    for resource in extended {
+        if seen.contains(&resource) {
+            continue;
+        }
+        seen.push(resource);
+        let written = |map: &BTreeMap<String, (String, Option<Amount>)>, loc_from: NodeRef<'_>| {
+            map.get(resource.as_str()).map(|(raw, amount)| {
+                let location = amount.as_ref().map_or_else(
+                    || ctx_location_of_key(loc_from, resource, ctx),
+                    |a| a.location.clone(),
+                );
+                (raw.clone(), location)
+            })
+        };
+        let request = resources
+            .and_then(|r| r.get("requests"))
+            .and_then(|node| written(&requests, node));
+        let limit = resources
+            .and_then(|r| r.get("limits"))
+            .and_then(|node| written(&limits, node));
+        compute.extended_resources.push(ExtendedResource {
+            resource: resource.clone(),
+            container: name.clone(),
+            request,
+            limit,
+        });
+    }
+    effective
+}
+
+fn ctx_location_of_key(map: NodeRef<'_>, key: &str, ctx: &Ctx<'_>) -> Location {
+    map.entry(key)
+        .map_or_else(|| ctx.location(map), |(key, _)| ctx.location(key))
+}
+
+/// A resource map: name → (text as written, parsed amount located at the key).
+fn quantities(
+    ctx: &mut Ctx<'_>,
+    map: NodeRef<'_>,
+) -> BTreeMap<String, (String, Option<Amount>)> {
+    let mut out = BTreeMap::new();
+    for (key, value) in map.entries() {
+        let Some(resource) = key.as_text() else {
+            continue;
+        };
+        let raw = value.as_str().unwrap_or_default().to_string();
+        let amount = match quantity::parse(&raw) {
+            Ok(parsed) if value.as_str().is_some() => Some(Amount {
+                value: parsed,
+                location: ctx.location(key),
+            }),
+            Ok(_) => None,
+            Err(reason) => {
+                ctx.problem(value, format!("invalid quantity for {resource}: {reason}"));
+                None
+            }
+        };
+        out.insert(resource.to_string(), (raw, amount));
+    }
+    out
+}
+
+/// Extended resources live outside the `kubernetes.io` domain; the API
+/// server only accepts them with request equal to limit.
+fn is_extended(resource: &str) -> bool {
+    match resource.split_once('/') {
+        Some((domain, _)) => domain != "kubernetes.io" && !domain.ends_with(".kubernetes.io"),
+        None => false,
+    }
+}
+
+fn accelerator(resource: &str, amount: &Amount) -> Option<Accelerator> {
+    let units = amount.value;
+    let (vendor, devices) = match resource {
+        "nvidia.com/gpu" => (AcceleratorVendor::Nvidia, units),
+        "amd.com/gpu" => (AcceleratorVendor::Amd, units),
+        "gpu.intel.com/i915" | "gpu.intel.com/xe" => (AcceleratorVendor::Intel, units),
+        "aws.amazon.com/neuron" | "aws.amazon.com/neurondevice" => (AcceleratorVendor::Aws, units),
+        "aws.amazon.com/neuroncore" => (AcceleratorVendor::Aws, units / NEURON_CORES_PER_DEVICE),
+        "google.com/tpu" => (AcceleratorVendor::Google, units),
+        _ => {
+            // MIG slices: `nvidia.com/mig-<g>g.<memory>gb` is g of 7 compute slices.
+            let profile = resource.strip_prefix("nvidia.com/mig-")?;
+            let slices: f64 = profile.split_once('g')?.0.parse().ok()?;
+            (AcceleratorVendor::Nvidia, units * slices / 7.0)
+        }
+    };
+    (units > 0.0).then(|| Accelerator {
+        resource: resource.to_string(),
+        vendor,
+        devices,
+        units,
+        location: amount.location.clone(),
+    })
+}
+
+/// Scheduling hints from `nodeSelector` and required node affinity.
+fn placement(ctx: &mut Ctx<'_>, spec: NodeRef<'_>) -> Placement {
+    let mut labels: Vec<(String, Vec<(String, Location)>)> = Vec::new();
+    if let Some(selector) = spec.get("nodeSelector") {
+        for (key, value) in selector.entries() {
+            if let (Some(key_text), Some(value_text)) = (key.as_text(), value.as_text()) {
+                labels.push((
+                    key_text.to_string(),
+                    vec![(value_text.to_string(), ctx.location(value))],
+                ));
+            }
+        }
+    }
+    let terms = spec.path(&[
+        "affinity",
+        "nodeAffinity",
+        "requiredDuringSchedulingIgnoredDuringExecution",
+        "nodeSelectorTerms",
+    ]);
+    for term in terms.iter().flat_map(|t| t.items()) {
+        for expression in term.get("matchExpressions").iter().flat_map(|e| e.items()) {
+            let key = expression.get("key").and_then(|k| k.as_text());
+            let operator = expression.get("operator").and_then(|o| o.as_text());
+            let (Some(key), Some("In")) = (key, operator) else {
+                continue;
+            };
+            let values: Vec<(String, Location)> = expression
+                .get("values")
+                .iter()
+                .flat_map(|v| v.items())
+                .filter_map(|v| v.as_text().map(|text| (text.to_string(), ctx.location(v))))
+                .collect();
+            if !values.is_empty() {
+                labels.push((key.to_string(), values));
+            }
+        }
+    }
+
+    let mut placement = Placement::default();
+    for (key, values) in labels {
+        let cloud = if key.starts_with("cloud.google.com/") {
+            Some(Cloud::Gcp)
+        } else if key.starts_with("karpenter.k8s.aws/") || key.starts_with("eks.amazonaws.com/") {
+            Some(Cloud::Aws)
+        } else if key.starts_with("kubernetes.azure.com/") {
+            Some(Cloud::Azure)
+        } else {
+            None
+        };
+        if let (Some(cloud), None) = (cloud, &placement.cloud) {
+            placement.cloud = Some((cloud, key.clone()));
+        }
+        let spot_value = values.iter().any(|(v, _)| {
+            let v = v.to_ascii_lowercase();
+            v == "spot" || v == "true" || v == "preemptible"
+        });
+        if spot_value
+            && matches!(
+                key.as_str(),
+                "cloud.google.com/gke-spot"
+                    | "cloud.google.com/gke-preemptible"
+                    | "karpenter.sh/capacity-type"
+                    | "eks.amazonaws.com/capacityType"
+                    | "kubernetes.azure.com/scalesetpriority"
+            )
+        {
+            placement.spot = true;
+        }
+        let hint = Hint {
+            key: key.clone(),
+            values,
+        };
+        if INSTANCE_TYPE_KEYS.contains(&key.as_str()) {
+            placement.instance_types.push(hint);
+        } else if GPU_MODEL_KEYS.contains(&key.as_str()) {
+            placement.gpu_models.push(hint);
+        }
+    }
+    placement
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml::{parse_stream, Limits};
+    use crate::source::SourceFile;
+
+    fn shape(yaml: &str) -> (PodShape, Vec<String>) {
+        let source = SourceFile::new("pod.yaml", yaml);
+        let docs = parse_stream(yaml, &Limits::default());
+        let doc = docs.into_iter().next().unwrap().unwrap();
+        let mut ctx = Ctx::new(&source);
+        let shape = pod_shape(&mut ctx, doc.root(), &[]);
+        let problems = ctx.problems.iter().map(|p| p.message.clone()).collect();
+        (shape, problems)
+    }
+
+    #[test]
+    fn init_containers_run_alone_and_limits_default_requests() {
+        let (shape, problems) = shape(
+            "initContainers:\n\
+             - name: fetch\n  resources: {requests: {cpu: '8', memory: 2Gi}}\n\
+             containers:\n\
+             - name: a\n  resources: {requests: {cpu: 500m, memory: 1Gi}}\n\
+             - name: b\n  resources: {limits: {cpu: '2', memory: 3Gi, nvidia.com/gpu: 2}}\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(shape.compute.cpu_per_replica, 8.0);
+        assert_eq!(shape.compute.memory_gib_per_replica, 4.0);
+        let gpu = shape.compute.main_accelerator().unwrap();
+        assert_eq!((gpu.resource.as_str(), gpu.devices), ("nvidia.com/gpu", 2.0));
+        assert_eq!(gpu.location.line, 6);
+    }
+
+    #[test]
+    fn sidecars_add_to_the_app_containers() {
+        let (shape, _) = shape(
+            "initContainers:\n\
+             - name: proxy\n  restartPolicy: Always\n  resources: {requests: {cpu: '1'}}\n\
+             containers:\n- name: a\n  resources: {requests: {cpu: '2'}}\n",
+        );
+        assert_eq!(shape.compute.cpu_per_replica, 3.0);
+    }
+
+    #[test]
+    fn extended_resources_keep_request_and_limit() {
+        let (shape, _) = shape(
+            "containers:\n- name: a\n  resources:\n    requests:\n      nvidia.com/gpu: 2\n    limits:\n      nvidia.com/gpu: 1\n      cpu: 1\n",
+        );
+        let pair = &shape.compute.extended_resources[0];
+        assert_eq!(pair.resource, "nvidia.com/gpu");
+        let (request, at) = pair.request.clone().unwrap();
+        assert_eq!((request.as_str(), at.line, at.column), ("2", 5, 7));
+        assert_eq!(pair.limit.clone().unwrap().0, "1");
+        assert_eq!(shape.compute.accelerators[0].devices, 2.0);
+    }
+
+    #[test]
+    fn accelerators_of_every_vendor() {
+        let (shape, _) = shape(
+            "containers:\n- resources:\n    limits:\n      nvidia.com/mig-3g.20gb: 2\n      aws.amazon.com/neuroncore: 4\n      google.com/tpu: 8\n      amd.com/gpu: 1\n      gpu.intel.com/i915: 1\n      gpu.intel.com/millicores: 100\n",
+        );
+        let devices: Vec<(&str, f64)> = shape
+            .compute
+            .accelerators
+            .iter()
+            .map(|a| (a.resource.as_str(), a.devices))
+            .collect();
+        assert_eq!(
+            devices,
+            vec![
+                ("amd.com/gpu", 1.0),
+                ("aws.amazon.com/neuroncore", 2.0),
+                ("google.com/tpu", 8.0),
+                ("gpu.intel.com/i915", 1.0),
+                ("nvidia.com/mig-3g.20gb", 2.0 * 3.0 / 7.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_quantities_are_problems_at_the_value() {
+        let (shape, problems) = shape(
+            "containers:\n- resources:\n    limits:\n      nvidia.com/gpu: ${ACCELERATOR_QUANTITY}\n",
+        );
+        assert!(shape.compute.accelerators.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("invalid quantity for nvidia.com/gpu"));
+    }
+
+    #[test]
+    fn hints_from_node_selector_and_required_affinity() {
+        let (shape, _) = shape(
+            "nodeSelector:\n  cloud.google.com/gke-accelerator: nvidia-l4\n  cloud.google.com/gke-spot: 'true'\n\
+             affinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - key: node.kubernetes.io/instance-type\n          operator: In\n          values: [g2-standard-8, g2-standard-4]\n\
+             containers: []\n",
+        );
+        let placement = shape.placement;
+        assert_eq!(placement.cloud.unwrap().0, Cloud::Gcp);
+        assert!(placement.spot);
+        let names = |hint: &Hint| hint.values.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&placement.gpu_models[0]), vec!["nvidia-l4"]);
+        assert_eq!(names(&placement.instance_types[0]), vec!["g2-standard-8", "g2-standard-4"]);
+        let (_, at) = &placement.instance_types[0].values[1];
+        assert_eq!((at.line, at.column), (11, 40));
+    }
+}

@@ -1,0 +1,63 @@
+//! Number formatting shared by basis strings and output: dollars with
+//! thousands separators, rates with the catalogue's precision.
+
+/// Rounds to `decimals` places (half away from zero).
+pub fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+/// `$4,140.56`: a dollar amount to the cent.
+pub fn usd(value: f64) -> String {
+    let cents = round(value, 2);
+    let negative = cents < 0.0;
+    let text = format!("{:.2}", cents.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{}${grouped}.{fraction}", if negative { "-" } else { "" })
+}
+
+/// `$5.672`: an hourly rate with up to six decimals, trailing zeros dropped.
+pub fn usd_rate(value: f64) -> String {
+    format!("${}", trim(value, 6))
+}
+
+/// A quantity with up to `decimals` places and no trailing zeros (`2`, `0.5`, `40.06`).
+pub fn trim(value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollars_group_thousands_and_round_to_the_cent() {
+        assert_eq!(usd(4140.556), "$4,140.56");
+        assert_eq!(usd(12_421.68), "$12,421.68");
+        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(1_234_567.891), "$1,234,567.89");
+        assert_eq!(usd(-50.5), "-$50.50");
+        assert_eq!(usd(999.999), "$1,000.00");
+    }
+
+    #[test]
+    fn rates_and_quantities_drop_trailing_zeros() {
+        assert_eq!(usd_rate(5.672), "$5.672");
+        assert_eq!(usd_rate(0.031611), "$0.031611");
+        assert_eq!(trim(2.0, 3), "2");
+        assert_eq!(trim(40.0625, 2), "40.06");
+        assert_eq!(round(2.8365, 3), 2.837);
+    }
+}

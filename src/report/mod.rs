@@ -1,0 +1,477 @@
+//! Report: one [`Report`] value, rendered by one formatter per output
+//! format. Formatters only render; every number is computed before.
+//!
+//! The JSON form of this struct (`--format json`) is a public interface:
+//! fields are added, never renamed or removed.
+
+pub mod json;
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+use crate::analyze::cost::{Method, Node, Share};
+use crate::analyze::latency::ColdStart;
+use crate::analyze::profile::Origin;
+use crate::analyze::Assessment;
+use crate::catalog::Catalog;
+use crate::discover::Skipped;
+use crate::model::UsageKey;
+use crate::rules::{Finding, Severity};
+use crate::source::{Location, SourceFile};
+
+/// The version of the JSON report's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Serializes a number rounded to `D` decimals, as an integer when whole.
+fn number<S: Serializer, const D: i32>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    let rounded = crate::numbers::round(*value, D);
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+        serializer.serialize_i64(rounded as i64)
+    } else {
+        serializer.serialize_f64(rounded)
+    }
+}
+
+fn optional<S: Serializer, const D: i32>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => number::<S, D>(value, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Version of this shape.
+    pub schema_version: u32,
+    /// The tool and its catalogue.
+    pub tool: Tool,
+    /// Every workload found, in file and document order.
+    pub workloads: Vec<WorkloadReport>,
+    /// Findings not suppressed, by file, line, column, rule.
+    pub findings: Vec<FindingReport>,
+    /// Findings a suppression matched, with its reason.
+    pub suppressed: Vec<FindingReport>,
+    /// Files read but not analysed, with why.
+    pub skipped: Vec<SkippedFile>,
+    /// Totals.
+    pub summary: Summary,
+    /// Source texts, for snippets in text output.
+    #[serde(skip)]
+    pub sources: HashMap<Arc<str>, Arc<SourceFile>>,
+}
+
+/// The tool that made the report.
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    /// `tcolint`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+    /// The price catalogue's date.
+    pub catalog_date: String,
+}
+
+/// A file position.
+#[derive(Clone, Debug, Serialize)]
+pub struct LocationReport {
+    /// Path as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (characters).
+    pub column: u32,
+    /// 1-based line where the span ends.
+    pub end_line: u32,
+    /// 1-based column where the span ends (exclusive).
+    pub end_column: u32,
+    /// Byte offset of the start (for editors and snippets).
+    #[serde(skip)]
+    pub offset: usize,
+    /// Byte length of the span.
+    #[serde(skip)]
+    pub len: usize,
+}
+
+/// Accelerators one replica asks for.
+#[derive(Debug, Serialize)]
+pub struct GpuReport {
+    /// Maker.
+    pub vendor: &'static str,
+    /// Catalogue model, when hints name it.
+    pub model: Option<String>,
+    /// Devices per replica (a MIG slice or a NeuronCore is a fraction).
+    #[serde(serialize_with = "number::<_, 4>")]
+    pub per_replica: f64,
+    /// Memory per device, GiB, when known.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub memory_gb: Option<f64>,
+    /// The resource name.
+    pub resource: String,
+    /// Where it is requested.
+    pub location: LocationReport,
+}
+
+/// Replica bounds.
+#[derive(Debug, Serialize)]
+pub struct Replicas {
+    /// Floor.
+    pub min: u32,
+    /// Ceiling; null when unbounded.
+    pub max: Option<u32>,
+    /// What set them.
+    pub basis: String,
+}
+
+/// The cost of a workload.
+#[derive(Debug, Serialize)]
+pub struct CostReport {
+    /// One replica, per hour.
+    #[serde(serialize_with = "number::<_, 6>")]
+    pub per_replica_hourly_usd: f64,
+    /// Baseline: min replicas x 730 h.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub monthly_usd: f64,
+    /// Max replicas x 730 h; null when unbounded.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub peak_monthly_usd: Option<f64>,
+    /// (1 - utilization) x baseline, for always-on accelerator capacity.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub idle_monthly_usd: Option<f64>,
+    /// The arithmetic and its sources.
+    pub basis: String,
+    /// Which costing method.
+    pub method: Method,
+    /// The utilization the idle cost uses.
+    #[serde(serialize_with = "optional::<_, 4>")]
+    pub utilization: Option<f64>,
+    /// The catalogue node priced.
+    pub node: Option<Node>,
+    /// The pod's share of that node.
+    pub share: Option<Share>,
+}
+
+/// One usage-profile value and where it came from.
+#[derive(Debug, Serialize)]
+pub struct ProfileValue {
+    /// The value.
+    pub value: serde_json::Value,
+    /// annotation, config, inferred or default.
+    pub origin: Origin,
+    /// Where exactly, or why.
+    pub basis: String,
+}
+
+/// One workload as reported.
+#[derive(Debug, Serialize)]
+pub struct WorkloadReport {
+    /// Stable id.
+    pub id: String,
+    /// Kind as written.
+    pub kind: String,
+    /// Where it runs.
+    pub platform: String,
+    /// What it does.
+    pub purpose: &'static str,
+    /// The defining block.
+    pub location: LocationReport,
+    /// Instance type the price is based on.
+    pub instance_type: Option<String>,
+    /// The main accelerator.
+    pub gpu: Option<GpuReport>,
+    /// vCPU per replica.
+    #[serde(serialize_with = "number::<_, 3>")]
+    pub cpu_per_replica: f64,
+    /// GiB per replica.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub memory_gb_per_replica: f64,
+    /// Replica bounds.
+    pub replicas: Replicas,
+    /// Cost; null when unpriced (see `unpriced_reason`).
+    pub cost: Option<CostReport>,
+    /// Projected cold start of a new replica, seconds.
+    #[serde(serialize_with = "optional::<_, 1>")]
+    pub cold_start_s: Option<f64>,
+    /// Every assumption behind the numbers.
+    pub assumptions: Vec<String>,
+    /// Cloud of the priced node.
+    pub cloud: Option<&'static str>,
+    /// Why the workload has no cost.
+    pub unpriced_reason: Option<String>,
+    /// Every accelerator resource per replica.
+    pub accelerators: Vec<GpuReport>,
+    /// Cold-start parts.
+    pub cold_start: Option<ColdStart>,
+    /// The usage profile.
+    pub profile: BTreeMap<&'static str, ProfileValue>,
+    /// Whether pods exit when done.
+    pub run_to_completion: bool,
+    /// Whether spot capacity is requested.
+    pub spot: bool,
+    /// Container images.
+    pub images: Vec<String>,
+}
+
+/// One finding as reported.
+#[derive(Debug, Serialize)]
+pub struct FindingReport {
+    /// Rule code.
+    pub rule: String,
+    /// Rule name.
+    pub name: String,
+    /// error, warning or info.
+    pub severity: Severity,
+    /// What is wrong, with its numbers.
+    pub message: String,
+    /// The workload it is about.
+    pub workload: Option<String>,
+    /// Where.
+    pub location: LocationReport,
+    /// The monthly cost it is about.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub monthly_usd: Option<f64>,
+    /// The suppression's reason (only in `suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A file read but not analysed.
+#[derive(Debug, Serialize)]
+pub struct SkippedFile {
+    /// Path as given.
+    pub file: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Totals over the whole scan.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Files read and analysed (including files with invalid input).
+    pub files_scanned: usize,
+    /// Files read or seen but not analysed.
+    pub files_skipped: usize,
+    /// Workloads found.
+    pub workloads: usize,
+    /// Accelerators at min replicas.
+    #[serde(serialize_with = "number::<_, 3>")]
+    pub gpus_min: f64,
+    /// Accelerators at max replicas (bounded workloads only).
+    #[serde(serialize_with = "number::<_, 3>")]
+    pub gpus_max: f64,
+    /// Baseline monthly cost of every priced workload.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub monthly_usd: f64,
+    /// Unsuppressed findings by severity.
+    pub errors: usize,
+    /// Unsuppressed warnings.
+    pub warnings: usize,
+    /// Unsuppressed infos.
+    pub infos: usize,
+    /// Peak monthly cost of the priced workloads with a maximum.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub peak_monthly_usd: f64,
+    /// Idle monthly cost of always-on accelerator capacity.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub idle_monthly_usd: f64,
+    /// Workloads without a cost.
+    pub unpriced_workloads: usize,
+    /// Workloads whose maximum is unbounded (not in gpus_max or peak).
+    pub unbounded_workloads: usize,
+    /// Findings a suppression matched.
+    pub suppressed: usize,
+}
+
+impl Report {
+    /// Assembles the report.
+    pub fn build(
+        assessments: &[Assessment<'_>],
+        findings: Vec<Finding>,
+        skipped: Vec<Skipped>,
+        files_scanned: usize,
+        sources: Vec<Arc<SourceFile>>,
+        catalog: &Catalog,
+    ) -> Report {
+        let sources: HashMap<Arc<str>, Arc<SourceFile>> =
+            sources.into_iter().map(|s| (Arc::clone(&s.path), s)).collect();
+        let locate = |location: &Location| location_report(location, &sources);
+        let workloads: Vec<WorkloadReport> = assessments.iter().map(|a| workload_report(a, &locate)).collect();
+
+        let mut active = Vec::new();
+        let mut suppressed = Vec::new();
+        for finding in findings {
+            let is_suppressed = finding.suppressed.is_some();
+            let report = FindingReport {
+                rule: finding.code,
+                name: finding.name,
+                severity: finding.severity,
+                message: finding.message,
+                workload: finding.workload,
+                location: locate(&finding.location),
+                monthly_usd: finding.monthly_usd,
+                reason: finding.suppressed.flatten(),
+            };
+            if is_suppressed {
+                suppressed.push(report);
+            } else {
+                active.push(report);
+            }
+        }
+        let count = |severity: Severity| active.iter().filter(|f| f.severity == severity).count();
+        let summary = Summary {
+            files_scanned,
+            files_skipped: skipped.len(),
+            workloads: workloads.len(),
+            gpus_min: assessments
+                .iter()
+                .map(|a| a.workload.compute.accelerator_devices() * f64::from(a.workload.scaling.min))
+                .sum(),
+            gpus_max: assessments
+                .iter()
+                .filter_map(|a| a.workload.scaling.max.map(|max| a.workload.compute.accelerator_devices() * f64::from(max)))
+                .sum(),
+            monthly_usd: workloads.iter().filter_map(|w| w.cost.as_ref()).map(|c| crate::numbers::round(c.monthly_usd, 2)).sum(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            peak_monthly_usd: workloads
+                .iter()
+                .filter_map(|w| w.cost.as_ref())
+                .filter_map(|c| c.peak_monthly_usd)
+                .map(|v| crate::numbers::round(v, 2))
+                .sum(),
+            idle_monthly_usd: workloads
+                .iter()
+                .filter_map(|w| w.cost.as_ref())
+                .filter_map(|c| c.idle_monthly_usd)
+                .map(|v| crate::numbers::round(v, 2))
+                .sum(),
+            unpriced_workloads: workloads.iter().filter(|w| w.cost.is_none()).count(),
+            unbounded_workloads: workloads.iter().filter(|w| w.replicas.max.is_none()).count(),
+            suppressed: suppressed.len(),
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "tcolint",
+                version: env!("CARGO_PKG_VERSION"),
+                catalog_date: catalog.date().to_string(),
+            },
+            workloads,
+            findings: active,
+            suppressed,
+            skipped: skipped
+                .into_iter()
+                .map(|s| SkippedFile {
+                    file: s.path,
+                    reason: s.reason,
+                })
+                .collect(),
+            summary,
+            sources,
+        }
+    }
+
+    /// The worst severity among unsuppressed findings.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+fn location_report(location: &Location, sources: &HashMap<Arc<str>, Arc<SourceFile>>) -> LocationReport {
+    let end = sources
+        .get(&location.file)
+        .map(|source| source.location(location.offset + location.len, 0));
+    LocationReport {
+        file: location.file.to_string(),
+        line: location.line,
+        column: location.column,
+        end_line: end.as_ref().map_or(location.line, |e| e.line),
+        end_column: end.as_ref().map_or(location.column, |e| e.column),
+        offset: location.offset,
+        len: location.len,
+    }
+}
+
+fn workload_report(assessment: &Assessment<'_>, locate: &dyn Fn(&Location) -> LocationReport) -> WorkloadReport {
+    let workload = assessment.workload;
+    let pricing = &assessment.pricing;
+    let main = workload.compute.main_accelerator().map(|a| a.resource.clone());
+    let gpu_report = |accelerator: &crate::model::Accelerator| GpuReport {
+        vendor: accelerator.vendor.as_str(),
+        model: pricing
+            .gpu_model
+            .as_ref()
+            .filter(|_| main.as_ref() == Some(&accelerator.resource))
+            .map(|(model, _)| model.clone()),
+        per_replica: accelerator.devices,
+        memory_gb: pricing
+            .gpu_model
+            .as_ref()
+            .filter(|_| main.as_ref() == Some(&accelerator.resource))
+            .and_then(|(_, memory)| *memory),
+        resource: accelerator.resource.clone(),
+        location: locate(&accelerator.location),
+    };
+    let mut profile = BTreeMap::new();
+    profile.insert(
+        "purpose",
+        ProfileValue {
+            value: serde_json::Value::from(assessment.profile.purpose.value.as_str()),
+            origin: assessment.profile.purpose.origin,
+            basis: assessment.profile.purpose.basis.clone(),
+        },
+    );
+    for key in UsageKey::ALL {
+        if let Some(resolved) = assessment.profile.number(key) {
+            profile.insert(
+                key.as_str(),
+                ProfileValue {
+                    value: serde_json::Number::from_f64(resolved.value).map_or(serde_json::Value::Null, serde_json::Value::Number),
+                    origin: resolved.origin,
+                    basis: resolved.basis.clone(),
+                },
+            );
+        }
+    }
+    WorkloadReport {
+        id: workload.id.clone(),
+        kind: workload.kind.clone(),
+        platform: workload.platform.to_string(),
+        purpose: assessment.profile.purpose.value.as_str(),
+        location: locate(&workload.location),
+        instance_type: pricing.instance_type.clone(),
+        gpu: workload.compute.main_accelerator().map(gpu_report),
+        cpu_per_replica: workload.compute.cpu_per_replica,
+        memory_gb_per_replica: workload.compute.memory_gib_per_replica,
+        replicas: Replicas {
+            min: workload.scaling.min,
+            max: workload.scaling.max,
+            basis: workload.scaling.basis.clone(),
+        },
+        cost: pricing.estimate.as_ref().map(|estimate| CostReport {
+            per_replica_hourly_usd: estimate.per_replica_hourly_usd,
+            monthly_usd: estimate.monthly_usd,
+            peak_monthly_usd: estimate.peak_monthly_usd,
+            idle_monthly_usd: estimate.idle_monthly_usd,
+            basis: estimate.basis.clone(),
+            method: estimate.method,
+            utilization: estimate.utilization,
+            node: estimate.node.clone(),
+            share: estimate.share.clone(),
+        }),
+        cold_start_s: assessment.cold_start.as_ref().map(|c| c.total_s),
+        assumptions: assessment.assumptions.clone(),
+        cloud: pricing.cloud.map(|c| c.as_str()),
+        unpriced_reason: pricing.unpriced_reason.clone(),
+        accelerators: workload.compute.accelerators.iter().map(gpu_report).collect(),
+        cold_start: assessment.cold_start.clone(),
+        profile,
+        run_to_completion: workload.run_to_completion,
+        spot: workload.placement.spot,
+        images: workload.compute.images.clone(),
+    }
+}

@@ -1,0 +1,235 @@
+//! `--format text`: workloads with what they provision and cost, findings
+//! rendered by miette with a snippet of the source, then a summary.
+
+use std::fmt::{self, Write};
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+
+use super::{FindingReport, Report, WorkloadReport};
+use crate::numbers::{trim, usd};
+use crate::rules::Severity;
+
+/// Renders the report for a terminal (`color`) or a log.
+pub fn render(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "tcolint {} (price catalogue {})\n",
+        report.tool.version, report.tool.catalog_date
+    );
+    for workload in &report.workloads {
+        render_workload(&mut out, workload);
+    }
+    let handler = GraphicalReportHandler::new_themed(if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    })
+    .with_width(100)
+    .with_links(false);
+    for finding in &report.findings {
+        let diagnostic = SourceDiagnostic::from_finding(finding, report);
+        let _ = handler.render_report(&mut out, &diagnostic);
+        out.push('\n');
+    }
+    render_summary(&mut out, report);
+    out
+}
+
+fn render_workload(out: &mut String, workload: &WorkloadReport) {
+    let location = &workload.location;
+    let _ = writeln!(out, "{}  ({}, {})", workload.id, workload.kind, workload.purpose);
+    let _ = writeln!(out, "  at          {}:{}:{}", location.file, location.line, location.column);
+    let max = workload.replicas.max.map_or("unbounded".to_string(), |m| m.to_string());
+    let bounds = if workload.replicas.max == Some(workload.replicas.min) {
+        workload.replicas.min.to_string()
+    } else {
+        format!("{} to {max}", workload.replicas.min)
+    };
+    let _ = writeln!(out, "  replicas    {bounds} ({})", workload.replicas.basis);
+    let mut per_replica = Vec::new();
+    for accelerator in &workload.accelerators {
+        let mut text = format!("{} x", trim(accelerator.per_replica, 3));
+        if let Some(model) = &accelerator.model {
+            text.push_str(&format!(" {model}"));
+        }
+        if let Some(memory) = accelerator.memory_gb {
+            text.push_str(&format!(" {} GB", trim(memory, 2)));
+        }
+        text.push_str(&format!(" ({})", accelerator.resource));
+        per_replica.push(text);
+    }
+    per_replica.push(format!("{} vCPU", trim(workload.cpu_per_replica, 3)));
+    per_replica.push(format!("{} GiB", trim(workload.memory_gb_per_replica, 2)));
+    let _ = writeln!(out, "  per replica {}", per_replica.join(", "));
+    if let Some(instance) = &workload.instance_type {
+        let cloud = workload.cloud.unwrap_or("?");
+        let _ = writeln!(out, "  node        {instance} ({cloud})");
+    }
+    match &workload.cost {
+        Some(cost) => {
+            let mut line = format!("{}/month", usd(cost.monthly_usd));
+            match cost.peak_monthly_usd {
+                Some(peak) if (peak - cost.monthly_usd).abs() > 0.005 => line.push_str(&format!(", peak {}", usd(peak))),
+                Some(_) => {}
+                None => line.push_str(", peak unbounded"),
+            }
+            if let Some(idle) = cost.idle_monthly_usd {
+                line.push_str(&format!(", idle {}", usd(idle)));
+            }
+            let _ = writeln!(out, "  cost        {line}");
+            let _ = writeln!(out, "  basis       {}", cost.basis);
+        }
+        None => {
+            let reason = workload.unpriced_reason.as_deref().unwrap_or("unknown");
+            let _ = writeln!(out, "  cost        unpriced: {reason}");
+        }
+    }
+    if let Some(cold_start) = &workload.cold_start {
+        let parts: Vec<String> = cold_start
+            .parts
+            .iter()
+            .map(|part| format!("{} {} s", part.name, trim(part.seconds, 1)))
+            .collect();
+        let _ = writeln!(out, "  cold start  {} s ({})", trim(cold_start.total_s, 1), parts.join(" + "));
+    }
+    for (index, assumption) in workload.assumptions.iter().enumerate() {
+        let label = if index == 0 { "assumes" } else { "" };
+        let _ = writeln!(out, "  {label:<11} - {assumption}");
+    }
+    out.push('\n');
+}
+
+fn render_summary(out: &mut String, report: &Report) {
+    let summary = &report.summary;
+    let _ = writeln!(out, "Summary");
+    let _ = writeln!(
+        out,
+        "  files       {} scanned, {} skipped",
+        summary.files_scanned, summary.files_skipped
+    );
+    let mut workloads = format!("{}", summary.workloads);
+    if summary.unpriced_workloads > 0 {
+        workloads.push_str(&format!(" ({} unpriced)", summary.unpriced_workloads));
+    }
+    let _ = writeln!(out, "  workloads   {workloads}");
+    let mut gpus = format!("{} at minimum, {} at maximum", trim(summary.gpus_min, 2), trim(summary.gpus_max, 2));
+    if summary.unbounded_workloads > 0 {
+        gpus.push_str(&format!(" ({} workload(s) unbounded)", summary.unbounded_workloads));
+    }
+    let _ = writeln!(out, "  GPUs        {gpus}");
+    let _ = writeln!(
+        out,
+        "  cost        {}/month baseline, {} peak, {} idle",
+        usd(summary.monthly_usd),
+        usd(summary.peak_monthly_usd),
+        usd(summary.idle_monthly_usd)
+    );
+    let mut findings = format!(
+        "{} error(s), {} warning(s), {} info(s)",
+        summary.errors, summary.warnings, summary.infos
+    );
+    if summary.suppressed > 0 {
+        findings.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
+    let _ = writeln!(out, "  findings    {findings}");
+    for skipped in &report.skipped {
+        let _ = writeln!(out, "  skipped     {}: {}", skipped.file, skipped.reason);
+    }
+}
+
+/// A located message (a finding, a configuration error) as a miette
+/// diagnostic.
+#[derive(Debug)]
+pub struct SourceDiagnostic {
+    message: String,
+    code: String,
+    severity: Severity,
+    source: Option<NamedSource<Arc<str>>>,
+    span: (usize, usize),
+}
+
+impl SourceDiagnostic {
+    /// A message at `offset..offset + len` of `text`, or without a snippet
+    /// when there is no text.
+    pub fn new(message: String, code: Option<String>, severity: Severity, file: &str, text: Option<Arc<str>>, span: (usize, usize)) -> Self {
+        SourceDiagnostic {
+            message,
+            code: code.unwrap_or_default(),
+            severity,
+            source: text.filter(|t| !t.is_empty()).map(|t| NamedSource::new(file.to_string(), t)),
+            span,
+        }
+    }
+
+    /// Renders with miette's graphical handler.
+    pub fn render(&self, color: bool) -> String {
+        let handler = GraphicalReportHandler::new_themed(if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        })
+        .with_width(100)
+        .with_links(false);
+        let mut out = String::new();
+        let _ = handler.render_report(&mut out, self);
+        out
+    }
+
+    fn from_finding(finding: &FindingReport, report: &Report) -> Self {
+        let location = &finding.location;
+        let source = report
+            .sources
+            .get(location.file.as_str())
+            .filter(|source| !source.text.is_empty())
+            .map(|source| NamedSource::new(location.file.clone(), Arc::clone(&source.text)));
+        let message = if source.is_some() {
+            finding.message.clone()
+        } else {
+            format!("{}:{}:{}: {}", location.file, location.line, location.column, finding.message)
+        };
+        SourceDiagnostic {
+            message,
+            code: format!("{} {}", finding.rule, finding.name),
+            severity: finding.severity,
+            source,
+            span: (location.offset, location.len),
+        }
+    }
+}
+
+impl fmt::Display for SourceDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SourceDiagnostic {}
+
+impl Diagnostic for SourceDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some("here".into()),
+            self.span.0,
+            self.span.1,
+        ))))
+    }
+}

@@ -1,0 +1,207 @@
+//! One `check` run, end to end: discover → parse → extract (in parallel,
+//! one file per task) → link across files → analyze → rules → report.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::analyze::{assess, Assessment};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::discover::{self, Input, Skipped};
+use crate::extract::kubernetes::{self, Extraction};
+use crate::extract::Problem;
+use crate::model::Workload;
+use crate::parse::yaml::{parse_stream, Limits};
+use crate::report::Report;
+use crate::rules::{self, Finding, RuleSettings};
+use crate::source::SourceFile;
+
+/// What a `check` run reads and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Paths as given (`-` for standard input).
+    pub paths: Vec<String>,
+    /// Display name for standard input.
+    pub stdin_name: String,
+    /// Largest file read, in bytes.
+    pub max_file_size: u64,
+}
+
+/// What reading one file produced.
+#[derive(Default)]
+struct FileResult {
+    source: Option<Arc<SourceFile>>,
+    skipped: Option<String>,
+    extraction: Extraction,
+    invalid: Vec<Problem>,
+}
+
+/// Runs a check and returns its report. Fails only when a named path does
+/// not exist.
+pub fn check(options: &Options, config: &Config, catalog: &Catalog, rules: &[RuleSettings]) -> Result<Report, String> {
+    let discovery = discover::discover(&options.paths, &options.stdin_name)?;
+    let limits = Limits::default();
+    let mut results: Vec<FileResult> = discovery
+        .inputs
+        .par_iter()
+        .map(|input| read_file(input, options.max_file_size, &limits))
+        .collect();
+
+    let mut extractions: Vec<&mut Extraction> = results.iter_mut().map(|r| &mut r.extraction).collect();
+    kubernetes::link(&mut extractions);
+
+    let mut skipped: Vec<Skipped> = discovery.skipped;
+    let mut sources = Vec::new();
+    let mut workloads: Vec<Workload> = Vec::new();
+    let mut invalid: Vec<Problem> = discovery
+        .problems
+        .into_iter()
+        .map(|problem| {
+            let source = SourceFile::new(problem.path, "");
+            Problem {
+                message: problem.message,
+                location: source.start(),
+            }
+        })
+        .collect();
+    let mut files_scanned = 0;
+    for (input, result) in discovery.inputs.iter().zip(results) {
+        if let Some(reason) = result.skipped {
+            skipped.push(Skipped {
+                path: input.display(),
+                reason,
+            });
+        } else {
+            files_scanned += 1;
+        }
+        if let Some(source) = result.source {
+            sources.push(source);
+        }
+        invalid.extend(result.invalid);
+        invalid.extend(result.extraction.problems);
+        workloads.extend(result.extraction.workloads);
+    }
+
+    let assessments: Vec<Assessment<'_>> = workloads
+        .par_iter()
+        .map(|workload| assess(workload, config, catalog))
+        .collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    for assessment in &assessments {
+        rules::run(assessment, rules, &mut findings);
+    }
+    if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {
+        findings.extend(invalid.into_iter().map(|problem| Finding {
+            code: settings.meta.code.clone(),
+            name: settings.meta.name.clone(),
+            severity: settings.severity,
+            message: problem.message,
+            workload: None,
+            location: problem.location,
+            monthly_usd: None,
+            suppressed: None,
+        }));
+    }
+    findings.sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.column, &a.code)
+            .cmp(&(&b.location.file, b.location.line, b.location.column, &b.code))
+    });
+    Ok(Report::build(
+        &assessments,
+        findings,
+        skipped,
+        files_scanned,
+        sources,
+        catalog,
+    ))
+}
+
+fn read_file(input: &Input, max_bytes: u64, limits: &Limits) -> FileResult {
+    let display = input.display();
+    let mut result = FileResult::default();
+    let text = match discover::read_text(input, max_bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let (source, offset) = match error.at {
+                Some((prefix, offset)) => (SourceFile::new(display, prefix), offset),
+                None => (SourceFile::new(display, ""), 0),
+            };
+            let source = Arc::new(source);
+            result.invalid.push(Problem {
+                message: error.message,
+                location: source.location(offset, 0),
+            });
+            result.source = Some(source);
+            return result;
+        }
+    };
+    let (path, explicit) = match input {
+        Input::File { path, explicit } => (Some(path.as_path()), *explicit),
+        Input::Stdin { .. } => (None, true),
+    };
+    if let Some(reason) = skip_reason(path, &display, &text, explicit) {
+        result.skipped = Some(reason);
+        return result;
+    }
+    let source = Arc::new(SourceFile::new(display, text));
+    let mut documents = Vec::new();
+    for parsed in parse_stream(&source.text, limits) {
+        match parsed {
+            Ok(document) => documents.push(document),
+            Err(error) => result.invalid.push(Problem {
+                message: format!("invalid YAML: {}", error.message),
+                location: source.location(error.offset, 0),
+            }),
+        }
+    }
+    let has_objects = documents.iter().any(|d| kubernetes::is_object(d.root()));
+    if has_objects {
+        result.extraction = kubernetes::extract(&source, &documents);
+    } else if result.invalid.is_empty() {
+        result.skipped = Some(other_format(&documents));
+    }
+    result.source = Some(source);
+    result
+}
+
+/// Files recognised without parsing, or not worth parsing.
+fn skip_reason(path: Option<&Path>, display: &str, text: &str, explicit: bool) -> Option<String> {
+    let lower = display.to_ascii_lowercase();
+    if lower.ends_with(".tf") || lower.ends_with(".tf.json") {
+        return Some("Terraform configuration: recognised, not analysed yet".into());
+    }
+    if text.contains("\"format_version\"") && (text.contains("\"resource_changes\"") || text.contains("\"planned_values\"")) {
+        return Some("Terraform plan JSON: recognised, not analysed yet".into());
+    }
+    if let Some(path) = path {
+        if discover::is_helm_template(path, text) {
+            return Some("Helm chart template: render it first (helm template ... | tcolint check -)".into());
+        }
+    }
+    const MARKERS: [&str; 5] = ["apiVersion", "AWSTemplateFormatVersion", "Resources", "service", "functions"];
+    if !explicit && !MARKERS.iter().any(|marker| text.contains(marker)) {
+        return Some("not infrastructure: no apiVersion, Resources or service key".into());
+    }
+    None
+}
+
+/// Why a parsed file without Kubernetes objects is skipped.
+fn other_format(documents: &[crate::parse::yaml::Document]) -> String {
+    for document in documents {
+        let root = document.root();
+        if root.get("service").is_some() && (root.get("provider").is_some() || root.get("functions").is_some()) {
+            return "Serverless Framework configuration: recognised, not analysed yet".into();
+        }
+        let is_cfn = root.get("AWSTemplateFormatVersion").is_some()
+            || root.get("Transform").is_some()
+            || root
+                .get("Resources")
+                .is_some_and(|r| r.entries().any(|(_, res)| res.get("Type").and_then(|t| t.as_text()).is_some_and(|t| t.starts_with("AWS::"))));
+        if is_cfn {
+            return "AWS SAM / CloudFormation template: recognised, not analysed yet".into();
+        }
+    }
+    "not infrastructure: no document has apiVersion and kind".into()
+}
