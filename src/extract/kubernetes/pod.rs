@@ -364,7 +364,7 @@ mod tests {
         assert_eq!(shape.compute.memory_gib_per_replica, 4.0);
         let gpu = shape.compute.main_accelerator().unwrap();
         assert_eq!((gpu.resource.as_str(), gpu.devices), ("nvidia.com/gpu", 2.0));
-        assert_eq!(gpu.location.line, 6);
+        assert_eq!(gpu.location.line, 8);
     }
 
     #[test]
@@ -437,6 +437,6 @@ mod tests {
         assert_eq!(names(&placement.gpu_models[0]), vec!["nvidia-l4"]);
         assert_eq!(names(&placement.instance_types[0]), vec!["g2-standard-8", "g2-standard-4"]);
         let (_, at) = &placement.instance_types[0].values[1];
-        assert_eq!((at.line, at.column), (11, 40));
+        assert_eq!((at.line, at.column), (11, 35));
     }
 }

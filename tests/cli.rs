@@ -1,0 +1,168 @@
+//! The command line: exit codes, standard input, bad input next to good
+//! input, configuration, rule listing and documentation.
+
+mod common;
+
+use common::{check_json, findings, run, scratch, tcolint, workload};
+
+const GPU_DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: llm
+  namespace: ml
+spec:
+  replicas: 2
+  template:
+    spec:
+      nodeSelector:
+        node.kubernetes.io/instance-type: g5.xlarge
+      containers:
+      - name: vllm
+        image: vllm/vllm-openai:v0.6.3
+        resources:
+          limits: {nvidia.com/gpu: 1, cpu: '3', memory: 12Gi}
+";
+
+#[test]
+fn exit_codes_follow_the_failure_threshold() {
+    let dir = scratch("exit-codes");
+    let file = dir.join("llm.yaml");
+    std::fs::write(&file, GPU_DEPLOYMENT).unwrap();
+    let path = file.to_str().unwrap();
+    // TCO001 (warning) fires at the default 5% utilization.
+    assert_eq!(run(&["check", path]).0, 1);
+    assert_eq!(run(&["check", path, "--fail-on", "error"]).0, 0);
+    assert_eq!(run(&["check", path, "--fail-on", "never"]).0, 0);
+    assert_eq!(run(&["check", path, "--ignore", "TCO001"]).0, 0);
+    let busy = GPU_DEPLOYMENT.replace("  namespace: ml\n", "  namespace: ml\n  annotations: {tcolint.io/utilization: '0.8'}\n");
+    std::fs::write(&file, busy).unwrap();
+    assert_eq!(run(&["check", path]).0, 0);
+    assert_eq!(run(&["check", path, "--fail-on", "info"]).0, 0);
+}
+
+#[test]
+fn trouble_is_exit_code_two() {
+    let (code, _, stderr) = run(&["check", "no/such/path.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no/such/path.yaml: no such file or folder"), "{stderr}");
+    assert_eq!(run(&["check", "--format", "xml", "fixtures"]).0, 2);
+    let (code, _, stderr) = run(&["check", "--select", "NOPE1", "fixtures"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown rule code"), "{stderr}");
+    assert_eq!(run(&["check", "--config", "no/such/tcolint.yml", "fixtures"]).0, 2);
+    assert_eq!(run(&["explain", "ZZZ999"]).0, 2);
+}
+
+#[test]
+fn stdin_is_one_document_stream_named_by_stdin_filename() {
+    let output = tcolint()
+        .args(["check", "--format", "json", "--stdin-filename", "rendered/chart.yaml", "-"])
+        .write_stdin(format!("---\n# Source: chart/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\n---\n{GPU_DEPLOYMENT}"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let w = workload(&report, "k8s:Deployment/ml/llm");
+    assert_eq!(w["location"]["file"], "rendered/chart.yaml");
+    assert_eq!(w["location"]["line"], 7);
+    // g5.xlarge $1.006/h x 2 x 730.
+    common::assert_usd(&w["cost"]["monthly_usd"], 1468.76, "stdin workload");
+}
+
+#[test]
+fn a_malformed_document_does_not_hide_the_good_one_next_to_it() {
+    let dir = scratch("malformed");
+    let bad_then_good = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: broken\nspec: [\n---\n{GPU_DEPLOYMENT}");
+    std::fs::write(dir.join("mixed.yaml"), bad_then_good).unwrap();
+    std::fs::write(dir.join("not-yaml.yaml"), "apiVersion: v1\nkind: Pod\n  bad indentation: [\n").unwrap();
+    std::fs::write(dir.join("values.yaml"), "replicaCount: 2\nimage: {repository: x}\n").unwrap();
+    let (code, report) = check_json(&[dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    workload(&report, "k8s:Deployment/ml/llm");
+    let invalid = findings(&report, "findings", "E001");
+    assert_eq!(invalid.len(), 2, "{invalid:?}");
+    assert_eq!((invalid[0].0.as_str(), invalid[0].1), ("mixed.yaml", 4));
+    assert_eq!(invalid[1].0, "not-yaml.yaml");
+    assert_eq!(invalid[0].3, "error");
+    assert_eq!(report["summary"]["files_scanned"], 2);
+    assert_eq!(report["skipped"][0]["reason"], "not infrastructure: no apiVersion, Resources or service key");
+}
+
+#[test]
+fn configuration_sets_usage_severity_and_selection() {
+    let dir = scratch("config");
+    std::fs::write(dir.join("llm.yaml"), GPU_DEPLOYMENT).unwrap();
+    let config = dir.join("tcolint.yml");
+    std::fs::write(
+        &config,
+        "default-cloud: aws\nrules:\n  TCO001: {severity: error, min-utilization: 0.5}\nusage:\n  \"k8s:Deployment/ml/*\": {utilization: 0.45, latency-slo-ms: 500}\n",
+    )
+    .unwrap();
+    let (code, report) = check_json(&["--config", config.to_str().unwrap(), dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let tco = findings(&report, "findings", "TCO001");
+    assert_eq!(tco.len(), 1);
+    assert_eq!(tco[0].3, "error");
+    let w = workload(&report, "k8s:Deployment/ml/llm");
+    assert_eq!(w["profile"]["utilization"]["origin"], "config");
+    assert!(w["profile"]["utilization"]["basis"].as_str().unwrap().contains("tcolint.yml"));
+    // (1 - 0.45) x $1,468.76
+    common::assert_usd(&w["cost"]["idle_monthly_usd"], 807.82, "idle");
+
+    std::fs::write(&config, "select: [GPU]\n").unwrap();
+    let (code, report) = check_json(&["--config", config.to_str().unwrap(), dir.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(report["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn configuration_in_the_current_folder_is_found() {
+    let dir = scratch("config-cwd");
+    std::fs::write(dir.join("llm.yaml"), GPU_DEPLOYMENT).unwrap();
+    std::fs::write(dir.join("tcolint.yml"), "ignore: [TCO]\n").unwrap();
+    let output = tcolint().current_dir(&dir).args(["check", "llm.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn configuration_errors_are_located() {
+    let dir = scratch("config-error");
+    let config = dir.join("tcolint.yml");
+    std::fs::write(&config, "rules:\n  TCO001:\n    min-utilisation: 0.2\n").unwrap();
+    let (code, _, stderr) = run(&["check", "--config", config.to_str().unwrap(), "fixtures/kubernetes/rule-gpu001-silent.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("tcolint.yml:3:5: invalid configuration"), "{stderr}");
+    assert!(stderr.contains("TCO001 has no setting \"min-utilisation\""), "{stderr}");
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, stdout, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    for code in ["E001", "GPU001", "GPU002", "LAT002", "TCO001"] {
+        assert!(stdout.contains(code), "{stdout}");
+    }
+    assert!(stdout.contains("TCO001  idle-gpu-capacity          warning"));
+    let (code, stdout, _) = run(&["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rules: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rules[4]["thresholds"]["min-utilization"], 0.4);
+    let (code, stdout, _) = run(&["explain", "tco001"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("# TCO001 idle-gpu-capacity"));
+    assert!(stdout.contains("## How to suppress"));
+    assert!(stdout.contains("min-utilization: 0.4"));
+}
+
+#[test]
+fn text_output_names_the_numbers_and_their_basis() {
+    let (code, stdout, _) = run(&["check", "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml"]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("k8s:Deployment/llm-serving/vllm-llama-3-1-70b-awq  (Deployment, inference)"));
+    assert!(stdout.contains("per replica 4 x A10G 24 GB (nvidia.com/gpu), 40 vCPU, 160 GiB"));
+    assert!(stdout.contains("cost        $8,281.12/month, idle $7,867.06"));
+    assert!(stdout.contains("g5.12xlarge at $5.672/h"));
+    assert!(stdout.contains("TCO001 idle-gpu-capacity"));
+    assert!(stdout.contains("deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml:4:1"));
+    assert!(!stdout.contains('\u{1b}'), "no colour codes when piped");
+}
