@@ -62,6 +62,17 @@ impl UsageEntry {
     }
 }
 
+/// A rule's configured severity and thresholds.
+#[derive(Clone, Debug)]
+pub struct RuleOverride {
+    /// Rule code.
+    pub code: String,
+    /// Severity, when set.
+    pub severity: Option<Severity>,
+    /// Thresholds set, by name.
+    pub thresholds: Vec<(String, f64)>,
+}
+
 /// The configuration of one run.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -73,8 +84,8 @@ pub struct Config {
     pub select: Vec<String>,
     /// Codes or prefixes to disable.
     pub ignore: Vec<String>,
-    /// Per-rule overrides: code → (severity, thresholds).
-    pub rule_overrides: Vec<(String, Option<Severity>, Vec<(String, f64)>)>,
+    /// Per-rule overrides.
+    pub rule_overrides: Vec<RuleOverride>,
     /// Usage profiles, in file order.
     pub usage: Vec<UsageEntry>,
 }
@@ -186,7 +197,11 @@ impl Config {
                                 ));
                             }
                         }
-                        config.rule_overrides.push((code, severity, thresholds));
+                        config.rule_overrides.push(RuleOverride {
+                            code,
+                            severity,
+                            thresholds,
+                        });
                     }
                 }
                 "usage" => {
@@ -224,25 +239,43 @@ impl Config {
     }
 
     /// The rules this run checks, with effective severities and thresholds.
-    pub fn rule_settings(&self, rules: &[RuleMeta], select: &[String], ignore: &[String]) -> Vec<RuleSettings> {
-        let select: Vec<&String> = if select.is_empty() { self.select.iter().collect() } else { select.iter().collect() };
+    pub fn rule_settings(
+        &self,
+        rules: &[RuleMeta],
+        select: &[String],
+        ignore: &[String],
+    ) -> Vec<RuleSettings> {
+        let select: Vec<&String> = if select.is_empty() {
+            self.select.iter().collect()
+        } else {
+            select.iter().collect()
+        };
         let ignore: Vec<&String> = self.ignore.iter().chain(ignore.iter()).collect();
         rules
             .iter()
-            .filter(|rule| select.is_empty() || select.iter().any(|prefix| rule.code.starts_with(prefix.as_str())))
-            .filter(|rule| !ignore.iter().any(|prefix| rule.code.starts_with(prefix.as_str())))
+            .filter(|rule| {
+                select.is_empty()
+                    || select
+                        .iter()
+                        .any(|prefix| rule.code.starts_with(prefix.as_str()))
+            })
+            .filter(|rule| {
+                !ignore
+                    .iter()
+                    .any(|prefix| rule.code.starts_with(prefix.as_str()))
+            })
             .map(|rule| {
                 let mut settings = RuleSettings {
                     meta: rule.clone(),
                     severity: rule.severity,
                     thresholds: rule.thresholds.clone(),
                 };
-                for (code, severity, thresholds) in &self.rule_overrides {
-                    if *code == rule.code {
-                        if let Some(severity) = severity {
-                            settings.severity = *severity;
+                for rule_override in &self.rule_overrides {
+                    if rule_override.code == rule.code {
+                        if let Some(severity) = rule_override.severity {
+                            settings.severity = severity;
                         }
-                        for (name, value) in thresholds {
+                        for (name, value) in &rule_override.thresholds {
                             settings.thresholds.insert(name.clone(), *value);
                         }
                     }
@@ -254,12 +287,23 @@ impl Config {
 }
 
 /// Checks a list of rule codes or prefixes (`TCO`, `GPU001`).
-pub fn code_list<'a>(value: NodeRef<'a>, rules: &[RuleMeta]) -> Result<Vec<String>, (NodeRef<'a>, String)> {
-    let items: Vec<NodeRef<'a>> = if value.is_sequence() { value.items().collect() } else { vec![value] };
+pub fn code_list<'a>(
+    value: NodeRef<'a>,
+    rules: &[RuleMeta],
+) -> Result<Vec<String>, (NodeRef<'a>, String)> {
+    let items: Vec<NodeRef<'a>> = if value.is_sequence() {
+        value.items().collect()
+    } else {
+        vec![value]
+    };
     items
         .into_iter()
         .map(|item| {
-            let code = item.as_text().unwrap_or_default().trim().to_ascii_uppercase();
+            let code = item
+                .as_text()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_uppercase();
             validate_code(&code, rules).map_err(|message| (item, message))
         })
         .collect()
@@ -271,7 +315,10 @@ pub fn validate_code(code: &str, rules: &[RuleMeta]) -> Result<String, String> {
         Ok(code.to_string())
     } else {
         let known: Vec<&str> = rules.iter().map(|rule| rule.code.as_str()).collect();
-        Err(format!("unknown rule code or prefix {code:?}; known codes: {}", known.join(", ")))
+        Err(format!(
+            "unknown rule code or prefix {code:?}; known codes: {}",
+            known.join(", ")
+        ))
     }
 }
 
@@ -302,16 +349,27 @@ mod tests {
         let entry = &config.usage[0];
         assert!(entry.matches("k8s:Deployment/ml/llm"));
         assert!(!entry.matches("k8s:Deployment/web/llm"));
-        assert_eq!(entry.values[1], (UsageKey::Utilization, UsageValue::Number(0.6)));
+        assert_eq!(
+            entry.values[1],
+            (UsageKey::Utilization, UsageValue::Number(0.6))
+        );
     }
 
     #[test]
     fn mistakes_are_located() {
         let error = parse("rules:\n  TCO001:\n    min-utilisation: 0.2\n").unwrap_err();
-        assert!(error.message.contains("no setting \"min-utilisation\""), "{}", error.message);
+        assert!(
+            error.message.contains("no setting \"min-utilisation\""),
+            "{}",
+            error.message
+        );
         assert_eq!(error.location.unwrap().line, 3);
         let error = parse("usage:\n  x:\n    utilization: 2\n").unwrap_err();
-        assert!(error.message.contains("between 0 and 1"), "{}", error.message);
+        assert!(
+            error.message.contains("between 0 and 1"),
+            "{}",
+            error.message
+        );
         assert_eq!(error.location.unwrap().line, 3);
         let error = parse("select: [NOPE]\n").unwrap_err();
         assert!(error.message.contains("unknown rule code"));

@@ -90,7 +90,10 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Discovery, String>
         if metadata.is_dir() {
             walk(&path, &mut discovery);
         } else {
-            discovery.inputs.push(Input::File { path, explicit: true });
+            discovery.inputs.push(Input::File {
+                path,
+                explicit: true,
+            });
         }
     }
     Ok(discovery)
@@ -108,7 +111,9 @@ fn walk(root: &Path, discovery: &mut Discovery) {
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_dir() && (SKIPPED_DIRS.contains(&name.as_ref()) || name.starts_with('.')) {
+            if entry.file_type().is_dir()
+                && (SKIPPED_DIRS.contains(&name.as_ref()) || name.starts_with('.'))
+            {
                 return false;
             }
             if entry.path_is_symlink() {
@@ -116,7 +121,9 @@ fn walk(root: &Path, discovery: &mut Discovery) {
                     .map(|target| target.starts_with(&canonical_root))
                     .unwrap_or(true);
                 if !inside {
-                    outside.borrow_mut().push(entry.path().display().to_string());
+                    outside
+                        .borrow_mut()
+                        .push(entry.path().display().to_string());
                     return false;
                 }
             }
@@ -188,7 +195,9 @@ pub fn read_text(input: &Input, max_bytes: u64) -> Result<String, ReadError> {
     let plain = |message: String| ReadError { message, at: None };
     let mut bytes = Vec::new();
     let limit_message = |size: Option<u64>| {
-        let size = size.map_or("more than the limit".to_string(), |s| format!("{:.1} MiB", s as f64 / 1048576.0));
+        let size = size.map_or("more than the limit".to_string(), |s| {
+            format!("{:.1} MiB", s as f64 / 1048576.0)
+        });
         format!(
             "file is {size}, larger than the {:.0} MiB limit (raise it with --max-file-size)",
             max_bytes as f64 / 1048576.0
@@ -226,7 +235,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
             .chunks(2)
             .map(|pair| {
                 let pair = [pair[0], *pair.get(1).unwrap_or(&0)];
-                if little { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+                if little {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
             })
             .collect();
         String::from_utf16(&units).map_err(|_| ReadError {
@@ -238,7 +251,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
         [0xFF, 0xFE, rest @ ..] => utf16(rest, true)?,
         [0xFE, 0xFF, rest @ ..] => utf16(rest, false)?,
         _ => {
-            let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+            let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                3
+            } else {
+                0
+            };
             match std::str::from_utf8(&bytes[start..]) {
                 Ok(text) => text.to_string(),
                 Err(error) => {
@@ -248,11 +265,17 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
                     let (message, offset) = match nul {
                         Some(nul) => ("binary file: NUL byte".to_string(), nul),
                         None => (
-                            format!("invalid UTF-8: byte 0x{:02X} cannot start or continue a character", bytes[start + valid]),
+                            format!(
+                                "invalid UTF-8: byte 0x{:02X} cannot start or continue a character",
+                                bytes[start + valid]
+                            ),
                             valid,
                         ),
                     };
-                    return Err(ReadError { message, at: Some((prefix, offset)) });
+                    return Err(ReadError {
+                        message,
+                        at: Some((prefix, offset)),
+                    });
                 }
             }
         }
@@ -272,10 +295,12 @@ pub fn is_helm_template(path: &Path, text: &str) -> bool {
     if !text.contains("{{") {
         return false;
     }
-    path.ancestors()
-        .skip(1)
-        .take(8)
-        .any(|dir| dir.file_name().is_some_and(|n| n == "templates") && dir.parent().is_some_and(|chart| chart.join("Chart.yaml").is_file()))
+    path.ancestors().skip(1).take(8).any(|dir| {
+        dir.file_name().is_some_and(|n| n == "templates")
+            && dir
+                .parent()
+                .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+    })
 }
 
 #[cfg(test)]
@@ -284,8 +309,14 @@ mod tests {
 
     #[test]
     fn decodes_boms_and_refuses_binary() {
-        assert_eq!(decode(b"\xEF\xBB\xBFkind: Pod".to_vec()).unwrap(), "kind: Pod");
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("a: 1".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFkind: Pod".to_vec()).unwrap(),
+            "kind: Pod"
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a: 1".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         assert_eq!(decode(utf16).unwrap(), "a: 1");
         let error = decode(b"a: 1\nb: \xFF\xFE\x00".to_vec()).unwrap_err();
         assert!(error.message.contains("invalid UTF-8"), "{}", error.message);

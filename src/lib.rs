@@ -3,15 +3,15 @@
 //!
 //! The pipeline: [`discover`] → [`parse`] → [`extract`] → [`analyze`] → [`report`].
 
-pub mod parse;
-pub mod source;
-pub mod catalog;
-pub mod model;
-pub mod extract;
 pub mod analyze;
+pub mod catalog;
 pub mod config;
-pub mod numbers;
-pub mod rules;
 pub mod discover;
+pub mod extract;
+pub mod model;
+pub mod numbers;
+pub mod parse;
 pub mod report;
+pub mod rules;
 pub mod scan;
+pub mod source;

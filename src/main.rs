@@ -130,18 +130,22 @@ fn main() -> ExitCode {
 }
 
 fn builtin_rules() -> Result<Vec<RuleMeta>, String> {
-    rules::builtin().map_err(|error| format!("internal error: embedded rule data is invalid: {error}"))
+    rules::builtin()
+        .map_err(|error| format!("internal error: embedded rule data is invalid: {error}"))
 }
 
 fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
     let rules = builtin_rules()?;
-    let catalog = Catalog::embedded().map_err(|error| format!("internal error: embedded catalogue is invalid: {error}"))?;
+    let catalog = Catalog::embedded()
+        .map_err(|error| format!("internal error: embedded catalogue is invalid: {error}"))?;
     let config_path = match &args.config {
         Some(path) => Some(path.clone()),
         None => Some(PathBuf::from(config::FILE_NAME)).filter(|path| path.is_file()),
     };
     let mut config = match config_path {
-        Some(path) => Config::load(&path, &rules).map_err(|error| render_config_error(&error, color))?,
+        Some(path) => {
+            Config::load(&path, &rules).map_err(|error| render_config_error(&error, color))?
+        }
         None => Config::default(),
     };
     if let Some(cloud) = args.default_cloud {
@@ -173,7 +177,10 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
         Format::Json => tcolint::report::json::render(&report),
     };
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()) {
+    if let Err(error) = stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(format!("cannot write the report: {error}"));
         }
@@ -184,7 +191,8 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let failed = matches!((threshold, report.worst()), (Some(threshold), Some(worst)) if worst >= threshold);
+    let failed =
+        matches!((threshold, report.worst()), (Some(threshold), Some(worst)) if worst >= threshold);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
 }
 
@@ -200,7 +208,10 @@ fn render_config_error(error: &ConfigError, color: bool) -> String {
         Some(Arc::clone(&source.text)),
         (location.offset, location.len),
     );
-    format!("{location}: invalid configuration\n{}", diagnostic.render(color))
+    format!(
+        "{location}: invalid configuration\n{}",
+        diagnostic.render(color)
+    )
 }
 
 fn list_rules(format: Format) -> Result<u8, String> {
@@ -210,7 +221,13 @@ fn list_rules(format: Format) -> Result<u8, String> {
         Format::Text => {
             let mut out = String::new();
             for rule in &rules {
-                out.push_str(&format!("{:<7} {:<26} {:<8} {}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary));
+                out.push_str(&format!(
+                    "{:<7} {:<26} {:<8} {}\n",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary
+                ));
             }
             out
         }
@@ -222,9 +239,15 @@ fn list_rules(format: Format) -> Result<u8, String> {
 fn explain(code: &str) -> Result<u8, String> {
     let rules = builtin_rules()?;
     let wanted = code.trim().to_ascii_uppercase();
-    let Some(rule) = rules.iter().find(|rule| rule.code == wanted || rule.name == code.trim()) else {
+    let Some(rule) = rules
+        .iter()
+        .find(|rule| rule.code == wanted || rule.name == code.trim())
+    else {
         let known: Vec<&str> = rules.iter().map(|rule| rule.code.as_str()).collect();
-        return Err(format!("unknown rule {code:?}; known rules: {}", known.join(", ")));
+        return Err(format!(
+            "unknown rule {code:?}; known rules: {}",
+            known.join(", ")
+        ));
     };
     let mut out = format!(
         "# {} {}\n\nDefault severity: {}.\n\n{}\n",

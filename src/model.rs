@@ -296,9 +296,9 @@ impl UsageKey {
     /// Checks and converts a written value; the error says what was expected.
     pub fn parse_value(self, text: &str) -> Result<UsageValue, String> {
         if self == UsageKey::Purpose {
-            return Purpose::parse(text).map(UsageValue::Purpose).ok_or_else(|| {
-                format!("expected inference, training or batch, found {text:?}")
-            });
+            return Purpose::parse(text)
+                .map(UsageValue::Purpose)
+                .ok_or_else(|| format!("expected inference, training or batch, found {text:?}"));
         }
         let number: f64 = text
             .trim()

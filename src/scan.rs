@@ -40,7 +40,12 @@ struct FileResult {
 
 /// Runs a check and returns its report. Fails only when a named path does
 /// not exist.
-pub fn check(options: &Options, config: &Config, catalog: &Catalog, rules: &[RuleSettings]) -> Result<Report, String> {
+pub fn check(
+    options: &Options,
+    config: &Config,
+    catalog: &Catalog,
+    rules: &[RuleSettings],
+) -> Result<Report, String> {
     let discovery = discover::discover(&options.paths, &options.stdin_name)?;
     let limits = Limits::default();
     let mut results: Vec<FileResult> = discovery
@@ -49,7 +54,8 @@ pub fn check(options: &Options, config: &Config, catalog: &Catalog, rules: &[Rul
         .map(|input| read_file(input, options.max_file_size, &limits))
         .collect();
 
-    let mut extractions: Vec<&mut Extraction> = results.iter_mut().map(|r| &mut r.extraction).collect();
+    let mut extractions: Vec<&mut Extraction> =
+        results.iter_mut().map(|r| &mut r.extraction).collect();
     kubernetes::link(&mut extractions);
 
     let mut skipped: Vec<Skipped> = discovery.skipped;
@@ -105,8 +111,18 @@ pub fn check(options: &Options, config: &Config, catalog: &Catalog, rules: &[Rul
         }));
     }
     findings.sort_by(|a, b| {
-        (&a.location.file, a.location.line, a.location.column, &a.code)
-            .cmp(&(&b.location.file, b.location.line, b.location.column, &b.code))
+        (
+            &a.location.file,
+            a.location.line,
+            a.location.column,
+            &a.code,
+        )
+            .cmp(&(
+                &b.location.file,
+                b.location.line,
+                b.location.column,
+                &b.code,
+            ))
     });
     Ok(Report::build(
         &assessments,
@@ -172,15 +188,25 @@ fn skip_reason(path: Option<&Path>, display: &str, text: &str, explicit: bool) -
     if lower.ends_with(".tf") || lower.ends_with(".tf.json") {
         return Some("Terraform configuration: recognised, not analysed yet".into());
     }
-    if text.contains("\"format_version\"") && (text.contains("\"resource_changes\"") || text.contains("\"planned_values\"")) {
+    if text.contains("\"format_version\"")
+        && (text.contains("\"resource_changes\"") || text.contains("\"planned_values\""))
+    {
         return Some("Terraform plan JSON: recognised, not analysed yet".into());
     }
     if let Some(path) = path {
         if discover::is_helm_template(path, text) {
-            return Some("Helm chart template: render it first (helm template ... | tcolint check -)".into());
+            return Some(
+                "Helm chart template: render it first (helm template ... | tcolint check -)".into(),
+            );
         }
     }
-    const MARKERS: [&str; 5] = ["apiVersion", "AWSTemplateFormatVersion", "Resources", "service", "functions"];
+    const MARKERS: [&str; 5] = [
+        "apiVersion",
+        "AWSTemplateFormatVersion",
+        "Resources",
+        "service",
+        "functions",
+    ];
     if !explicit && !MARKERS.iter().any(|marker| text.contains(marker)) {
         return Some("not infrastructure: no apiVersion, Resources or service key".into());
     }
@@ -191,14 +217,20 @@ fn skip_reason(path: Option<&Path>, display: &str, text: &str, explicit: bool) -
 fn other_format(documents: &[crate::parse::yaml::Document]) -> String {
     for document in documents {
         let root = document.root();
-        if root.get("service").is_some() && (root.get("provider").is_some() || root.get("functions").is_some()) {
+        if root.get("service").is_some()
+            && (root.get("provider").is_some() || root.get("functions").is_some())
+        {
             return "Serverless Framework configuration: recognised, not analysed yet".into();
         }
         let is_cfn = root.get("AWSTemplateFormatVersion").is_some()
             || root.get("Transform").is_some()
-            || root
-                .get("Resources")
-                .is_some_and(|r| r.entries().any(|(_, res)| res.get("Type").and_then(|t| t.as_text()).is_some_and(|t| t.starts_with("AWS::"))));
+            || root.get("Resources").is_some_and(|r| {
+                r.entries().any(|(_, res)| {
+                    res.get("Type")
+                        .and_then(|t| t.as_text())
+                        .is_some_and(|t| t.starts_with("AWS::"))
+                })
+            });
         if is_cfn {
             return "AWS SAM / CloudFormation template: recognised, not analysed yet".into();
         }

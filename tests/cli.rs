@@ -34,7 +34,10 @@ fn exit_codes_follow_the_failure_threshold() {
     assert_eq!(run(&["check", path, "--fail-on", "error"]).0, 0);
     assert_eq!(run(&["check", path, "--fail-on", "never"]).0, 0);
     assert_eq!(run(&["check", path, "--ignore", "TCO001"]).0, 0);
-    let busy = GPU_DEPLOYMENT.replace("  namespace: ml\n", "  namespace: ml\n  annotations: {tcolint.io/utilization: '0.8'}\n");
+    let busy = GPU_DEPLOYMENT.replace(
+        "  namespace: ml\n",
+        "  namespace: ml\n  annotations: {tcolint.io/utilization: '0.8'}\n",
+    );
     std::fs::write(&file, busy).unwrap();
     assert_eq!(run(&["check", path]).0, 0);
     assert_eq!(run(&["check", path, "--fail-on", "info"]).0, 0);
@@ -44,12 +47,18 @@ fn exit_codes_follow_the_failure_threshold() {
 fn trouble_is_exit_code_two() {
     let (code, _, stderr) = run(&["check", "no/such/path.yaml"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("no/such/path.yaml: no such file or folder"), "{stderr}");
+    assert!(
+        stderr.contains("no/such/path.yaml: no such file or folder"),
+        "{stderr}"
+    );
     assert_eq!(run(&["check", "--format", "xml", "fixtures"]).0, 2);
     let (code, _, stderr) = run(&["check", "--select", "NOPE1", "fixtures"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown rule code"), "{stderr}");
-    assert_eq!(run(&["check", "--config", "no/such/tcolint.yml", "fixtures"]).0, 2);
+    assert_eq!(
+        run(&["check", "--config", "no/such/tcolint.yml", "fixtures"]).0,
+        2
+    );
     assert_eq!(run(&["explain", "ZZZ999"]).0, 2);
 }
 
@@ -72,10 +81,20 @@ fn stdin_is_one_document_stream_named_by_stdin_filename() {
 #[test]
 fn a_malformed_document_does_not_hide_the_good_one_next_to_it() {
     let dir = scratch("malformed");
-    let bad_then_good = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: broken\nspec: [\n---\n{GPU_DEPLOYMENT}");
+    let bad_then_good = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: broken\nspec: [\n---\n{GPU_DEPLOYMENT}"
+    );
     std::fs::write(dir.join("mixed.yaml"), bad_then_good).unwrap();
-    std::fs::write(dir.join("not-yaml.yaml"), "apiVersion: v1\nkind: Pod\n  bad indentation: [\n").unwrap();
-    std::fs::write(dir.join("values.yaml"), "replicaCount: 2\nimage: {repository: x}\n").unwrap();
+    std::fs::write(
+        dir.join("not-yaml.yaml"),
+        "apiVersion: v1\nkind: Pod\n  bad indentation: [\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("values.yaml"),
+        "replicaCount: 2\nimage: {repository: x}\n",
+    )
+    .unwrap();
     let (code, report) = check_json(&[dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     workload(&report, "k8s:Deployment/ml/llm");
@@ -85,7 +104,10 @@ fn a_malformed_document_does_not_hide_the_good_one_next_to_it() {
     assert_eq!(invalid[1].0, "not-yaml.yaml");
     assert_eq!(invalid[0].3, "error");
     assert_eq!(report["summary"]["files_scanned"], 2);
-    assert_eq!(report["skipped"][0]["reason"], "not infrastructure: no apiVersion, Resources or service key");
+    assert_eq!(
+        report["skipped"][0]["reason"],
+        "not infrastructure: no apiVersion, Resources or service key"
+    );
 }
 
 #[test]
@@ -105,7 +127,10 @@ fn configuration_sets_usage_severity_and_selection() {
     assert_eq!(tco[0].3, "error");
     let w = workload(&report, "k8s:Deployment/ml/llm");
     assert_eq!(w["profile"]["utilization"]["origin"], "config");
-    assert!(w["profile"]["utilization"]["basis"].as_str().unwrap().contains("tcolint.yml"));
+    assert!(w["profile"]["utilization"]["basis"]
+        .as_str()
+        .unwrap()
+        .contains("tcolint.yml"));
     // (1 - 0.45) x $1,468.76
     common::assert_usd(&w["cost"]["idle_monthly_usd"], 807.82, "idle");
 
@@ -120,8 +145,17 @@ fn configuration_in_the_current_folder_is_found() {
     let dir = scratch("config-cwd");
     std::fs::write(dir.join("llm.yaml"), GPU_DEPLOYMENT).unwrap();
     std::fs::write(dir.join("tcolint.yml"), "ignore: [TCO]\n").unwrap();
-    let output = tcolint().current_dir(&dir).args(["check", "llm.yaml"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+    let output = tcolint()
+        .current_dir(&dir)
+        .args(["check", "llm.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
 
 #[test]
@@ -129,10 +163,21 @@ fn configuration_errors_are_located() {
     let dir = scratch("config-error");
     let config = dir.join("tcolint.yml");
     std::fs::write(&config, "rules:\n  TCO001:\n    min-utilisation: 0.2\n").unwrap();
-    let (code, _, stderr) = run(&["check", "--config", config.to_str().unwrap(), "fixtures/kubernetes/rule-gpu001-silent.yaml"]);
+    let (code, _, stderr) = run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        "fixtures/kubernetes/rule-gpu001-silent.yaml",
+    ]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("tcolint.yml:3:5: invalid configuration"), "{stderr}");
-    assert!(stderr.contains("TCO001 has no setting \"min-utilisation\""), "{stderr}");
+    assert!(
+        stderr.contains("tcolint.yml:3:5: invalid configuration"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("TCO001 has no setting \"min-utilisation\""),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -156,9 +201,13 @@ fn rules_and_explain() {
 
 #[test]
 fn text_output_names_the_numbers_and_their_basis() {
-    let (code, stdout, _) = run(&["check", "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml"]);
+    let (code, stdout, _) = run(&[
+        "check",
+        "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml",
+    ]);
     assert_eq!(code, 1);
-    assert!(stdout.contains("k8s:Deployment/llm-serving/vllm-llama-3-1-70b-awq  (Deployment, inference)"));
+    assert!(stdout
+        .contains("k8s:Deployment/llm-serving/vllm-llama-3-1-70b-awq  (Deployment, inference)"));
     assert!(stdout.contains("per replica 4 x A10G 24 GB (nvidia.com/gpu), 40 vCPU, 160 GiB"));
     assert!(stdout.contains("cost        $8,281.12/month, idle $7,867.06"));
     assert!(stdout.contains("g5.12xlarge at $5.672/h"));

@@ -73,7 +73,11 @@ impl Node {
             gpus: instance.gpu_count,
             gpu_model: instance.gpu_model.clone(),
             gpu_memory_gb: instance.gpu_memory_gib,
-            source: format!("catalog/{}, {}", instance.table, catalog.cite(&instance.price_source)),
+            source: format!(
+                "catalog/{}, {}",
+                instance.table,
+                catalog.cite(&instance.price_source)
+            ),
             note: instance.note.clone(),
         }
     }
@@ -185,7 +189,12 @@ impl Demand {
 }
 
 /// Prices `workload`.
-pub fn price(workload: &Workload, profile: &Profile, config: &Config, catalog: &Catalog) -> Pricing {
+pub fn price(
+    workload: &Workload,
+    profile: &Profile,
+    config: &Config,
+    catalog: &Catalog,
+) -> Pricing {
     let demand = Demand {
         gpus: workload.compute.accelerator_devices(),
         cpu: workload.compute.cpu_per_replica,
@@ -209,7 +218,11 @@ pub fn price(workload: &Workload, profile: &Profile, config: &Config, catalog: &
         let share_text = match share.dominant {
             "gpu" => format!("GPU {}/{}", trim(demand.gpus, 3), node.gpus),
             "cpu" => format!("vCPU {}/{}", trim(demand.cpu, 3), trim(node.vcpu, 2)),
-            _ => format!("memory {}/{} GiB", trim(demand.memory_gib, 2), trim(node.memory_gb, 2)),
+            _ => format!(
+                "memory {}/{} GiB",
+                trim(demand.memory_gib, 2),
+                trim(node.memory_gb, 2)
+            ),
         };
         let basis = format!(
             "{}{} at {}/h ({} {} on-demand, {}) x dominant share {} ({share_text}) = {}/h per replica",
@@ -229,17 +242,32 @@ pub fn price(workload: &Workload, profile: &Profile, config: &Config, catalog: &
         pricing.instance_type = Some(node.name.clone());
         pricing.cloud = Some(node.cloud);
         if let Some(model) = &node.gpu_model {
-            let memory = node.gpu_memory_gb.or_else(|| catalog.gpu_model(model).and_then(|m| m.memory_gib));
+            let memory = node
+                .gpu_memory_gb
+                .or_else(|| catalog.gpu_model(model).and_then(|m| m.memory_gib));
             pricing.gpu_model = Some((model.clone(), memory));
         }
-        pricing.estimate = Some(estimate(workload, profile, hourly, basis, method, Some(node), Some(share)));
+        pricing.estimate = Some(estimate(
+            workload,
+            profile,
+            hourly,
+            basis,
+            method,
+            Some(node),
+            Some(share),
+        ));
     }
     pricing
 }
 
 type Choice = (Node, Share, Method, Option<String>);
 
-fn by_instance_type(workload: &Workload, demand: &Demand, catalog: &Catalog, pricing: &mut Pricing) -> Option<Choice> {
+fn by_instance_type(
+    workload: &Workload,
+    demand: &Demand,
+    catalog: &Catalog,
+    pricing: &mut Pricing,
+) -> Option<Choice> {
     let mut fitting: Vec<(Node, Share)> = Vec::new();
     let mut reasons = Vec::new();
     let mut names = Vec::new();
@@ -250,7 +278,9 @@ fn by_instance_type(workload: &Workload, demand: &Demand, catalog: &Catalog, pri
                 let suggestion = catalog.nearest_instance(value).map(str::to_string);
                 reasons.push(format!(
                     "instance type {value:?} is not in the catalogue{}",
-                    suggestion.as_ref().map_or(String::new(), |s| format!(" (did you mean {s}?)"))
+                    suggestion
+                        .as_ref()
+                        .map_or(String::new(), |s| format!(" (did you mean {s}?)"))
                 ));
                 pricing.issues.push(NameIssue {
                     what: "instance type",
@@ -282,12 +312,16 @@ fn by_instance_type(workload: &Workload, demand: &Demand, catalog: &Catalog, pri
     }
     let count = fitting.len();
     let best = fitting.into_iter().min_by(|(a, sa), (b, sb)| {
-        (a.usd_per_hour.unwrap_or_default() * sa.value).total_cmp(&(b.usd_per_hour.unwrap_or_default() * sb.value))
+        (a.usd_per_hour.unwrap_or_default() * sa.value)
+            .total_cmp(&(b.usd_per_hour.unwrap_or_default() * sb.value))
     });
     match best {
         Some((node, share)) => {
             let note = (names.len() > 1).then(|| {
-                format!("cheapest fitting of {} ({count} priced and fitting)", names.join(", "))
+                format!(
+                    "cheapest fitting of {} ({count} priced and fitting)",
+                    names.join(", ")
+                )
             });
             Some((node, share, Method::InstanceShare, note))
         }
@@ -327,22 +361,30 @@ fn by_gpu_model(
     }
     if models.is_empty() {
         let names: Vec<&str> = pricing.issues.iter().map(|i| i.value.as_str()).collect();
-        pricing.unpriced_reason = Some(format!("GPU model {} is not in the catalogue", names.join(", ")));
+        pricing.unpriced_reason = Some(format!(
+            "GPU model {} is not in the catalogue",
+            names.join(", ")
+        ));
         return None;
     }
     pricing.gpu_model = Some((models[0].model.clone(), models[0].memory_gib));
     let (cloud, cloud_basis) = match &workload.placement.cloud {
         Some((cloud, key)) => (*cloud, format!("{cloud} (from the {key} label)")),
-        None => (config.default_cloud, format!("{} (the default cloud)", config.default_cloud)),
+        None => (
+            config.default_cloud,
+            format!("{} (the default cloud)", config.default_cloud),
+        ),
     };
     pricing.cloud = Some(cloud);
     let model_names: Vec<&str> = models.iter().map(|m| m.model.as_str()).collect();
     let nodes: Vec<Node> = candidate_nodes(catalog, cloud)
         .into_iter()
         .filter(|node| {
-            node.gpu_model
-                .as_deref()
-                .is_some_and(|node_model| models.iter().any(|wanted| catalog.gpu_matches(node_model, wanted)))
+            node.gpu_model.as_deref().is_some_and(|node_model| {
+                models
+                    .iter()
+                    .any(|wanted| catalog.gpu_matches(node_model, wanted))
+            })
         })
         .collect();
     if nodes.is_empty() {
@@ -364,24 +406,44 @@ fn by_gpu_model(
         ));
         return None;
     }
-    let unpriced: Vec<Node> = fitting.iter().filter(|(n, _)| n.usd_per_hour.is_none()).map(|(n, _)| n.clone()).collect();
+    let unpriced: Vec<Node> = fitting
+        .iter()
+        .filter(|(n, _)| n.usd_per_hour.is_none())
+        .map(|(n, _)| n.clone())
+        .collect();
     fitting.retain(|(node, _)| node.usd_per_hour.is_some());
     fitting.sort_by(|(a, _), (b, _)| {
-        a.usd_per_hour.unwrap_or_default().total_cmp(&b.usd_per_hour.unwrap_or_default()).then(a.name.cmp(&b.name))
+        a.usd_per_hour
+            .unwrap_or_default()
+            .total_cmp(&b.usd_per_hour.unwrap_or_default())
+            .then(a.name.cmp(&b.name))
     });
     let Some((node, share)) = fitting.into_iter().next() else {
         let reasons: Vec<String> = unpriced
             .iter()
-            .map(|n| format!("{} has no price: {}", n.name, n.note.clone().unwrap_or_default()))
+            .map(|n| {
+                format!(
+                    "{} has no price: {}",
+                    n.name,
+                    n.note.clone().unwrap_or_default()
+                )
+            })
             .collect();
         let reason = reasons.join("; ");
         if let Some(hint) = first_hint {
             pricing.issues.push(NameIssue {
                 what: "GPU model",
-                value: hint.values.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>().join(", "),
+                value: hint
+                    .values
+                    .iter()
+                    .map(|(v, _)| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 key: hint.key.clone(),
                 location: hint.values[0].1.clone(),
-                problem: NameProblem::NoPrice { reason: reason.clone() },
+                problem: NameProblem::NoPrice {
+                    reason: reason.clone(),
+                },
             });
         }
         pricing.unpriced_reason = Some(reason);
@@ -403,7 +465,11 @@ fn candidate_nodes(catalog: &Catalog, cloud: Cloud) -> Vec<Node> {
         .filter(|instance| instance.cloud == cloud)
         .map(|instance| Node::from_instance(instance, catalog))
         .collect();
-    for gpu in catalog.attachable_gpus.iter().filter(|gpu| gpu.cloud == cloud) {
+    for gpu in catalog
+        .attachable_gpus
+        .iter()
+        .filter(|gpu| gpu.cloud == cloud)
+    {
         for machine in &gpu.attach_to {
             let Some(base) = catalog.instance(machine) else {
                 continue;
@@ -413,9 +479,9 @@ fn candidate_nodes(catalog: &Catalog, cloud: Cloud) -> Vec<Node> {
                     name: format!("{} + {count} x {}", base.name, gpu.gpu_model),
                     cloud,
                     region: base.region.clone(),
-                    usd_per_hour: base
-                        .usd_per_hour
-                        .map(|machine_price| machine_price + f64::from(count) * gpu.usd_per_gpu_hour),
+                    usd_per_hour: base.usd_per_hour.map(|machine_price| {
+                        machine_price + f64::from(count) * gpu.usd_per_gpu_hour
+                    }),
                     vcpu: base.vcpu,
                     memory_gb: base.memory_gib,
                     gpus: count,
@@ -445,9 +511,16 @@ fn share_of(node: &Node, demand: &Demand) -> Result<Share, String> {
     let gpu = (demand.gpus > 0.0).then(|| demand.gpus / f64::from(node.gpus));
     let cpu = demand.cpu / node.vcpu;
     let memory = demand.memory_gib / node.memory_gb;
-    let (dominant, value) = [("gpu", gpu.unwrap_or(0.0)), ("cpu", cpu), ("memory", memory)]
-        .into_iter()
-        .fold(("gpu", f64::MIN), |best, next| if next.1 > best.1 { next } else { best });
+    let (dominant, value) = [
+        ("gpu", gpu.unwrap_or(0.0)),
+        ("cpu", cpu),
+        ("memory", memory),
+    ]
+    .into_iter()
+    .fold(
+        ("gpu", f64::MIN),
+        |best, next| if next.1 > best.1 { next } else { best },
+    );
     if value <= 0.0 {
         return Err(format!(
             "the pod requests no CPU, memory or accelerators, so its share of a {} is unknown",
@@ -498,8 +571,9 @@ fn by_unit_prices(
         }
     }
     if demand.gpus <= 0.0 && demand.cpu <= 0.0 && demand.memory_gib <= 0.0 {
-        pricing.unpriced_reason =
-            Some("the pod requests no CPU, memory or accelerators, so it has no computable cost".into());
+        pricing.unpriced_reason = Some(
+            "the pod requests no CPU, memory or accelerators, so it has no computable cost".into(),
+        );
         return pricing;
     }
     let units = &catalog.unit_prices;
@@ -507,11 +581,23 @@ fn by_unit_prices(
         + demand.memory_gib * units.memory_usd_per_gib_hour
         + demand.gpus * units.gpu_usd_per_hour;
     let mut terms = vec![
-        format!("{} vCPU x {}", trim(demand.cpu, 3), usd_rate(units.cpu_usd_per_hour)),
-        format!("{} GiB x {}", trim(demand.memory_gib, 3), usd_rate(units.memory_usd_per_gib_hour)),
+        format!(
+            "{} vCPU x {}",
+            trim(demand.cpu, 3),
+            usd_rate(units.cpu_usd_per_hour)
+        ),
+        format!(
+            "{} GiB x {}",
+            trim(demand.memory_gib, 3),
+            usd_rate(units.memory_usd_per_gib_hour)
+        ),
     ];
     if demand.gpus > 0.0 {
-        terms.push(format!("{} GPU x {}", trim(demand.gpus, 3), usd_rate(units.gpu_usd_per_hour)));
+        terms.push(format!(
+            "{} GPU x {}",
+            trim(demand.gpus, 3),
+            usd_rate(units.gpu_usd_per_hour)
+        ));
     }
     let basis = format!(
         "no instance type or GPU model is named, so OpenCost's default unit prices apply ({}): {} = {}/h per replica",
@@ -522,7 +608,15 @@ fn by_unit_prices(
     pricing.notes.push(
         "OpenCost's default unit prices are based on GCP us-central1; name the instance type for a node-accurate price".into(),
     );
-    pricing.estimate = Some(estimate(workload, profile, hourly, basis, Method::UnitPrices, None, None));
+    pricing.estimate = Some(estimate(
+        workload,
+        profile,
+        hourly,
+        basis,
+        Method::UnitPrices,
+        None,
+        None,
+    ));
     pricing
 }
 
@@ -537,11 +631,13 @@ fn estimate(
 ) -> CostEstimate {
     let scaling = &workload.scaling;
     let monthly = hourly * f64::from(scaling.min) * HOURS_PER_MONTH;
-    let peak = scaling.max.map(|max| hourly * f64::from(max) * HOURS_PER_MONTH);
+    let peak = scaling
+        .max
+        .map(|max| hourly * f64::from(max) * HOURS_PER_MONTH);
     let utilization = profile
         .number(UsageKey::Utilization)
         .filter(|u| workload.has_accelerators() || u.is_set())
-        .filter(|_| !workload.run_to_completion);
+        .filter(|_| !workload.run_to_completion && scaling.min > 0);
     let idle = utilization.map(|u| (1.0 - u.value) * monthly);
     let mut basis = format!(
         "{basis}; x {} min replica(s) x {} h = {}/month",

@@ -35,7 +35,10 @@ pub struct ColdStart {
 /// (a PyTorch stack on an NVIDIA H200) do not describe.
 pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> Option<ColdStart> {
     let accelerator = workload.compute.main_accelerator()?;
-    if matches!(accelerator.vendor, AcceleratorVendor::Aws | AcceleratorVendor::Google) {
+    if matches!(
+        accelerator.vendor,
+        AcceleratorVendor::Aws | AcceleratorVendor::Google
+    ) {
         return None;
     }
     let figure = |key: &str| catalog.figure(key);
@@ -47,18 +50,30 @@ pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> 
     let default_model = figure("default_model_size_gb")?;
     let first_call = figure("first_call_s")?;
 
-    let sized = |key: UsageKey, default: &crate::catalog::Figure, what: &str| -> (f64, String, bool) {
-        match profile.number(key) {
-            Some(value) => (value.value, format!("{what} {} GB from {}", value.value, value.basis), false),
-            None => (
-                default.value,
-                format!("{what} {} GB assumed: {} ({})", default.value, default.basis, catalog.cite(&default.source)),
-                true,
-            ),
-        }
-    };
-    let (image_gb, image_basis, image_assumed) = sized(UsageKey::ImageSizeGb, default_image, "image");
-    let (model_gb, model_basis, model_assumed) = sized(UsageKey::ModelSizeGb, default_model, "model");
+    let sized =
+        |key: UsageKey, default: &crate::catalog::Figure, what: &str| -> (f64, String, bool) {
+            match profile.number(key) {
+                Some(value) => (
+                    value.value,
+                    format!("{what} {} GB from {}", value.value, value.basis),
+                    false,
+                ),
+                None => (
+                    default.value,
+                    format!(
+                        "{what} {} GB assumed: {} ({})",
+                        default.value,
+                        default.basis,
+                        catalog.cite(&default.source)
+                    ),
+                    true,
+                ),
+            }
+        };
+    let (image_gb, image_basis, image_assumed) =
+        sized(UsageKey::ImageSizeGb, default_image, "image");
+    let (model_gb, model_basis, model_assumed) =
+        sized(UsageKey::ModelSizeGb, default_model, "model");
     let parts = vec![
         Part {
             name: "GPU node provisioning",
@@ -97,7 +112,11 @@ pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> 
         Part {
             name: "first call",
             seconds: first_call.value,
-            basis: format!("{} ({})", first_call.basis, catalog.cite(&first_call.source)),
+            basis: format!(
+                "{} ({})",
+                first_call.basis,
+                catalog.cite(&first_call.source)
+            ),
             assumed: false,
         },
     ];

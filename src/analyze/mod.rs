@@ -41,7 +41,11 @@ pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) ->
         assumptions.push(format!(
             "purpose {} ({}): {}",
             profile.purpose.value.as_str(),
-            if profile.purpose.origin == Origin::Inferred { "inferred" } else { "default" },
+            if profile.purpose.origin == Origin::Inferred {
+                "inferred"
+            } else {
+                "default"
+            },
             profile.purpose.basis
         ));
     }
@@ -57,11 +61,22 @@ pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) ->
     }
     let mut defaulted = Vec::new();
     if cold_start.is_some() {
-        for (key, what) in [(UsageKey::ImageSizeGb, "image"), (UsageKey::ModelSizeGb, "model")] {
+        for (key, what) in [
+            (UsageKey::ImageSizeGb, "image"),
+            (UsageKey::ModelSizeGb, "model"),
+        ] {
             if profile.number(key).is_none() {
-                let figure = if key == UsageKey::ImageSizeGb { "default_image_size_gb" } else { "default_model_size_gb" };
+                let figure = if key == UsageKey::ImageSizeGb {
+                    "default_image_size_gb"
+                } else {
+                    "default_model_size_gb"
+                };
                 if let Some(figure) = catalog.figure(figure) {
-                    defaulted.push(format!("{what} {} GB (tcolint.io/{})", trim(figure.value, 2), key.as_str()));
+                    defaulted.push(format!(
+                        "{what} {} GB (tcolint.io/{})",
+                        trim(figure.value, 2),
+                        key.as_str()
+                    ));
                 }
             }
         }

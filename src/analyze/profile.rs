@@ -68,7 +68,12 @@ pub fn resolve(workload: &Workload, config: &Config, catalog: &Catalog) -> Profi
         .usage
         .iter()
         .filter(|entry| entry.matches(&workload.id) && !entry.is_exact(&workload.id))
-        .chain(config.usage.iter().filter(|entry| entry.is_exact(&workload.id)));
+        .chain(
+            config
+                .usage
+                .iter()
+                .filter(|entry| entry.is_exact(&workload.id)),
+        );
     for entry in matching {
         for (key, value) in &entry.values {
             chosen.insert(
@@ -87,7 +92,11 @@ pub fn resolve(workload: &Workload, config: &Config, catalog: &Catalog) -> Profi
             (
                 setting.value,
                 Origin::Annotation,
-                format!("annotation tcolint.io/{} ({})", key.as_str(), setting.location),
+                format!(
+                    "annotation tcolint.io/{} ({})",
+                    key.as_str(),
+                    setting.location
+                ),
             ),
         );
     }
@@ -115,7 +124,14 @@ pub fn resolve(workload: &Workload, config: &Config, catalog: &Catalog) -> Profi
     let mut numbers = BTreeMap::new();
     for (key, (value, origin, basis)) in chosen {
         if let UsageValue::Number(value) = value {
-            numbers.insert(key, Resolved { value, origin, basis });
+            numbers.insert(
+                key,
+                Resolved {
+                    value,
+                    origin,
+                    basis,
+                },
+            );
         }
     }
     for key in UsageKey::ALL {

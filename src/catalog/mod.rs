@@ -514,14 +514,24 @@ mod tests {
         assert_eq!(g5.gpu_model.as_deref(), Some("A10G"));
         let nc = catalog.instance("standard_nc24ads_a100_v4").unwrap();
         assert_eq!(nc.usd_per_hour, Some(3.673));
-        assert_eq!(catalog.instance("g2-standard-4").unwrap().usd_per_hour, Some(0.70683));
+        assert_eq!(
+            catalog.instance("g2-standard-4").unwrap().usd_per_hour,
+            Some(0.70683)
+        );
         let p5e = catalog.instance("p5e.48xlarge").unwrap();
         assert_eq!(p5e.usd_per_hour, None);
-        assert!(p5e.note.as_deref().unwrap().contains("not in the us-east-1"));
+        assert!(p5e
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("not in the us-east-1"));
         assert_eq!(catalog.unit_prices.gpu_usd_per_hour, 0.95);
         assert_eq!(catalog.figure("node_provision_s").unwrap().value, 30.0);
         assert_eq!(
-            catalog.profile_default(Purpose::Inference, "utilization").unwrap().value,
+            catalog
+                .profile_default(Purpose::Inference, "utilization")
+                .unwrap()
+                .value,
             0.05
         );
     }
@@ -556,6 +566,9 @@ mod tests {
         let catalog = catalog();
         assert_eq!(catalog.nearest_instance("g5.3xlarge"), Some("g5.2xlarge"));
         assert_eq!(catalog.nearest_instance("zz-unrelated-name-entirely"), None);
-        assert_eq!(catalog.nearest_gpu_alias("nvidia-tesla-k80"), Some("nvidia-tesla-t4"));
+        assert_eq!(
+            catalog.nearest_gpu_alias("nvidia-tesla-k80"),
+            Some("nvidia-tesla-t4")
+        );
     }
 }

@@ -25,7 +25,8 @@ impl<'t> Row<'t> {
 
     /// A field that must be present.
     pub fn text(&self, column: &str) -> Result<&'t str, String> {
-        self.get(column).ok_or_else(|| self.error(column, "is empty"))
+        self.get(column)
+            .ok_or_else(|| self.error(column, "is empty"))
     }
 
     /// A number, or `None` when empty or `-` (the catalogue's "no figure").
@@ -100,8 +101,10 @@ mod tests {
 
     #[test]
     fn errors_name_the_line_and_column() {
-        let error = for_each_row("t.tsv", "name\tprice\na\tcheap\n", |row| row.number("price"))
-            .unwrap_err();
+        let error = for_each_row("t.tsv", "name\tprice\na\tcheap\n", |row| {
+            row.number("price")
+        })
+        .unwrap_err();
         assert_eq!(error, "t.tsv:2: column price is not a number: \"cheap\"");
     }
 }

@@ -676,7 +676,10 @@ mod tests {
         let text = "- ".repeat(100_000) + "x\n";
         let docs = parse_stream(&text, &Limits::default());
         let error = docs.last().unwrap().as_ref().unwrap_err();
-        assert!(error.message.contains("nesting deeper than 256"), "{error:?}");
+        assert!(
+            error.message.contains("nesting deeper than 256"),
+            "{error:?}"
+        );
         let flow = "[".repeat(100_000);
         let docs = parse_stream(&flow, &Limits::default());
         assert!(docs.last().unwrap().is_err());
@@ -719,6 +722,12 @@ mod tests {
             max_nodes: 5,
         };
         let docs = parse_stream("[1, 2, 3, 4, 5, 6]", &limits);
-        assert!(docs.last().unwrap().as_ref().unwrap_err().message.contains("more than 5"));
+        assert!(docs
+            .last()
+            .unwrap()
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("more than 5"));
     }
 }

@@ -35,7 +35,10 @@ fn number<S: Serializer, const D: i32>(value: &f64, serializer: S) -> Result<S::
     }
 }
 
-fn optional<S: Serializer, const D: i32>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+fn optional<S: Serializer, const D: i32>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     match value {
         Some(value) => number::<S, D>(value, serializer),
         None => serializer.serialize_none(),
@@ -295,10 +298,15 @@ impl Report {
         sources: Vec<Arc<SourceFile>>,
         catalog: &Catalog,
     ) -> Report {
-        let sources: HashMap<Arc<str>, Arc<SourceFile>> =
-            sources.into_iter().map(|s| (Arc::clone(&s.path), s)).collect();
+        let sources: HashMap<Arc<str>, Arc<SourceFile>> = sources
+            .into_iter()
+            .map(|s| (Arc::clone(&s.path), s))
+            .collect();
         let locate = |location: &Location| location_report(location, &sources);
-        let workloads: Vec<WorkloadReport> = assessments.iter().map(|a| workload_report(a, &locate)).collect();
+        let workloads: Vec<WorkloadReport> = assessments
+            .iter()
+            .map(|a| workload_report(a, &locate))
+            .collect();
 
         let mut active = Vec::new();
         let mut suppressed = Vec::new();
@@ -327,13 +335,24 @@ impl Report {
             workloads: workloads.len(),
             gpus_min: assessments
                 .iter()
-                .map(|a| a.workload.compute.accelerator_devices() * f64::from(a.workload.scaling.min))
+                .map(|a| {
+                    a.workload.compute.accelerator_devices() * f64::from(a.workload.scaling.min)
+                })
                 .sum(),
             gpus_max: assessments
                 .iter()
-                .filter_map(|a| a.workload.scaling.max.map(|max| a.workload.compute.accelerator_devices() * f64::from(max)))
+                .filter_map(|a| {
+                    a.workload
+                        .scaling
+                        .max
+                        .map(|max| a.workload.compute.accelerator_devices() * f64::from(max))
+                })
                 .sum(),
-            monthly_usd: workloads.iter().filter_map(|w| w.cost.as_ref()).map(|c| crate::numbers::round(c.monthly_usd, 2)).sum(),
+            monthly_usd: workloads
+                .iter()
+                .filter_map(|w| w.cost.as_ref())
+                .map(|c| crate::numbers::round(c.monthly_usd, 2))
+                .sum(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
@@ -350,7 +369,10 @@ impl Report {
                 .map(|v| crate::numbers::round(v, 2))
                 .sum(),
             unpriced_workloads: workloads.iter().filter(|w| w.cost.is_none()).count(),
-            unbounded_workloads: workloads.iter().filter(|w| w.replicas.max.is_none()).count(),
+            unbounded_workloads: workloads
+                .iter()
+                .filter(|w| w.replicas.max.is_none())
+                .count(),
             suppressed: suppressed.len(),
         };
         Report {
@@ -381,7 +403,10 @@ impl Report {
     }
 }
 
-fn location_report(location: &Location, sources: &HashMap<Arc<str>, Arc<SourceFile>>) -> LocationReport {
+fn location_report(
+    location: &Location,
+    sources: &HashMap<Arc<str>, Arc<SourceFile>>,
+) -> LocationReport {
     let end = sources
         .get(&location.file)
         .map(|source| source.location(location.offset + location.len, 0));
@@ -396,10 +421,16 @@ fn location_report(location: &Location, sources: &HashMap<Arc<str>, Arc<SourceFi
     }
 }
 
-fn workload_report(assessment: &Assessment<'_>, locate: &dyn Fn(&Location) -> LocationReport) -> WorkloadReport {
+fn workload_report(
+    assessment: &Assessment<'_>,
+    locate: &dyn Fn(&Location) -> LocationReport,
+) -> WorkloadReport {
     let workload = assessment.workload;
     let pricing = &assessment.pricing;
-    let main = workload.compute.main_accelerator().map(|a| a.resource.clone());
+    let main = workload
+        .compute
+        .main_accelerator()
+        .map(|a| a.resource.clone());
     let gpu_report = |accelerator: &crate::model::Accelerator| GpuReport {
         vendor: accelerator.vendor.as_str(),
         model: pricing
@@ -430,7 +461,8 @@ fn workload_report(assessment: &Assessment<'_>, locate: &dyn Fn(&Location) -> Lo
             profile.insert(
                 key.as_str(),
                 ProfileValue {
-                    value: serde_json::Number::from_f64(resolved.value).map_or(serde_json::Value::Null, serde_json::Value::Number),
+                    value: serde_json::Number::from_f64(resolved.value)
+                        .map_or(serde_json::Value::Null, serde_json::Value::Number),
                     origin: resolved.origin,
                     basis: resolved.basis.clone(),
                 },
@@ -467,7 +499,12 @@ fn workload_report(assessment: &Assessment<'_>, locate: &dyn Fn(&Location) -> Lo
         assumptions: assessment.assumptions.clone(),
         cloud: pricing.cloud.map(|c| c.as_str()),
         unpriced_reason: pricing.unpriced_reason.clone(),
-        accelerators: workload.compute.accelerators.iter().map(gpu_report).collect(),
+        accelerators: workload
+            .compute
+            .accelerators
+            .iter()
+            .map(gpu_report)
+            .collect(),
         cold_start: assessment.cold_start.clone(),
         profile,
         run_to_completion: workload.run_to_completion,

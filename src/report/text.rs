@@ -4,7 +4,9 @@
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 
 use super::{FindingReport, Report, WorkloadReport};
 use crate::numbers::{trim, usd};
@@ -39,9 +41,20 @@ pub fn render(report: &Report, color: bool) -> String {
 
 fn render_workload(out: &mut String, workload: &WorkloadReport) {
     let location = &workload.location;
-    let _ = writeln!(out, "{}  ({}, {})", workload.id, workload.kind, workload.purpose);
-    let _ = writeln!(out, "  at          {}:{}:{}", location.file, location.line, location.column);
-    let max = workload.replicas.max.map_or("unbounded".to_string(), |m| m.to_string());
+    let _ = writeln!(
+        out,
+        "{}  ({}, {})",
+        workload.id, workload.kind, workload.purpose
+    );
+    let _ = writeln!(
+        out,
+        "  at          {}:{}:{}",
+        location.file, location.line, location.column
+    );
+    let max = workload
+        .replicas
+        .max
+        .map_or("unbounded".to_string(), |m| m.to_string());
     let bounds = if workload.replicas.max == Some(workload.replicas.min) {
         workload.replicas.min.to_string()
     } else {
@@ -71,7 +84,9 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
         Some(cost) => {
             let mut line = format!("{}/month", usd(cost.monthly_usd));
             match cost.peak_monthly_usd {
-                Some(peak) if (peak - cost.monthly_usd).abs() > 0.005 => line.push_str(&format!(", peak {}", usd(peak))),
+                Some(peak) if (peak - cost.monthly_usd).abs() > 0.005 => {
+                    line.push_str(&format!(", peak {}", usd(peak)))
+                }
                 Some(_) => {}
                 None => line.push_str(", peak unbounded"),
             }
@@ -92,7 +107,12 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
             .iter()
             .map(|part| format!("{} {} s", part.name, trim(part.seconds, 1)))
             .collect();
-        let _ = writeln!(out, "  cold start  {} s ({})", trim(cold_start.total_s, 1), parts.join(" + "));
+        let _ = writeln!(
+            out,
+            "  cold start  {} s ({})",
+            trim(cold_start.total_s, 1),
+            parts.join(" + ")
+        );
     }
     for (index, assumption) in workload.assumptions.iter().enumerate() {
         let label = if index == 0 { "assumes" } else { "" };
@@ -114,9 +134,16 @@ fn render_summary(out: &mut String, report: &Report) {
         workloads.push_str(&format!(" ({} unpriced)", summary.unpriced_workloads));
     }
     let _ = writeln!(out, "  workloads   {workloads}");
-    let mut gpus = format!("{} at minimum, {} at maximum", trim(summary.gpus_min, 2), trim(summary.gpus_max, 2));
+    let mut gpus = format!(
+        "{} at minimum, {} at maximum",
+        trim(summary.gpus_min, 2),
+        trim(summary.gpus_max, 2)
+    );
     if summary.unbounded_workloads > 0 {
-        gpus.push_str(&format!(" ({} workload(s) unbounded)", summary.unbounded_workloads));
+        gpus.push_str(&format!(
+            " ({} workload(s) unbounded)",
+            summary.unbounded_workloads
+        ));
     }
     let _ = writeln!(out, "  GPUs        {gpus}");
     let _ = writeln!(
@@ -153,12 +180,21 @@ pub struct SourceDiagnostic {
 impl SourceDiagnostic {
     /// A message at `offset..offset + len` of `text`, or without a snippet
     /// when there is no text.
-    pub fn new(message: String, code: Option<String>, severity: Severity, file: &str, text: Option<Arc<str>>, span: (usize, usize)) -> Self {
+    pub fn new(
+        message: String,
+        code: Option<String>,
+        severity: Severity,
+        file: &str,
+        text: Option<Arc<str>>,
+        span: (usize, usize),
+    ) -> Self {
         SourceDiagnostic {
             message,
             code: code.unwrap_or_default(),
             severity,
-            source: text.filter(|t| !t.is_empty()).map(|t| NamedSource::new(file.to_string(), t)),
+            source: text
+                .filter(|t| !t.is_empty())
+                .map(|t| NamedSource::new(file, t)),
             span,
         }
     }
@@ -187,7 +223,10 @@ impl SourceDiagnostic {
         let message = if source.is_some() {
             finding.message.clone()
         } else {
-            format!("{}:{}:{}: {}", location.file, location.line, location.column, finding.message)
+            format!(
+                "{}:{}:{}: {}",
+                location.file, location.line, location.column, finding.message
+            )
         };
         SourceDiagnostic {
             message,

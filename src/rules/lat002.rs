@@ -48,7 +48,11 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         ),
     };
     let slo_text = match slo {
-        Some(slo) if exceeds => format!("; that exceeds the latency SLO of {} ms ({})", trim(slo.value, 0), slo.basis),
+        Some(slo) if exceeds => format!(
+            "; that exceeds the latency SLO of {} ms ({})",
+            trim(slo.value, 0),
+            slo.basis
+        ),
         Some(slo) => format!("; within the latency SLO of {} ms", trim(slo.value, 0)),
         None => String::new(),
     };

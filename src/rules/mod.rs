@@ -129,14 +129,18 @@ fn parse_rule_file(file: &str, text: &str) -> Result<RuleMeta, String> {
     };
     let code = field("code")?;
     if format!("{code}.md") != file {
-        return Err(format!("rules/{file}: code {code} does not match the file name"));
+        return Err(format!(
+            "rules/{file}: code {code} does not match the file name"
+        ));
     }
     let severity = Severity::parse(&field("severity")?)
         .ok_or_else(|| format!("rules/{file}: severity must be error, warning or info"))?;
     let mut thresholds = BTreeMap::new();
     for (key, value) in root.get("thresholds").iter().flat_map(|t| t.entries()) {
         let (Some(key), Some(value)) = (key.as_text(), value.as_f64()) else {
-            return Err(format!("rules/{file}: thresholds must map names to numbers"));
+            return Err(format!(
+                "rules/{file}: thresholds must map names to numbers"
+            ));
         };
         thresholds.insert(key.to_string(), value);
     }
@@ -213,7 +217,11 @@ pub fn run(assessment: &Assessment<'_>, rules: &[RuleSettings], out: &mut Vec<Fi
             let suppressed = workload
                 .suppressions
                 .iter()
-                .find(|s| s.codes.iter().any(|code| settings.meta.code.starts_with(code.as_str())))
+                .find(|s| {
+                    s.codes
+                        .iter()
+                        .any(|code| settings.meta.code.starts_with(code.as_str()))
+                })
                 .map(|s| s.reason.clone());
             out.push(Finding {
                 code: settings.meta.code.clone(),
@@ -243,10 +251,22 @@ mod tests {
         let codes: Vec<&str> = rules.iter().map(|r| r.code.as_str()).collect();
         assert_eq!(codes, ["E001", "GPU001", "GPU002", "LAT002", "TCO001"]);
         for rule in &rules {
-            for section in ["## What it detects", "## Why it matters", "## How to fix", "## How to suppress"] {
-                assert!(rule.documentation.contains(section), "{} lacks {section}", rule.code);
+            for section in [
+                "## What it detects",
+                "## Why it matters",
+                "## How to fix",
+                "## How to suppress",
+            ] {
+                assert!(
+                    rule.documentation.contains(section),
+                    "{} lacks {section}",
+                    rule.code
+                );
             }
-            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(rule
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'));
             assert!(rule.code == INVALID_INPUT || check_for(&rule.code).is_some());
         }
         let tco = rules.iter().find(|r| r.code == "TCO001").unwrap();
@@ -255,10 +275,16 @@ mod tests {
 
     #[test]
     fn malformed_rule_files_are_rejected_with_a_reason() {
-        assert!(parse_rule_file("X1.md", "no front matter").unwrap_err().contains("must start"));
+        assert!(parse_rule_file("X1.md", "no front matter")
+            .unwrap_err()
+            .contains("must start"));
         let wrong = "---\ncode: X2\nname: x\nseverity: loud\nsummary: s\n---\nbody";
-        assert!(parse_rule_file("X2.md", wrong).unwrap_err().contains("severity"));
+        assert!(parse_rule_file("X2.md", wrong)
+            .unwrap_err()
+            .contains("severity"));
         let mismatch = "---\ncode: X3\nname: x\nseverity: info\nsummary: s\n---\nbody";
-        assert!(parse_rule_file("X4.md", mismatch).unwrap_err().contains("does not match"));
+        assert!(parse_rule_file("X4.md", mismatch)
+            .unwrap_err()
+            .contains("does not match"));
     }
 }

@@ -8,7 +8,10 @@ use crate::numbers::{trim, usd};
 
 pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec<Draft> {
     let workload = assessment.workload;
-    let (Some(accelerator), false) = (workload.compute.main_accelerator(), workload.run_to_completion) else {
+    let (Some(accelerator), false) = (
+        workload.compute.main_accelerator(),
+        workload.run_to_completion,
+    ) else {
         return Vec::new();
     };
     if workload.scaling.min == 0 {
@@ -41,7 +44,10 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
             ),
             estimate.idle_monthly_usd,
         ),
-        None => (" (the workload is unpriced, so the idle cost is unknown)".to_string(), None),
+        None => (
+            " (the workload is unpriced, so the idle cost is unknown)".to_string(),
+            None,
+        ),
     };
     vec![Draft {
         message: format!(

@@ -56,7 +56,11 @@ pub fn findings(report: &Value, key: &str, rule: &str) -> Vec<(String, u64, u64,
         .map(|f| {
             let file = f["location"]["file"].as_str().unwrap();
             (
-                Path::new(file).file_name().unwrap().to_string_lossy().into_owned(),
+                Path::new(file)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
                 f["location"]["line"].as_u64().unwrap(),
                 f["location"]["column"].as_u64().unwrap(),
                 f["severity"].as_str().unwrap().to_string(),
@@ -76,6 +80,11 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// Asserts a money value to the cent.
 pub fn assert_usd(value: &Value, expected: f64, what: &str) {
-    let actual = value.as_f64().unwrap_or_else(|| panic!("{what}: {value} is not a number"));
-    assert!((actual - expected).abs() < 0.005, "{what}: {actual} != {expected}");
+    let actual = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what}: {value} is not a number"));
+    assert!(
+        (actual - expected).abs() < 0.005,
+        "{what}: {actual} != {expected}"
+    );
 }

@@ -37,7 +37,9 @@ pub(super) fn extract(ctx: &mut Ctx<'_>, object: &Object<'_>, out: &mut Extracti
                 ray(ctx, object, cluster, out);
             }
         }
-        ("leaderworkerset.x-k8s.io", "LeaderWorkerSet") => leader_worker_set(ctx, object, spec, out),
+        ("leaderworkerset.x-k8s.io", "LeaderWorkerSet") => {
+            leader_worker_set(ctx, object, spec, out)
+        }
         _ if is_template_kind(object.kind) => {}
         _ => generic(ctx, object, out),
     }
@@ -52,13 +54,23 @@ fn count(ctx: &mut Ctx<'_>, map: NodeRef<'_>, key: &str) -> Option<(u32, Locatio
     match value.as_u64().and_then(|v| u32::try_from(v).ok()) {
         Some(count) => Some((count, ctx.location(key_node))),
         None => {
-            ctx.problem(value, format!("{key} must be a whole number, found {:?}", value.as_str().unwrap_or("a collection")));
+            ctx.problem(
+                value,
+                format!(
+                    "{key} must be a whole number, found {:?}",
+                    value.as_str().unwrap_or("a collection")
+                ),
+            );
             None
         }
     }
 }
 
-fn simple_role<'a>(pod_spec: NodeRef<'a>, template: Option<NodeRef<'a>>, scaling: Scaling) -> Role<'a> {
+fn simple_role<'a>(
+    pod_spec: NodeRef<'a>,
+    template: Option<NodeRef<'a>>,
+    scaling: Scaling,
+) -> Role<'a> {
     Role {
         role: None,
         pod_spec,
@@ -73,7 +85,11 @@ fn simple_role<'a>(pod_spec: NodeRef<'a>, template: Option<NodeRef<'a>>, scaling
 }
 
 fn pod(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
-    let mut role = simple_role(spec, None, Scaling::fixed(1, "a bare Pod is one replica", None));
+    let mut role = simple_role(
+        spec,
+        None,
+        Scaling::fixed(1, "a bare Pod is one replica", None),
+    );
     role.scale_target = None;
     push_workload(ctx, object, role, out);
 }
@@ -89,7 +105,12 @@ fn replicated(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &m
         Some((replicas, at)) => Scaling::fixed(replicas, "spec.replicas", Some(at)),
         None => Scaling::fixed(1, "spec.replicas (absent, so 1)", None),
     };
-    push_workload(ctx, object, simple_role(pod_spec, Some(template), scaling), out);
+    push_workload(
+        ctx,
+        object,
+        simple_role(pod_spec, Some(template), scaling),
+        out,
+    );
 }
 
 fn daemon_set(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
@@ -102,13 +123,23 @@ fn daemon_set(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &m
     let mut role = simple_role(
         pod_spec,
         Some(template),
-        Scaling::fixed(1, "one pod per node; the node count is not in the manifest, so costs are per node", None),
+        Scaling::fixed(
+            1,
+            "one pod per node; the node count is not in the manifest, so costs are per node",
+            None,
+        ),
     );
     role.scale_target = None;
     push_workload(ctx, object, role, out);
 }
 
-fn job(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, job_spec: NodeRef<'_>, out: &mut Extraction) {
+fn job(
+    ctx: &mut Ctx<'_>,
+    object: &Object<'_>,
+    spec: NodeRef<'_>,
+    job_spec: NodeRef<'_>,
+    out: &mut Extraction,
+) {
     let Some(template) = job_spec.get("template") else {
         return;
     };
@@ -123,12 +154,24 @@ fn job(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, job_spec: Node
     role.run_to_completion = true;
     role.scale_target = None;
     role.purpose = Some(if names_training(&object.name) {
-        (Purpose::Training, format!("{} {} is named like a training run", object.kind, object.name))
+        (
+            Purpose::Training,
+            format!(
+                "{} {} is named like a training run",
+                object.kind, object.name
+            ),
+        )
     } else {
-        (Purpose::Batch, format!("a {} runs to completion", object.kind))
+        (
+            Purpose::Batch,
+            format!("a {} runs to completion", object.kind),
+        )
     });
     if object.kind == "CronJob" {
-        let schedule = spec.get("schedule").and_then(|s| s.as_text()).unwrap_or("?");
+        let schedule = spec
+            .get("schedule")
+            .and_then(|s| s.as_text())
+            .unwrap_or("?");
         role.notes.push(format!(
             "CronJob on schedule {schedule:?} is priced as if its pods ran all month; set tcolint.io/utilization or see the run-to-completion note in the README"
         ));
@@ -138,7 +181,9 @@ fn job(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, job_spec: Node
 
 fn names_training(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["train", "finetun", "fine-tun"].iter().any(|marker| lower.contains(marker))
+    ["train", "finetun", "fine-tun"]
+        .iter()
+        .any(|marker| lower.contains(marker))
 }
 
 fn knative(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
@@ -155,16 +200,37 @@ fn knative(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut 
         match value.as_str().and_then(|v| v.trim().parse::<u32>().ok()) {
             Some(count) => Some((count, ctx.location(key))),
             None => {
-                ctx.problem(value, format!("{} must be a whole number", key.as_str().unwrap_or_default()));
+                ctx.problem(
+                    value,
+                    format!(
+                        "{} must be a whole number",
+                        key.as_str().unwrap_or_default()
+                    ),
+                );
                 None
             }
         }
     };
-    let min = scale(ctx, ["autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale"]);
-    let max = scale(ctx, ["autoscaling.knative.dev/max-scale", "autoscaling.knative.dev/maxScale"]);
+    let min = scale(
+        ctx,
+        [
+            "autoscaling.knative.dev/min-scale",
+            "autoscaling.knative.dev/minScale",
+        ],
+    );
+    let max = scale(
+        ctx,
+        [
+            "autoscaling.knative.dev/max-scale",
+            "autoscaling.knative.dev/maxScale",
+        ],
+    );
     let min_value = min.as_ref().map_or(0, |(v, _)| *v);
     let min_absent = min.is_none();
-    let max_value = max.map(|(v, _)| v).filter(|v| *v > 0).map(|v| v.max(min_value));
+    let max_value = max
+        .map(|(v, _)| v)
+        .filter(|v| *v > 0)
+        .map(|v| v.max(min_value));
     let scaling = Scaling {
         min: min_value,
         max: max_value,
@@ -177,14 +243,29 @@ fn knative(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut 
     };
     let mut role = simple_role(pod_spec, Some(template), scaling);
     role.scale_target = None;
-    role.purpose = Some((Purpose::Inference, "a Knative Service serves requests".into()));
+    role.purpose = Some((
+        Purpose::Inference,
+        "a Knative Service serves requests".into(),
+    ));
     push_workload(ctx, object, role, out);
 }
 
 /// KServe framework blocks: each is a container spec.
 const KSERVE_FRAMEWORKS: [&str; 14] = [
-    "model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface",
-    "pmml", "lightgbm", "paddle", "alibi", "art", "lgbserver",
+    "model",
+    "sklearn",
+    "xgboost",
+    "tensorflow",
+    "pytorch",
+    "triton",
+    "onnx",
+    "huggingface",
+    "pmml",
+    "lightgbm",
+    "paddle",
+    "alibi",
+    "art",
+    "lgbserver",
 ];
 
 fn kserve(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
@@ -198,7 +279,9 @@ fn kserve(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut E
             .filter(|block| block.is_mapping())
             .collect();
         let min = count(ctx, component, "minReplicas");
-        let max = count(ctx, component, "maxReplicas").map(|(v, _)| v).filter(|v| *v > 0);
+        let max = count(ctx, component, "maxReplicas")
+            .map(|(v, _)| v)
+            .filter(|v| *v > 0);
         let min_value = min.as_ref().map_or(1, |(v, _)| *v);
         let min_absent = min.is_none();
         let max_value = max.map(|v| v.max(min_value));
@@ -219,7 +302,10 @@ fn kserve(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut E
             template_annotations: component.path(&["annotations"]),
             scaling,
             run_to_completion: false,
-            purpose: Some((Purpose::Inference, "a KServe InferenceService serves requests".into())),
+            purpose: Some((
+                Purpose::Inference,
+                "a KServe InferenceService serves requests".into(),
+            )),
             scale_target: None,
             notes: Vec::new(),
         };
@@ -229,7 +315,9 @@ fn kserve(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut E
 
 fn replica_specs<'a>(spec: NodeRef<'a>) -> Option<NodeRef<'a>> {
     spec.entries()
-        .find(|(key, value)| key.as_str().is_some_and(|k| k.ends_with("ReplicaSpecs")) && value.is_mapping())
+        .find(|(key, value)| {
+            key.as_str().is_some_and(|k| k.ends_with("ReplicaSpecs")) && value.is_mapping()
+        })
         .map(|(_, value)| value)
 }
 
@@ -249,7 +337,9 @@ fn kubeflow(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut
             continue;
         };
         let mut scaling = match count(ctx, replica_spec, "replicas") {
-            Some((replicas, at)) => Scaling::fixed(replicas, format!("{role_name}.replicas"), Some(at)),
+            Some((replicas, at)) => {
+                Scaling::fixed(replicas, format!("{role_name}.replicas"), Some(at))
+            }
             None => Scaling::fixed(1, format!("{role_name}.replicas (absent, so 1)"), None),
         };
         if let (Some(elastic), "Worker") = (elastic, role_name) {
@@ -276,7 +366,10 @@ fn kubeflow(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut
             template_annotations: template.path(&["metadata", "annotations"]),
             scaling,
             run_to_completion: true,
-            purpose: Some((Purpose::Training, format!("a Kubeflow {} trains a model", object.kind))),
+            purpose: Some((
+                Purpose::Training,
+                format!("a Kubeflow {} trains a model", object.kind),
+            )),
             scale_target: None,
             notes: Vec::new(),
         };
@@ -290,7 +383,13 @@ fn ray(ctx: &mut Ctx<'_>, object: &Object<'_>, cluster: NodeRef<'_>, out: &mut E
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
     let (purpose, run_to_completion) = match object.kind {
-        "RayService" => (Some((Purpose::Inference, "a RayService serves requests".to_string())), false),
+        "RayService" => (
+            Some((
+                Purpose::Inference,
+                "a RayService serves requests".to_string(),
+            )),
+            false,
+        ),
         "RayJob" => (
             Some((Purpose::Batch, "a RayJob runs to completion".to_string())),
             object
@@ -303,7 +402,11 @@ fn ray(ctx: &mut Ctx<'_>, object: &Object<'_>, cluster: NodeRef<'_>, out: &mut E
     };
     if let Some(template) = cluster.path(&["headGroupSpec", "template"]) {
         if let Some(pod_spec) = template.get("spec") {
-            let mut role = simple_role(pod_spec, Some(template), Scaling::fixed(1, "the Ray head is one pod", None));
+            let mut role = simple_role(
+                pod_spec,
+                Some(template),
+                Scaling::fixed(1, "the Ray head is one pod", None),
+            );
             role.role = Some("head".into());
             role.scale_target = None;
             role.purpose.clone_from(&purpose);
@@ -311,7 +414,12 @@ fn ray(ctx: &mut Ctx<'_>, object: &Object<'_>, cluster: NodeRef<'_>, out: &mut E
             push_workload(ctx, object, role, out);
         }
     }
-    for (index, group) in cluster.get("workerGroupSpecs").iter().flat_map(|g| g.items()).enumerate() {
+    for (index, group) in cluster
+        .get("workerGroupSpecs")
+        .iter()
+        .flat_map(|g| g.items())
+        .enumerate()
+    {
         let Some(template) = group.get("template") else {
             continue;
         };
@@ -341,8 +449,16 @@ fn ray(ctx: &mut Ctx<'_>, object: &Object<'_>, cluster: NodeRef<'_>, out: &mut E
             }
         } else {
             match replicas {
-                Some((value, at)) => Scaling::fixed(value, "workerGroupSpecs[].replicas (autoscaling off)", Some(at)),
-                None => Scaling::fixed(0, "workerGroupSpecs[].replicas (absent, KubeRay's default 0; autoscaling off)", Some(ctx.first_line(group))),
+                Some((value, at)) => Scaling::fixed(
+                    value,
+                    "workerGroupSpecs[].replicas (autoscaling off)",
+                    Some(at),
+                ),
+                None => Scaling::fixed(
+                    0,
+                    "workerGroupSpecs[].replicas (absent, KubeRay's default 0; autoscaling off)",
+                    Some(ctx.first_line(group)),
+                ),
             }
         };
         let mut role = simple_role(pod_spec, Some(template), scaling);
@@ -354,7 +470,12 @@ fn ray(ctx: &mut Ctx<'_>, object: &Object<'_>, cluster: NodeRef<'_>, out: &mut E
     }
 }
 
-fn leader_worker_set(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
+fn leader_worker_set(
+    ctx: &mut Ctx<'_>,
+    object: &Object<'_>,
+    spec: NodeRef<'_>,
+    out: &mut Extraction,
+) {
     let Some(lws) = spec.get("leaderWorkerTemplate") else {
         return;
     };
@@ -403,8 +524,8 @@ fn generic(ctx: &mut Ctx<'_>, object: &Object<'_>, out: &mut Extraction) {
     }
     let mut found: Vec<Found<'_>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut stack: Vec<(NodeRef<'_>, Vec<String>, Option<(u32, Location)>)> =
-        vec![(object.root, Vec::new(), None)];
+    type Pending<'a> = (NodeRef<'a>, Vec<String>, Option<(u32, Location)>);
+    let mut stack: Vec<Pending<'_>> = vec![(object.root, Vec::new(), None)];
     while let Some((node, path, replicas)) = stack.pop() {
         if !seen.insert(node.id()) || found.len() >= MAX_POD_SPECS || path.len() > 32 {
             continue;
@@ -428,10 +549,20 @@ fn generic(ctx: &mut Ctx<'_>, object: &Object<'_>, out: &mut Extraction) {
             .get("replicas")
             .and_then(|r| r.as_u64())
             .and_then(|r| u32::try_from(r).ok())
-            .map(|r| (r, node.entry("replicas").map_or_else(|| ctx.location(node), |(k, _)| ctx.location(k))))
+            .map(|r| {
+                (
+                    r,
+                    node.entry("replicas")
+                        .map_or_else(|| ctx.location(node), |(k, _)| ctx.location(k)),
+                )
+            })
             .or(replicas);
         if node.get("containers").is_some_and(|c| c.is_sequence()) && !path.is_empty() {
-            found.push(Found { path, spec: node, replicas });
+            found.push(Found {
+                path,
+                spec: node,
+                replicas,
+            });
             continue;
         }
         for (key, value) in node.entries() {
@@ -448,11 +579,22 @@ fn generic(ctx: &mut Ctx<'_>, object: &Object<'_>, out: &mut Extraction) {
     }
     found.sort_by_key(|f| f.spec.start());
     let single = found.len() == 1;
-    for Found { path, spec, replicas } in found {
-        let role_path: Vec<&str> = path.iter().map(String::as_str).filter(|s| *s != "spec").collect();
+    for Found {
+        path,
+        spec,
+        replicas,
+    } in found
+    {
+        let role_path: Vec<&str> = path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| *s != "spec")
+            .collect();
         let role_name = (!single && !role_path.is_empty()).then(|| role_path.join("."));
         let scaling = match replicas {
-            Some((count, at)) => Scaling::fixed(count, "the nearest enclosing replicas field", Some(at)),
+            Some((count, at)) => {
+                Scaling::fixed(count, "the nearest enclosing replicas field", Some(at))
+            }
             None => Scaling::fixed(1, "no replicas field encloses the pod template, so 1", None),
         };
         let mut role = simple_role(spec, None, scaling);

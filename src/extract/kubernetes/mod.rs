@@ -15,9 +15,7 @@ pub use quantity::parse as parse_quantity;
 use std::collections::BTreeMap;
 
 use crate::extract::Problem;
-use crate::model::{
-    Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload,
-};
+use crate::model::{Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload};
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::{Location, SourceFile};
 
@@ -127,7 +125,10 @@ pub fn extract(source: &SourceFile, documents: &[Document]) -> Extraction {
 }
 
 fn extract_object(source: &SourceFile, root: NodeRef<'_>, out: &mut Extraction, depth: u8) {
-    let kind = root.get("kind").and_then(|k| k.as_text()).unwrap_or_default();
+    let kind = root
+        .get("kind")
+        .and_then(|k| k.as_text())
+        .unwrap_or_default();
     let api_version = root
         .get("apiVersion")
         .and_then(|v| v.as_text())
@@ -167,7 +168,12 @@ pub struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
-    fn read(ctx: &mut Ctx<'_>, root: NodeRef<'a>, kind: &'a str, api_version: &'a str) -> Option<Self> {
+    fn read(
+        ctx: &mut Ctx<'_>,
+        root: NodeRef<'a>,
+        kind: &'a str,
+        api_version: &'a str,
+    ) -> Option<Self> {
         let metadata = root.get("metadata");
         let name = metadata
             .and_then(|m| m.get("name"))
@@ -202,7 +208,10 @@ impl<'a> Object<'a> {
 
     fn id(&self, role: Option<&str>) -> String {
         match role {
-            Some(role) => format!("k8s:{}/{}/{}/{}", self.kind, self.namespace, self.name, role),
+            Some(role) => format!(
+                "k8s:{}/{}/{}/{}",
+                self.kind, self.namespace, self.name, role
+            ),
             None => format!("k8s:{}/{}/{}", self.kind, self.namespace, self.name),
         }
     }
@@ -378,7 +387,10 @@ fn read_annotations(
     suppressions: &mut Vec<Suppression>,
 ) {
     for (key, value) in annotations.entries() {
-        let Some(name) = key.as_text().and_then(|k| k.strip_prefix(ANNOTATION_PREFIX)) else {
+        let Some(name) = key
+            .as_text()
+            .and_then(|k| k.strip_prefix(ANNOTATION_PREFIX))
+        else {
             continue;
         };
         let text = value.as_str().unwrap_or_default();
@@ -409,7 +421,9 @@ fn read_annotations(
                 .iter()
                 .min_by_key(|k| strsim::levenshtein(k, name))
                 .filter(|k| strsim::levenshtein(k, name) <= 3)
-                .map_or(String::new(), |k| format!(" (did you mean {ANNOTATION_PREFIX}{k}?)"));
+                .map_or(String::new(), |k| {
+                    format!(" (did you mean {ANNOTATION_PREFIX}{k}?)")
+                });
             ctx.problem(
                 key,
                 format!(

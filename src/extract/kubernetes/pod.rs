@@ -53,7 +53,11 @@ struct Amount {
 ///
 /// `extra_containers` are container specs that live outside `containers`
 /// (a KServe predictor's `model:` or `pytorch:` block).
-pub fn pod_shape(ctx: &mut Ctx<'_>, spec: NodeRef<'_>, extra_containers: &[NodeRef<'_>]) -> PodShape {
+pub fn pod_shape(
+    ctx: &mut Ctx<'_>,
+    spec: NodeRef<'_>,
+    extra_containers: &[NodeRef<'_>],
+) -> PodShape {
     let mut compute = Compute::default();
     let mut app_sum: BTreeMap<String, Amount> = BTreeMap::new();
     let mut init_max: BTreeMap<String, Amount> = BTreeMap::new();
@@ -193,10 +197,7 @@ fn ctx_location_of_key(map: NodeRef<'_>, key: &str, ctx: &Ctx<'_>) -> Location {
 }
 
 /// A resource map: name → (text as written, parsed amount located at the key).
-fn quantities(
-    ctx: &mut Ctx<'_>,
-    map: NodeRef<'_>,
-) -> BTreeMap<String, (String, Option<Amount>)> {
+fn quantities(ctx: &mut Ctx<'_>, map: NodeRef<'_>) -> BTreeMap<String, (String, Option<Amount>)> {
     let mut out = BTreeMap::new();
     for (key, value) in map.entries() {
         let Some(resource) = key.as_text() else {
@@ -363,7 +364,10 @@ mod tests {
         assert_eq!(shape.compute.cpu_per_replica, 8.0);
         assert_eq!(shape.compute.memory_gib_per_replica, 4.0);
         let gpu = shape.compute.main_accelerator().unwrap();
-        assert_eq!((gpu.resource.as_str(), gpu.devices), ("nvidia.com/gpu", 2.0));
+        assert_eq!(
+            (gpu.resource.as_str(), gpu.devices),
+            ("nvidia.com/gpu", 2.0)
+        );
         assert_eq!(gpu.location.line, 8);
     }
 
@@ -433,9 +437,17 @@ mod tests {
         let placement = shape.placement;
         assert_eq!(placement.cloud.unwrap().0, Cloud::Gcp);
         assert!(placement.spot);
-        let names = |hint: &Hint| hint.values.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>();
+        let names = |hint: &Hint| {
+            hint.values
+                .iter()
+                .map(|(v, _)| v.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names(&placement.gpu_models[0]), vec!["nvidia-l4"]);
-        assert_eq!(names(&placement.instance_types[0]), vec!["g2-standard-8", "g2-standard-4"]);
+        assert_eq!(
+            names(&placement.instance_types[0]),
+            vec!["g2-standard-8", "g2-standard-4"]
+        );
         let (_, at) = &placement.instance_types[0].values[1];
         assert_eq!((at.line, at.column), (11, 35));
     }

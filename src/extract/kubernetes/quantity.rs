@@ -97,9 +97,22 @@ mod tests {
 
     #[test]
     fn rejects_what_the_api_server_rejects() {
-        for text in ["", "abc", "1K", "1.2.3", "${ACCELERATOR_QUANTITY}", "1Gb", "e3", "1e", "1e+"] {
+        for text in [
+            "",
+            "abc",
+            "1K",
+            "1.2.3",
+            "${ACCELERATOR_QUANTITY}",
+            "1Gb",
+            "e3",
+            "1e",
+            "1e+",
+        ] {
             let error = parse(text).unwrap_err();
-            assert!(error.contains("is not a Kubernetes quantity"), "{text}: {error}");
+            assert!(
+                error.contains("is not a Kubernetes quantity"),
+                "{text}: {error}"
+            );
         }
     }
 }

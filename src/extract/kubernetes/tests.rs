@@ -14,11 +14,7 @@ fn extract_all(files: &[&str]) -> Vec<Workload> {
                 .map(|d| d.unwrap())
                 .collect();
             let extraction = extract(&source, &documents);
-            assert!(
-                extraction.problems.is_empty(),
-                "{:?}",
-                extraction.problems
-            );
+            assert!(extraction.problems.is_empty(), "{:?}", extraction.problems);
             extraction
         })
         .collect();
@@ -57,7 +53,9 @@ fn hpa_in_another_file_overrides_replicas() {
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: llm, namespace: ml}}\nspec:\n  replicas: 3\n  template:\n    spec:\n      {POD_SPEC}"
     );
     let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: llm-hpa, namespace: ml}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: llm}\n  minReplicas: 2\n  maxReplicas: 6\n";
-    let other_namespace = hpa.replace("namespace: ml", "namespace: web").replace("minReplicas: 2", "minReplicas: 5");
+    let other_namespace = hpa
+        .replace("namespace: ml", "namespace: web")
+        .replace("minReplicas: 2", "minReplicas: 5");
     let workloads = extract_all(&[&deployment, hpa, &other_namespace]);
     assert_eq!(workloads.len(), 1);
     assert_eq!(bounds(&workloads[0]), (2, Some(6)));
@@ -92,7 +90,9 @@ fn knative_min_scale_absent_means_zero() {
         format!("apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {{name: s}}\nspec:\n  template:\n    metadata:\n      annotations: {{{annotations}}}\n    spec:\n      {POD_SPEC}")
     };
     assert_eq!(bounds(&one(&text(""))), (0, None));
-    let scaled = one(&text("autoscaling.knative.dev/min-scale: '1', autoscaling.knative.dev/max-scale: '4'"));
+    let scaled = one(&text(
+        "autoscaling.knative.dev/min-scale: '1', autoscaling.knative.dev/max-scale: '4'",
+    ));
     assert_eq!(bounds(&scaled), (1, Some(4)));
 }
 
@@ -101,7 +101,13 @@ fn kserve_components_and_framework_blocks() {
     let text = "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: bert, namespace: nlp}\nspec:\n  predictor:\n    minReplicas: 0\n    maxReplicas: 2\n    pytorch:\n      storageUri: gs://x\n      resources: {limits: {nvidia.com/gpu: 1, cpu: '2', memory: 8Gi}}\n  transformer:\n    containers:\n    - name: t\n      image: x\n      resources: {requests: {cpu: '1', memory: 2Gi}}\n";
     let workloads = extract_all(&[text]);
     let ids: Vec<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["k8s:InferenceService/nlp/bert/predictor", "k8s:InferenceService/nlp/bert/transformer"]);
+    assert_eq!(
+        ids,
+        [
+            "k8s:InferenceService/nlp/bert/predictor",
+            "k8s:InferenceService/nlp/bert/transformer"
+        ]
+    );
     assert_eq!(bounds(&workloads[0]), (0, Some(2)));
     assert_eq!(workloads[0].compute.accelerator_devices(), 1.0);
     assert_eq!(workloads[0].scaling.min_location.as_ref().unwrap().line, 6);
@@ -117,7 +123,13 @@ fn kubeflow_roles_and_elastic_policy() {
     );
     let workloads = extract_all(&[&text]);
     let ids: Vec<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["k8s:PyTorchJob/default/ft/master", "k8s:PyTorchJob/default/ft/worker"]);
+    assert_eq!(
+        ids,
+        [
+            "k8s:PyTorchJob/default/ft/master",
+            "k8s:PyTorchJob/default/ft/worker"
+        ]
+    );
     assert_eq!(bounds(&workloads[0]), (1, Some(1)));
     assert_eq!(bounds(&workloads[1]), (2, Some(8)));
     assert!(workloads.iter().all(|w| w.run_to_completion));
@@ -131,10 +143,19 @@ fn ray_head_and_worker_groups() {
     );
     let workloads = extract_all(&[&text]);
     let ids: Vec<&str> = workloads.iter().map(|w| w.id.as_str()).collect();
-    assert_eq!(ids, ["k8s:RayService/default/serve/head", "k8s:RayService/default/serve/worker/gpu"]);
+    assert_eq!(
+        ids,
+        [
+            "k8s:RayService/default/serve/head",
+            "k8s:RayService/default/serve/worker/gpu"
+        ]
+    );
     assert_eq!(bounds(&workloads[0]), (1, Some(1)));
     assert_eq!(bounds(&workloads[1]), (0, Some(4)));
-    assert_eq!(workloads[1].inferred_purpose.as_ref().unwrap().0, Purpose::Inference);
+    assert_eq!(
+        workloads[1].inferred_purpose.as_ref().unwrap().0,
+        Purpose::Inference
+    );
 }
 
 #[test]
@@ -180,14 +201,20 @@ fn annotations_set_usage_and_suppressions() {
         crate::model::UsageValue::Number(0.7)
     );
     assert_eq!(workload.suppressions[0].codes, ["TCO001", "LAT002"]);
-    assert_eq!(workload.suppressions[0].reason.as_deref(), Some("warm pool by design"));
+    assert_eq!(
+        workload.suppressions[0].reason.as_deref(),
+        Some("warm pool by design")
+    );
 }
 
 #[test]
 fn bad_annotations_and_counts_are_problems() {
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n  annotations:\n    tcolint.io/utilisation: '0.7'\n    tcolint.io/utilization: high\nspec:\n  replicas: two\n  template: {spec: {containers: []}}\n";
     let source = SourceFile::new("x.yaml", text);
-    let documents: Vec<_> = parse_stream(text, &Limits::default()).into_iter().map(|d| d.unwrap()).collect();
+    let documents: Vec<_> = parse_stream(text, &Limits::default())
+        .into_iter()
+        .map(|d| d.unwrap())
+        .collect();
     let extraction = extract(&source, &documents);
     let mut messages: Vec<(u32, &str)> = extraction
         .problems
@@ -196,7 +223,12 @@ fn bad_annotations_and_counts_are_problems() {
         .collect();
     messages.sort();
     assert_eq!(messages.len(), 3, "{messages:?}");
-    assert!(messages[0].1.contains("did you mean tcolint.io/utilization?"), "{messages:?}");
+    assert!(
+        messages[0]
+            .1
+            .contains("did you mean tcolint.io/utilization?"),
+        "{messages:?}"
+    );
     assert!(messages[1].1.contains("expected a number"));
     assert_eq!(messages[2].0, 9);
 }
