@@ -172,15 +172,15 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
         max_file_size: args.max_file_size,
     };
     let report = scan::check(&options, &config, &catalog, &settings)?;
-    let rendered = match args.format {
-        Format::Text => tcolint::report::text::render(&report, color),
-        Format::Json => tcolint::report::json::render(&report),
-    };
     let mut stdout = std::io::stdout().lock();
-    if let Err(error) = stdout
-        .write_all(rendered.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    let written = match args.format {
+        Format::Text => {
+            let rendered = tcolint::report::text::render(&report, color);
+            stdout.write_all(rendered.as_bytes())
+        }
+        Format::Json => tcolint::report::json::write(&report, &mut stdout),
+    };
+    if let Err(error) = written.and_then(|()| stdout.flush()) {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(format!("cannot write the report: {error}"));
         }

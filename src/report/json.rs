@@ -1,11 +1,14 @@
-//! `--format json`: the report as pretty-printed JSON.
+//! `--format json`: the report as pretty-printed JSON, streamed to the
+//! writer (a scan of thousands of files makes a report of tens of MB).
+
+use std::io::{self, Write};
 
 use super::Report;
 
-/// Renders the report as JSON, with a trailing newline.
-pub fn render(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(report)
-        .unwrap_or_else(|error| format!("{{\"error\": \"cannot serialize the report: {error}\"}}"));
-    text.push('\n');
-    text
+/// Writes the report as JSON, with a trailing newline.
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut buffered = io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut buffered, report).map_err(io::Error::other)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
