@@ -430,7 +430,9 @@ fn by_gpu_model(
             })
             .collect();
         let reason = reasons.join("; ");
-        if let Some(hint) = first_hint {
+        if let Some((hint, (_, location))) =
+            first_hint.and_then(|hint| hint.values.first().map(|value| (hint, value)))
+        {
             pricing.issues.push(NameIssue {
                 what: "GPU model",
                 value: hint
@@ -440,7 +442,7 @@ fn by_gpu_model(
                     .collect::<Vec<_>>()
                     .join(", "),
                 key: hint.key.clone(),
-                location: hint.values[0].1.clone(),
+                location: location.clone(),
                 problem: NameProblem::NoPrice {
                     reason: reason.clone(),
                 },
@@ -670,5 +672,258 @@ fn estimate(
         method,
         node,
         share,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::profile;
+    use crate::model::{Accelerator, Compute, Hint, Placement, Platform, Scaling};
+    use crate::source::SourceFile;
+
+    fn at() -> Location {
+        SourceFile::new("t.yaml", "x").start()
+    }
+
+    fn workload(
+        gpus: f64,
+        cpu: f64,
+        memory_gib: f64,
+        placement: Placement,
+        min: u32,
+        max: u32,
+    ) -> Workload {
+        let accelerators = if gpus > 0.0 {
+            vec![Accelerator {
+                resource: "nvidia.com/gpu".into(),
+                vendor: AcceleratorVendor::Nvidia,
+                devices: gpus,
+                units: gpus,
+                location: at(),
+            }]
+        } else {
+            Vec::new()
+        };
+        Workload {
+            id: "k8s:Deployment/ml/llm".into(),
+            kind: "Deployment".into(),
+            platform: Platform::Kubernetes,
+            location: at(),
+            inferred_purpose: None,
+            compute: Compute {
+                cpu_per_replica: cpu,
+                memory_gib_per_replica: memory_gib,
+                accelerators,
+                ..Compute::default()
+            },
+            placement,
+            scaling: Scaling {
+                min,
+                max: Some(max),
+                min_location: None,
+                basis: "test".into(),
+            },
+            run_to_completion: false,
+            usage: Default::default(),
+            suppressions: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn hint(key: &str, values: &[&str]) -> Hint {
+        Hint {
+            key: key.into(),
+            values: values.iter().map(|v| (v.to_string(), at())).collect(),
+        }
+    }
+
+    fn instance_types(values: &[&str]) -> Placement {
+        Placement {
+            instance_types: vec![hint("node.kubernetes.io/instance-type", values)],
+            ..Placement::default()
+        }
+    }
+
+    fn gke(accelerator: &str) -> Placement {
+        Placement {
+            gpu_models: vec![hint("cloud.google.com/gke-accelerator", &[accelerator])],
+            cloud: Some((Cloud::Gcp, "cloud.google.com/gke-accelerator".into())),
+            ..Placement::default()
+        }
+    }
+
+    fn priced(workload: &Workload) -> Pricing {
+        let catalog = Catalog::embedded().unwrap();
+        let config = Config::default();
+        let profile = profile::resolve(workload, &config, &catalog);
+        price(workload, &profile, &config, &catalog)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn instance_type_times_dominant_share() {
+        // The issue's example: 2 of the 4 A10Gs of a g5.12xlarge, 2 to 6 replicas.
+        let pricing = priced(&workload(
+            2.0,
+            10.1,
+            40.06,
+            instance_types(&["g5.12xlarge"]),
+            2,
+            6,
+        ));
+        let estimate = pricing.estimate.unwrap();
+        assert!(close(estimate.per_replica_hourly_usd, 2.836));
+        assert_eq!(crate::numbers::round(estimate.monthly_usd, 2), 4140.56);
+        assert_eq!(
+            crate::numbers::round(estimate.peak_monthly_usd.unwrap(), 2),
+            12421.68
+        );
+        assert_eq!(estimate.share.unwrap().dominant, "gpu");
+        assert_eq!(estimate.method, Method::InstanceShare);
+        assert_eq!(pricing.gpu_model.unwrap().0, "A10G");
+    }
+
+    #[test]
+    fn memory_can_dominate() {
+        // 1 of 4 GPUs but 96 of 192 GiB: the memory share (0.5) is what the pod blocks.
+        let estimate = priced(&workload(
+            1.0,
+            4.0,
+            96.0,
+            instance_types(&["g5.12xlarge"]),
+            1,
+            1,
+        ))
+        .estimate
+        .unwrap();
+        assert_eq!(estimate.share.as_ref().unwrap().dominant, "memory");
+        assert!(close(estimate.per_replica_hourly_usd, 5.672 * 0.5));
+    }
+
+    #[test]
+    fn cheapest_allowed_type_that_fits() {
+        // 6 vCPU does not fit a g5.xlarge (4 vCPU); the g5.2xlarge does.
+        let pricing = priced(&workload(
+            1.0,
+            6.0,
+            16.0,
+            instance_types(&["g5.xlarge", "g5.2xlarge"]),
+            1,
+            1,
+        ));
+        assert_eq!(pricing.instance_type.as_deref(), Some("g5.2xlarge"));
+        assert!(close(
+            pricing.estimate.unwrap().per_replica_hourly_usd,
+            1.212
+        ));
+    }
+
+    #[test]
+    fn gpu_model_picks_the_cheapest_fitting_node_in_the_labelled_cloud() {
+        let l4 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-l4"), 1, 1));
+        assert_eq!(l4.instance_type.as_deref(), Some("g2-standard-4"));
+        assert!(close(l4.estimate.unwrap().per_replica_hourly_usd, 0.70683));
+        // T4 attaches to N1 machines: n1-standard-4 has 15 GB, so 16 GiB needs n1-standard-8.
+        let t4 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-tesla-t4"), 1, 1));
+        assert_eq!(t4.instance_type.as_deref(), Some("n1-standard-8 + 1 x T4"));
+        assert!(close(
+            t4.estimate.unwrap().per_replica_hourly_usd,
+            0.38 + 0.35
+        ));
+    }
+
+    #[test]
+    fn no_invented_prices() {
+        let a100 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-a100-80gb"), 1, 1));
+        assert!(a100.estimate.is_none());
+        assert!(a100.unpriced_reason.unwrap().contains("flagged suspicious"));
+        assert!(matches!(
+            a100.issues[0].problem,
+            NameProblem::NoPrice { .. }
+        ));
+
+        let typo = priced(&workload(
+            1.0,
+            4.0,
+            16.0,
+            instance_types(&["g5.3xlarge"]),
+            1,
+            1,
+        ));
+        assert!(typo.estimate.is_none());
+        assert!(
+            matches!(&typo.issues[0].problem, NameProblem::Unknown { suggestion: Some(s) } if s == "g5.2xlarge")
+        );
+
+        let no_gpus = priced(&workload(
+            1.0,
+            2.0,
+            4.0,
+            instance_types(&["m5.xlarge"]),
+            1,
+            1,
+        ));
+        assert!(no_gpus
+            .unpriced_reason
+            .unwrap()
+            .contains("m5.xlarge has no accelerators"));
+
+        let too_big = priced(&workload(
+            8.0,
+            2.0,
+            4.0,
+            instance_types(&["g5.12xlarge"]),
+            1,
+            1,
+        ));
+        assert!(too_big
+            .unpriced_reason
+            .unwrap()
+            .contains("does not fit on g5.12xlarge"));
+
+        let mut tpu = workload(4.0, 2.0, 4.0, Placement::default(), 1, 1);
+        tpu.compute.accelerators[0].vendor = AcceleratorVendor::Google;
+        assert!(priced(&tpu)
+            .unpriced_reason
+            .unwrap()
+            .contains("no TPU prices"));
+
+        let nothing = priced(&workload(0.0, 0.0, 0.0, Placement::default(), 1, 1));
+        assert!(nothing.unpriced_reason.unwrap().contains("requests no CPU"));
+    }
+
+    #[test]
+    fn unit_prices_when_nothing_is_named() {
+        let estimate = priced(&workload(1.0, 2.0, 4.0, Placement::default(), 3, 3))
+            .estimate
+            .unwrap();
+        assert_eq!(estimate.method, Method::UnitPrices);
+        let hourly = 2.0 * 0.031611 + 4.0 * 0.004237 + 0.95;
+        assert!(close(estimate.per_replica_hourly_usd, hourly));
+        assert!(close(estimate.monthly_usd, hourly * 3.0 * 730.0));
+        // Inference default utilization 0.05: idle is 95% of the baseline.
+        assert!(close(
+            estimate.idle_monthly_usd.unwrap(),
+            0.95 * hourly * 3.0 * 730.0
+        ));
+    }
+
+    #[test]
+    fn no_idle_cost_without_always_on_capacity() {
+        let scale_to_zero = priced(&workload(1.0, 2.0, 4.0, Placement::default(), 0, 3))
+            .estimate
+            .unwrap();
+        assert_eq!(scale_to_zero.idle_monthly_usd, None);
+        let mut job = workload(1.0, 2.0, 4.0, Placement::default(), 1, 1);
+        job.run_to_completion = true;
+        assert_eq!(priced(&job).estimate.unwrap().idle_monthly_usd, None);
+        let cpu_only = priced(&workload(0.0, 2.0, 4.0, Placement::default(), 1, 1))
+            .estimate
+            .unwrap();
+        assert_eq!(cpu_only.idle_monthly_usd, None);
     }
 }

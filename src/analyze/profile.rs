@@ -156,3 +156,91 @@ pub fn resolve(workload: &Workload, config: &Config, catalog: &Catalog) -> Profi
     }
     Profile { purpose, numbers }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::{Compute, Placement, Platform, Scaling, UsageSetting};
+    use crate::rules::builtin;
+    use crate::source::SourceFile;
+
+    fn workload(annotations: &[(UsageKey, UsageValue)]) -> Workload {
+        let at = SourceFile::new("w.yaml", "x").start();
+        Workload {
+            id: "k8s:Deployment/ml/llm".into(),
+            kind: "Deployment".into(),
+            platform: Platform::Kubernetes,
+            location: at.clone(),
+            inferred_purpose: Some((Purpose::Inference, "image is vLLM".into())),
+            compute: Compute::default(),
+            placement: Placement::default(),
+            scaling: Scaling::fixed(1, "test", None),
+            run_to_completion: false,
+            usage: annotations
+                .iter()
+                .map(|(key, value)| {
+                    (
+                        *key,
+                        UsageSetting {
+                            value: *value,
+                            location: at.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            suppressions: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn config(text: &str) -> Config {
+        Config::parse(
+            &Arc::new(SourceFile::new("tcolint.yml", text)),
+            &builtin().unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn annotation_beats_exact_id_beats_glob_beats_default() {
+        let catalog = Catalog::embedded().unwrap();
+        let config = config(
+            "usage:\n  \"k8s:Deployment/ml/llm\": {utilization: 0.3}\n  \"k8s:Deployment/*\": {utilization: 0.2, latency-slo-ms: 800}\n",
+        );
+        let profile = resolve(&workload(&[]), &config, &catalog);
+        let utilization = profile.number(UsageKey::Utilization).unwrap();
+        assert_eq!(
+            (utilization.value, utilization.origin),
+            (0.3, Origin::Config)
+        );
+        assert_eq!(profile.number(UsageKey::LatencySloMs).unwrap().value, 800.0);
+
+        let annotated = workload(&[(UsageKey::Utilization, UsageValue::Number(0.9))]);
+        let profile = resolve(&annotated, &config, &catalog);
+        assert_eq!(
+            profile.number(UsageKey::Utilization).unwrap().origin,
+            Origin::Annotation
+        );
+
+        let profile = resolve(&workload(&[]), &Config::default(), &catalog);
+        let utilization = profile.number(UsageKey::Utilization).unwrap();
+        assert_eq!(
+            (utilization.value, utilization.origin),
+            (0.05, Origin::Default)
+        );
+        assert!(utilization.basis.contains("CASTAI 2026-04"));
+        assert_eq!(profile.purpose.origin, Origin::Inferred);
+    }
+
+    #[test]
+    fn purpose_sets_the_defaults() {
+        let catalog = Catalog::embedded().unwrap();
+        let training = workload(&[(UsageKey::Purpose, UsageValue::Purpose(Purpose::Training))]);
+        let profile = resolve(&training, &Config::default(), &catalog);
+        assert_eq!(profile.purpose.value, Purpose::Training);
+        assert_eq!(profile.number(UsageKey::Utilization).unwrap().value, 0.5);
+        assert!(profile.number(UsageKey::LatencySloMs).is_none());
+    }
+}

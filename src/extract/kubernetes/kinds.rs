@@ -497,7 +497,7 @@ fn leader_worker_set(
             continue;
         };
         let scaling = Scaling::fixed(
-            group_count * per_group,
+            group_count.saturating_mul(per_group),
             format!("{group_count} group(s) x {per_group} {role_name} pod(s) (spec.replicas x leaderWorkerTemplate.size)"),
             groups_at.clone(),
         );

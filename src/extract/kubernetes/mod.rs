@@ -302,8 +302,8 @@ pub fn link(extractions: &mut [&mut Extraction]) {
                 let previous = std::mem::replace(
                     &mut workload.scaling,
                     Scaling {
-                        min: scaler.scaling.min * pods,
-                        max: scaler.scaling.max.map(|max| max * pods),
+                        min: scaler.scaling.min.saturating_mul(*pods),
+                        max: scaler.scaling.max.map(|max| max.saturating_mul(*pods)),
                         min_location: scaler.scaling.min_location.clone(),
                         basis: if *pods == 1 {
                             scaler.scaling.basis.clone()
