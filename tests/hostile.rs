@@ -25,27 +25,24 @@ fn scan_with(
     let (code, report) = check_json(&["--max-file-size", "16Mi", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{report}");
     workload(&report, "k8s:Pod/ok/good");
-    let messages = report["findings"]
+    let messages = findings(&report, "findings", "E001")
+        .into_iter()
+        .map(|(file, line, column, _, _)| (file, line, column))
+        .zip(messages(&report))
+        .map(|((file, line, column), message)| (file, line, column, message))
+        .collect();
+    (report, messages)
+}
+
+/// The E001 messages, in report order.
+fn messages(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["rule"] == "E001")
-        .map(|f| {
-            (
-                f["location"]["file"]
-                    .as_str()
-                    .unwrap()
-                    .rsplit('/')
-                    .next()
-                    .unwrap()
-                    .to_string(),
-                f["location"]["line"].as_u64().unwrap(),
-                f["location"]["column"].as_u64().unwrap(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    (report, messages)
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]

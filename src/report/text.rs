@@ -23,13 +23,7 @@ pub fn render(report: &Report, color: bool) -> String {
     for workload in &report.workloads {
         render_workload(&mut out, workload);
     }
-    let handler = GraphicalReportHandler::new_themed(if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    })
-    .with_width(100)
-    .with_links(false);
+    let handler = handler(color);
     for finding in &report.findings {
         let diagnostic = SourceDiagnostic::from_finding(finding, report);
         let _ = handler.render_report(&mut out, &diagnostic);
@@ -37,6 +31,17 @@ pub fn render(report: &Report, color: bool) -> String {
     }
     render_summary(&mut out, report);
     out
+}
+
+/// miette's graphical handler, fixed width so output does not depend on the terminal.
+fn handler(color: bool) -> GraphicalReportHandler {
+    GraphicalReportHandler::new_themed(if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    })
+    .with_width(100)
+    .with_links(false)
 }
 
 fn render_workload(out: &mut String, workload: &WorkloadReport) {
@@ -201,15 +206,8 @@ impl SourceDiagnostic {
 
     /// Renders with miette's graphical handler.
     pub fn render(&self, color: bool) -> String {
-        let handler = GraphicalReportHandler::new_themed(if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        })
-        .with_width(100)
-        .with_links(false);
         let mut out = String::new();
-        let _ = handler.render_report(&mut out, self);
+        let _ = handler(color).render_report(&mut out, self);
         out
     }
 

@@ -45,6 +45,12 @@ pub(super) fn extract(ctx: &mut Ctx<'_>, object: &Object<'_>, out: &mut Extracti
     }
 }
 
+/// The `template` of a controller and the pod spec inside it.
+fn pod_template(owner: NodeRef<'_>) -> Option<(NodeRef<'_>, NodeRef<'_>)> {
+    let template = owner.get("template")?;
+    Some((template, template.get("spec")?))
+}
+
 /// A replica count at `key`, with the key's location; `None` when absent.
 fn count(ctx: &mut Ctx<'_>, map: NodeRef<'_>, key: &str) -> Option<(u32, Location)> {
     let (key_node, value) = map.entry(key)?;
@@ -95,10 +101,7 @@ fn pod(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extr
 }
 
 fn replicated(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
-    let Some(template) = spec.get("template") else {
-        return;
-    };
-    let Some(pod_spec) = template.get("spec") else {
+    let Some((template, pod_spec)) = pod_template(spec) else {
         return;
     };
     let scaling = match count(ctx, spec, "replicas") {
@@ -114,10 +117,7 @@ fn replicated(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &m
 }
 
 fn daemon_set(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
-    let Some(template) = spec.get("template") else {
-        return;
-    };
-    let Some(pod_spec) = template.get("spec") else {
+    let Some((template, pod_spec)) = pod_template(spec) else {
         return;
     };
     let mut role = simple_role(
@@ -140,10 +140,7 @@ fn job(
     job_spec: NodeRef<'_>,
     out: &mut Extraction,
 ) {
-    let Some(template) = job_spec.get("template") else {
-        return;
-    };
-    let Some(pod_spec) = template.get("spec") else {
+    let Some((template, pod_spec)) = pod_template(job_spec) else {
         return;
     };
     let scaling = match count(ctx, job_spec, "parallelism") {
@@ -187,10 +184,7 @@ fn names_training(name: &str) -> bool {
 }
 
 fn knative(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {
-    let Some(template) = spec.get("template") else {
-        return;
-    };
-    let Some(pod_spec) = template.get("spec") else {
+    let Some((template, pod_spec)) = pod_template(spec) else {
         return;
     };
     let annotations = template.path(&["metadata", "annotations"]);
@@ -330,10 +324,7 @@ fn kubeflow(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut
         let Some(role_name) = role_key.as_text() else {
             continue;
         };
-        let Some(template) = replica_spec.get("template") else {
-            continue;
-        };
-        let Some(pod_spec) = template.get("spec") else {
+        let Some((template, pod_spec)) = pod_template(replica_spec) else {
             continue;
         };
         let mut scaling = match count(ctx, replica_spec, "replicas") {
@@ -420,10 +411,7 @@ fn ray(ctx: &mut Ctx<'_>, object: &Object<'_>, cluster: NodeRef<'_>, out: &mut E
         .flat_map(|g| g.items())
         .enumerate()
     {
-        let Some(template) = group.get("template") else {
-            continue;
-        };
-        let Some(pod_spec) = template.get("spec") else {
+        let Some((template, pod_spec)) = pod_template(group) else {
             continue;
         };
         let group_name = group
