@@ -30,11 +30,17 @@ pub fn usd_rate(value: f64) -> String {
 
 /// A quantity with up to `decimals` places and no trailing zeros (`2`, `0.5`, `40.06`).
 pub fn trim(value: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, value);
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    // `+ 0.0` turns -0.0 (an empty f64 sum) into 0.0.
+    let text = format!("{:.*}", decimals, value + 0.0);
+    let trimmed = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
     } else {
-        text
+        &text
+    };
+    if trimmed == "-0" {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
     }
 }
 
@@ -59,5 +65,7 @@ mod tests {
         assert_eq!(trim(2.0, 3), "2");
         assert_eq!(trim(40.0625, 2), "40.06");
         assert_eq!(round(2.8365, 3), 2.837);
+        assert_eq!(trim(-0.0, 2), "0");
+        assert_eq!(trim(-0.001, 2), "0");
     }
 }
