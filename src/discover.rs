@@ -96,6 +96,14 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Discovery, String>
             });
         }
     }
+    // A file named twice (or reached from two given folders) is read once.
+    let mut seen = std::collections::HashSet::new();
+    discovery.inputs.retain(|input| match input {
+        Input::File { path, .. } => {
+            seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        }
+        Input::Stdin { .. } => true,
+    });
     Ok(discovery)
 }
 

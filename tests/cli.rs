@@ -215,3 +215,14 @@ fn text_output_names_the_numbers_and_their_basis() {
     assert!(stdout.contains("deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml:4:1"));
     assert!(!stdout.contains('\u{1b}'), "no colour codes when piped");
 }
+
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let file = "fixtures/kubernetes/deployment-rag-gateway-cpu.yaml";
+    let (_, report) = check_json(&[
+        file,
+        file,
+        "fixtures/kubernetes/../kubernetes/deployment-rag-gateway-cpu.yaml",
+    ]);
+    assert_eq!(report["summary"]["workloads"], 1);
+}

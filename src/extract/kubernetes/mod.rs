@@ -184,6 +184,11 @@ impl<'a> Object<'a> {
                     .and_then(|n| n.as_text())
             });
         let Some(name) = name else {
+            // Only objects that would provision something need a name;
+            // a kustomization or other config document without one is fine.
+            if !provisions_pods(root) {
+                return None;
+            }
             ctx.problem(
                 root,
                 format!("{kind} has no metadata.name (or generateName); workloads need a name to get a stable id"),
@@ -219,6 +224,18 @@ impl<'a> Object<'a> {
     fn annotations(&self) -> Option<NodeRef<'a>> {
         self.root.path(&["metadata", "annotations"])
     }
+}
+
+/// Whether an object holds a pod template or scales something.
+fn provisions_pods(root: NodeRef<'_>) -> bool {
+    let Some(spec) = root.get("spec") else {
+        return false;
+    };
+    let mut found = false;
+    spec.document().walk(spec, |node| {
+        found |= node.get("containers").is_some() || node.get("scaleTargetRef").is_some();
+    });
+    found
 }
 
 /// HPA, KEDA ScaledObject and other objects with `spec.scaleTargetRef`.

@@ -232,3 +232,20 @@ fn bad_annotations_and_counts_are_problems() {
     assert!(messages[1].1.contains("expected a number"));
     assert_eq!(messages[2].0, 9);
 }
+
+#[test]
+fn a_name_is_required_only_of_objects_that_run_pods() {
+    let kustomization =
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n";
+    assert!(extract_all(&[kustomization]).is_empty());
+    let text =
+        "apiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {containers: [{name: c}]}\n";
+    let source = SourceFile::new("x.yaml", text);
+    let documents: Vec<_> = parse_stream(text, &Limits::default())
+        .into_iter()
+        .map(|d| d.unwrap())
+        .collect();
+    let extraction = extract(&source, &documents);
+    assert!(extraction.workloads.is_empty());
+    assert!(extraction.problems[0].message.contains("no metadata.name"));
+}
