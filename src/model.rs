@@ -14,14 +14,124 @@ use crate::source::Location;
 pub enum Platform {
     /// Pods on a Kubernetes cluster.
     Kubernetes,
+    /// EC2 instances (single instances, Auto Scaling groups, Batch).
+    AwsEc2,
+    /// EKS managed node groups.
+    AwsEks,
+    /// AWS Lambda functions.
+    AwsLambda,
+    /// SageMaker endpoints.
+    AwsSagemaker,
+    /// Compute Engine instances.
+    GcpCompute,
+    /// GKE node pools and clusters.
+    GcpGke,
+    /// Cloud Run services.
+    GcpCloudRun,
+    /// Azure virtual machines.
+    AzureVm,
+    /// AKS node pools and clusters.
+    AzureAks,
+}
+
+impl Platform {
+    /// The kebab-case name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Kubernetes => "kubernetes",
+            Platform::AwsEc2 => "aws-ec2",
+            Platform::AwsEks => "aws-eks",
+            Platform::AwsLambda => "aws-lambda",
+            Platform::AwsSagemaker => "aws-sagemaker",
+            Platform::GcpCompute => "gcp-compute",
+            Platform::GcpGke => "gcp-gke",
+            Platform::GcpCloudRun => "gcp-cloud-run",
+            Platform::AzureVm => "azure-vm",
+            Platform::AzureAks => "azure-aks",
+        }
+    }
 }
 
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Platform::Kubernetes => "kubernetes",
-        })
+        f.write_str(self.as_str())
     }
+}
+
+/// How a workload is billed, which decides how it is priced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Billing {
+    /// Pods sharing nodes: each replica costs its dominant share of a node.
+    PodShare,
+    /// Whole machines: each replica is one instance of the named type.
+    Instances,
+    /// A managed service billed per hour whatever the load (a cluster
+    /// control plane); the name is a row of `catalog/services.tsv`.
+    ServiceHour(String),
+    /// Instances billed per vCPU, GiB and GPU at the rates of a
+    /// `catalog/services.tsv` service (Cloud Run instance-based billing).
+    UnitRates(String),
+    /// Pay per request and duration (Lambda, SageMaker Serverless): priced
+    /// by the serverless model, which is not in this release.
+    PerRequest,
+}
+
+/// What a Terraform plan does to a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeAction {
+    /// Created by the plan.
+    Create,
+    /// Changed in place.
+    Update,
+    /// Destroyed.
+    Delete,
+    /// Destroyed and created again.
+    Replace,
+    /// Unchanged.
+    NoOp,
+}
+
+impl ChangeAction {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeAction::Create => "create",
+            ChangeAction::Update => "update",
+            ChangeAction::Delete => "delete",
+            ChangeAction::Replace => "replace",
+            ChangeAction::NoOp => "no-op",
+        }
+    }
+}
+
+/// A planned change, with the workload as it was before it.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// What the plan does.
+    pub action: ChangeAction,
+    /// The workload before the plan (absent for a create). For a delete,
+    /// the workload itself is the state being destroyed and this is `None`.
+    pub before: Option<Box<Workload>>,
+}
+
+/// The shape and limits of a function (Lambda), for the serverless model.
+#[derive(Clone, Debug, Default)]
+pub struct FunctionSpec {
+    /// Memory in MB.
+    pub memory_mb: Option<f64>,
+    /// Timeout in seconds.
+    pub timeout_s: Option<f64>,
+    /// Ephemeral storage in MB.
+    pub ephemeral_storage_mb: Option<f64>,
+    /// Runtime (`python3.12`), absent for images.
+    pub runtime: Option<String>,
+    /// `x86_64` or `arm64`.
+    pub architecture: Option<String>,
+    /// `Zip` or `Image`.
+    pub package_type: Option<String>,
+    /// Provisioned concurrency configured for it.
+    pub provisioned_concurrency: Option<u32>,
 }
 
 /// What a workload does, which sets its usage defaults and which rules apply.
@@ -209,6 +319,12 @@ pub struct Placement {
     pub cloud: Option<(Cloud, String)>,
     /// Whether the workload asks for spot or preemptible capacity.
     pub spot: bool,
+    /// The region it runs in, when the source says (`us-east-1`,
+    /// `us-central1`, `eastus`); prices are only valid for their region.
+    pub region: Option<String>,
+    /// Why the source itself makes the workload unpriceable (an instance
+    /// type known only after apply, a Windows licence), when it does.
+    pub unpriced_reason: Option<String>,
 }
 
 /// How many replicas run.
@@ -367,6 +483,15 @@ pub struct Workload {
     pub scaling: Scaling,
     /// Whether replicas exit when their work is done (Jobs, training runs).
     pub run_to_completion: bool,
+    /// How it is billed.
+    pub billing: Billing,
+    /// Whether it is a pool of identical nodes (node group, node pool,
+    /// Auto Scaling group) that could scale.
+    pub pool: bool,
+    /// What a plan does to it, when it comes from a plan.
+    pub change: Option<Change>,
+    /// Function shape and limits, for serverless functions.
+    pub function: Option<FunctionSpec>,
     /// Usage values written next to the workload (annotations).
     pub usage: BTreeMap<UsageKey, UsageSetting>,
     /// Rule suppressions written on the workload.

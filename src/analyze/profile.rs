@@ -178,6 +178,10 @@ mod tests {
             placement: Placement::default(),
             scaling: Scaling::fixed(1, "test", None),
             run_to_completion: false,
+            billing: crate::model::Billing::PodShare,
+            pool: false,
+            change: None,
+            function: None,
             usage: annotations
                 .iter()
                 .map(|(key, value)| {

@@ -15,7 +15,7 @@ use crate::model::{AcceleratorVendor, Cloud, Purpose};
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 const SOURCES: &str = include_str!("../../catalog/sources.tsv");
-const INSTANCE_TABLES: [(&str, &str); 3] = [
+const INSTANCE_TABLES: [(&str, &str); 4] = [
     (
         "instances-aws.tsv",
         include_str!("../../catalog/instances-aws.tsv"),
@@ -28,7 +28,12 @@ const INSTANCE_TABLES: [(&str, &str); 3] = [
         "instances-azure.tsv",
         include_str!("../../catalog/instances-azure.tsv"),
     ),
+    (
+        "instances-sagemaker.tsv",
+        include_str!("../../catalog/instances-sagemaker.tsv"),
+    ),
 ];
+const SERVICES: &str = include_str!("../../catalog/services.tsv");
 const ATTACHED_GPUS: &str = include_str!("../../catalog/gpus-attached.tsv");
 const GPU_MODELS: &str = include_str!("../../catalog/gpus.tsv");
 const UNIT_PRICES: &str = include_str!("../../catalog/unit-prices.tsv");
@@ -135,6 +140,25 @@ pub struct Figure {
     pub basis: String,
 }
 
+/// A managed-service rate.
+#[derive(Clone, Debug)]
+pub struct ServiceRate {
+    /// Which cloud sells it.
+    pub cloud: Cloud,
+    /// The region the rate is for.
+    pub region: String,
+    /// Service name (`eks-control-plane`, `cloud-run-instance`).
+    pub service: String,
+    /// What one unit is (`cluster-hour`, `vcpu-second`).
+    pub unit: String,
+    /// Price per unit.
+    pub usd: f64,
+    /// Key of the source.
+    pub price_source: String,
+    /// Caveat.
+    pub note: Option<String>,
+}
+
 /// A usage default for one purpose.
 #[derive(Clone, Debug)]
 pub struct ProfileDefault {
@@ -158,6 +182,8 @@ pub struct Catalog {
     pub gpu_models: Vec<GpuModel>,
     /// Fallback unit prices.
     pub unit_prices: UnitPrices,
+    /// Managed-service rates.
+    pub services: Vec<ServiceRate>,
     latency: BTreeMap<String, Figure>,
     profiles: BTreeMap<(String, String), ProfileDefault>,
 }
@@ -301,12 +327,24 @@ impl Catalog {
         })?
         .into_iter()
         .collect();
+        let services = tsv::for_each_row("services.tsv", SERVICES, |row| {
+            Ok(ServiceRate {
+                cloud: cloud(row)?,
+                region: row.text("region")?.to_string(),
+                service: row.text("service")?.to_string(),
+                unit: row.text("unit")?.to_string(),
+                usd: row.required_number("usd")?,
+                price_source: known_source(row, "price_source")?,
+                note: row.get("note").map(str::to_string),
+            })
+        })?;
         let catalog = Catalog {
             sources,
             instances,
             attachable_gpus,
             gpu_models,
             unit_prices,
+            services,
             latency,
             profiles,
         };
@@ -453,6 +491,21 @@ impl Catalog {
                 .is_some_and(|node| node.family == wanted.family)
     }
 
+    /// The rate of `service` per `unit`.
+    pub fn service(&self, service: &str, unit: &str) -> Option<&ServiceRate> {
+        self.services
+            .iter()
+            .find(|rate| rate.service == service && rate.unit == unit)
+    }
+
+    /// The rates of `service`.
+    pub fn service_rates(&self, service: &str) -> impl Iterator<Item = &ServiceRate> + '_ {
+        let service = service.to_string();
+        self.services
+            .iter()
+            .filter(move |rate| rate.service == service)
+    }
+
     /// A latency reference figure by key.
     pub fn figure(&self, key: &str) -> Option<&Figure> {
         self.latency.get(key)
@@ -462,6 +515,33 @@ impl Catalog {
     pub fn profile_default(&self, purpose: Purpose, key: &str) -> Option<&ProfileDefault> {
         self.profiles
             .get(&(purpose.as_str().to_string(), key.to_string()))
+    }
+}
+
+/// A region as the catalogue writes it: GCP zones become their region
+/// (`us-central1-a` → `us-central1`), Azure display names lose case and
+/// spaces (`East US` → `eastus`).
+pub fn normalize_region(cloud: Cloud, region: &str) -> String {
+    let region = region.trim();
+    match cloud {
+        Cloud::Aws => region.to_ascii_lowercase(),
+        Cloud::Gcp => {
+            let lower = region.to_ascii_lowercase();
+            // A zone ends in `-<letter>`: `us-central1-a`.
+            match lower.rsplit_once('-') {
+                Some((prefix, zone))
+                    if zone.len() == 1 && zone.chars().all(|c| c.is_ascii_lowercase()) =>
+                {
+                    prefix.to_string()
+                }
+                _ => lower,
+            }
+        }
+        Cloud::Azure => region
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase(),
     }
 }
 
@@ -533,6 +613,26 @@ mod tests {
                 .unwrap()
                 .value,
             0.05
+        );
+    }
+
+    #[test]
+    fn regions_are_normalized() {
+        assert_eq!(normalize_region(Cloud::Gcp, "us-central1-a"), "us-central1");
+        assert_eq!(normalize_region(Cloud::Gcp, "us-central1"), "us-central1");
+        assert_eq!(normalize_region(Cloud::Azure, "East US"), "eastus");
+        assert_eq!(normalize_region(Cloud::Aws, "US-EAST-1"), "us-east-1");
+        let catalog = catalog();
+        assert_eq!(
+            catalog
+                .service("eks-control-plane", "cluster-hour")
+                .unwrap()
+                .usd,
+            0.10
+        );
+        assert_eq!(
+            catalog.instance("ml.g5.xlarge").unwrap().usd_per_hour,
+            Some(1.408)
         );
     }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use super::quantity;
 use super::Ctx;
+use crate::extract::Problem;
 use crate::model::{
     Accelerator, AcceleratorVendor, Cloud, Compute, ExtendedResource, Hint, Placement,
 };
@@ -49,54 +50,69 @@ struct Amount {
     location: Location,
 }
 
-/// Reads a pod spec (the object with `containers`).
-///
-/// `extra_containers` are container specs that live outside `containers`
-/// (a KServe predictor's `model:` or `pytorch:` block).
-pub fn pod_shape(
-    ctx: &mut Ctx<'_>,
-    spec: NodeRef<'_>,
-    extra_containers: &[NodeRef<'_>],
-) -> PodShape {
+/// One resource amount as a container writes it.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// Resource name (`cpu`, `nvidia.com/gpu`).
+    pub resource: String,
+    /// The quantity as written.
+    pub raw: String,
+    /// Where the key is (requests point here).
+    pub key_location: Location,
+    /// Where the value is (invalid quantities point here).
+    pub value_location: Location,
+}
+
+/// How a container runs relative to the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerRole {
+    /// An app container: runs for the pod's life.
+    App,
+    /// An init container: runs alone, before the app containers.
+    Init,
+    /// A restartable init container: runs beside the app containers.
+    Sidecar,
+}
+
+/// A container's name, image and resources, read from any source format
+/// (manifests, the Terraform Kubernetes provider).
+#[derive(Clone, Debug)]
+pub struct ContainerSpec {
+    /// Container name.
+    pub name: String,
+    /// Image, if written.
+    pub image: Option<String>,
+    /// `resources.requests`.
+    pub requests: Vec<Written>,
+    /// `resources.limits`.
+    pub limits: Vec<Written>,
+    /// How it runs.
+    pub role: ContainerRole,
+}
+
+/// Sums containers into what one replica requests, as the scheduler does.
+/// Invalid quantities are returned as problems and otherwise ignored.
+pub fn aggregate(containers: &[ContainerSpec], problems: &mut Vec<Problem>) -> Compute {
     let mut compute = Compute::default();
     let mut app_sum: BTreeMap<String, Amount> = BTreeMap::new();
     let mut init_max: BTreeMap<String, Amount> = BTreeMap::new();
-
-    let containers = spec.get("containers");
-    let listed: Vec<NodeRef<'_>> = containers.iter().flat_map(|list| list.items()).collect();
-    if listed.is_empty() && extra_containers.is_empty() {
-        ctx.note_once("the pod template has no containers, so it requests nothing");
-    }
-    for container in listed.into_iter().chain(extra_containers.iter().copied()) {
-        let effective = container_requests(ctx, container, &mut compute);
-        add_into(&mut app_sum, effective);
-    }
-    for container in spec.get("initContainers").iter().flat_map(|l| l.items()) {
-        let effective = container_requests(ctx, container, &mut compute);
-        let sidecar = container.get("restartPolicy").and_then(|p| p.as_text()) == Some("Always");
-        if sidecar {
-            add_into(&mut app_sum, effective);
-        } else {
-            for (resource, amount) in effective {
-                let entry = init_max.entry(resource).or_insert_with(|| Amount {
-                    value: 0.0,
-                    location: amount.location.clone(),
-                });
-                if amount.value > entry.value {
-                    *entry = amount;
+    for container in containers {
+        if let Some(image) = &container.image {
+            compute.images.push(image.clone());
+        }
+        let effective = effective_requests(container, &mut compute, problems);
+        match container.role {
+            ContainerRole::App | ContainerRole::Sidecar => add_into(&mut app_sum, effective),
+            ContainerRole::Init => {
+                for (resource, amount) in effective {
+                    keep_larger(&mut init_max, resource, amount);
                 }
             }
         }
     }
     let mut pod = app_sum;
     for (resource, amount) in init_max {
-        let entry = pod.entry(resource).or_insert_with(|| Amount {
-            value: 0.0,
-            location: amount.location.clone(),
-        });
-        if amount.value > entry.value {
-            *entry = amount;
-        }
+        keep_larger(&mut pod, resource, amount);
     }
     for (resource, amount) in &pod {
         match resource.as_str() {
@@ -109,6 +125,51 @@ pub fn pod_shape(
             }
         }
     }
+    compute
+}
+
+fn keep_larger(map: &mut BTreeMap<String, Amount>, resource: String, amount: Amount) {
+    let entry = map.entry(resource).or_insert_with(|| Amount {
+        value: 0.0,
+        location: amount.location.clone(),
+    });
+    if amount.value > entry.value {
+        *entry = amount;
+    }
+}
+
+/// Reads a pod spec (the object with `containers`).
+///
+/// `extra_containers` are container specs that live outside `containers`
+/// (a KServe predictor's `model:` or `pytorch:` block).
+pub fn pod_shape(
+    ctx: &mut Ctx<'_>,
+    spec: NodeRef<'_>,
+    extra_containers: &[NodeRef<'_>],
+) -> PodShape {
+    let listed: Vec<NodeRef<'_>> = spec
+        .get("containers")
+        .iter()
+        .flat_map(|list| list.items())
+        .collect();
+    if listed.is_empty() && extra_containers.is_empty() {
+        ctx.note_once("the pod template has no containers, so it requests nothing");
+    }
+    let mut containers: Vec<ContainerSpec> = listed
+        .into_iter()
+        .chain(extra_containers.iter().copied())
+        .map(|node| container_spec(ctx, node, ContainerRole::App))
+        .collect();
+    for node in spec.get("initContainers").iter().flat_map(|l| l.items()) {
+        let sidecar = node.get("restartPolicy").and_then(|p| p.as_text()) == Some("Always");
+        let role = if sidecar {
+            ContainerRole::Sidecar
+        } else {
+            ContainerRole::Init
+        };
+        containers.push(container_spec(ctx, node, role));
+    }
+    let compute = aggregate(&containers, &mut ctx.problems);
     PodShape {
         compute,
         placement: placement(ctx, spec),
@@ -123,101 +184,87 @@ fn add_into(sum: &mut BTreeMap<String, Amount>, amounts: BTreeMap<String, Amount
     }
 }
 
-/// One container's effective requests (request, else limit), recording its
-/// image and extended-resource pairs on the way.
-fn container_requests(
-    ctx: &mut Ctx<'_>,
-    container: NodeRef<'_>,
-    compute: &mut Compute,
-) -> BTreeMap<String, Amount> {
-    let name = container
-        .get("name")
-        .and_then(|n| n.as_text())
-        .unwrap_or("(unnamed)")
-        .to_string();
-    if let Some(image) = container.get("image").and_then(|i| i.as_text()) {
-        compute.images.push(image.to_string());
+/// A container node of a manifest as a [`ContainerSpec`].
+fn container_spec(ctx: &Ctx<'_>, container: NodeRef<'_>, role: ContainerRole) -> ContainerSpec {
+    let written = |section: &str| -> Vec<Written> {
+        container
+            .path(&["resources", section])
+            .iter()
+            .flat_map(|map| map.entries())
+            .filter_map(|(key, value)| {
+                Some(Written {
+                    resource: key.as_text()?.to_string(),
+                    raw: value.as_str().unwrap_or_default().to_string(),
+                    key_location: ctx.location(key),
+                    value_location: ctx.location(value),
+                })
+            })
+            .collect()
+    };
+    ContainerSpec {
+        name: container
+            .get("name")
+            .and_then(|n| n.as_text())
+            .unwrap_or("(unnamed)")
+            .to_string(),
+        image: container
+            .get("image")
+            .and_then(|i| i.as_text())
+            .map(str::to_string),
+        requests: written("requests"),
+        limits: written("limits"),
+        role,
     }
-    let resources = container.get("resources");
-    let requests = resources
-        .and_then(|r| r.get("requests"))
-        .map(|r| quantities(ctx, r))
-        .unwrap_or_default();
-    let limits = resources
-        .and_then(|r| r.get("limits"))
-        .map(|l| quantities(ctx, l))
-        .unwrap_or_default();
+}
 
+/// One container's effective requests (request, else limit), recording its
+/// extended-resource pairs on the way.
+fn effective_requests(
+    container: &ContainerSpec,
+    compute: &mut Compute,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, Amount> {
+    let mut parse = |written: &Written| -> Option<Amount> {
+        match quantity::parse(&written.raw) {
+            Ok(value) => Some(Amount {
+                value,
+                location: written.key_location.clone(),
+            }),
+            Err(reason) => {
+                problems.push(Problem {
+                    message: format!("invalid quantity for {}: {reason}", written.resource),
+                    location: written.value_location.clone(),
+                });
+                None
+            }
+        }
+    };
     let mut effective = BTreeMap::new();
-    for (resource, (_, amount)) in limits.iter().chain(requests.iter()) {
-        if let Some(amount) = amount {
-            // Requests come second, so they win over limits.
-            effective.insert(resource.clone(), amount.clone());
+    // Requests come second, so they win over limits.
+    for written in container.limits.iter().chain(container.requests.iter()) {
+        if let Some(amount) = parse(written) {
+            effective.insert(written.resource.clone(), amount);
         }
     }
-    let extended: Vec<&String> = requests
-        .keys()
-        .chain(limits.keys())
-        .filter(|resource| is_extended(resource))
-        .collect();
-    let mut seen = Vec::new();
-    for resource in extended {
-        if seen.contains(&resource) {
+    let mut seen: Vec<&str> = Vec::new();
+    for written in container.requests.iter().chain(container.limits.iter()) {
+        if !is_extended(&written.resource) || seen.contains(&written.resource.as_str()) {
             continue;
         }
-        seen.push(resource);
-        let written = |map: &BTreeMap<String, (String, Option<Amount>)>, loc_from: NodeRef<'_>| {
-            map.get(resource.as_str()).map(|(raw, amount)| {
-                let location = amount.as_ref().map_or_else(
-                    || ctx_location_of_key(loc_from, resource, ctx),
-                    |a| a.location.clone(),
-                );
-                (raw.clone(), location)
-            })
+        seen.push(&written.resource);
+        let find = |list: &[Written]| {
+            list.iter()
+                .find(|w| w.resource == written.resource)
+                .map(|w| (w.raw.clone(), w.key_location.clone()))
         };
-        let request = resources
-            .and_then(|r| r.get("requests"))
-            .and_then(|node| written(&requests, node));
-        let limit = resources
-            .and_then(|r| r.get("limits"))
-            .and_then(|node| written(&limits, node));
         compute.extended_resources.push(ExtendedResource {
-            resource: resource.clone(),
-            container: name.clone(),
-            request,
-            limit,
+            resource: written.resource.clone(),
+            container: container.name.clone(),
+            request: find(&container.requests),
+            limit: find(&container.limits),
         });
     }
     effective
-}
-
-fn ctx_location_of_key(map: NodeRef<'_>, key: &str, ctx: &Ctx<'_>) -> Location {
-    map.entry(key)
-        .map_or_else(|| ctx.location(map), |(key, _)| ctx.location(key))
-}
-
-/// A resource map: name → (text as written, parsed amount located at the key).
-fn quantities(ctx: &mut Ctx<'_>, map: NodeRef<'_>) -> BTreeMap<String, (String, Option<Amount>)> {
-    let mut out = BTreeMap::new();
-    for (key, value) in map.entries() {
-        let Some(resource) = key.as_text() else {
-            continue;
-        };
-        let raw = value.as_str().unwrap_or_default().to_string();
-        let amount = match quantity::parse(&raw) {
-            Ok(parsed) if value.as_str().is_some() => Some(Amount {
-                value: parsed,
-                location: ctx.location(key),
-            }),
-            Ok(_) => None,
-            Err(reason) => {
-                ctx.problem(value, format!("invalid quantity for {resource}: {reason}"));
-                None
-            }
-        };
-        out.insert(resource.to_string(), (raw, amount));
-    }
-    out
 }
 
 /// Extended resources live outside the `kubernetes.io` domain; the API
