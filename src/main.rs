@@ -99,6 +99,10 @@ struct CheckArgs {
     /// Cloud assumed when a workload names none (overrides tcolint.yml).
     #[arg(long, value_enum)]
     default_cloud: Option<CloudArg>,
+    /// Folder holding the `.tf` files of the plans scanned, to locate plan
+    /// resources at their blocks (default: the plan's own folder).
+    #[arg(long, value_name = "DIR")]
+    tf_root: Option<PathBuf>,
     /// Largest file read, as bytes or a quantity such as 16Mi.
     #[arg(long, value_name = "SIZE", default_value = "16Mi", value_parser = parse_size)]
     max_file_size: u64,
@@ -170,6 +174,7 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
         paths: args.paths,
         stdin_name: args.stdin_filename,
         max_file_size: args.max_file_size,
+        tf_root: args.tf_root,
     };
     let report = scan::check(&options, &config, &catalog, &settings)?;
     let mut stdout = std::io::stdout().lock();

@@ -492,6 +492,9 @@ pub struct Workload {
     pub change: Option<Change>,
     /// Function shape and limits, for serverless functions.
     pub function: Option<FunctionSpec>,
+    /// Bounds written in vCPUs rather than replicas (AWS Batch), converted
+    /// to instances once the instance type is known.
+    pub vcpu_bounds: Option<(u32, Option<u32>)>,
     /// Usage values written next to the workload (annotations).
     pub usage: BTreeMap<UsageKey, UsageSetting>,
     /// Rule suppressions written on the workload.

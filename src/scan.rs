@@ -11,6 +11,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::discover::{self, Input, Skipped};
 use crate::extract::kubernetes::{self, Extraction};
+use crate::extract::terraform;
 use crate::extract::Problem;
 use crate::model::Workload;
 use crate::parse::yaml::{parse_stream, Limits};
@@ -27,6 +28,8 @@ pub struct Options {
     pub stdin_name: String,
     /// Largest file read, in bytes.
     pub max_file_size: u64,
+    /// Where the `.tf` files of a plan are, when not beside it.
+    pub tf_root: Option<std::path::PathBuf>,
 }
 
 /// What reading one file produced.
@@ -35,6 +38,8 @@ struct FileResult {
     source: Option<Arc<SourceFile>>,
     skipped: Option<String>,
     extraction: Extraction,
+    /// Workloads of formats other than Kubernetes.
+    workloads: Vec<Workload>,
     invalid: Vec<Problem>,
 }
 
@@ -51,7 +56,7 @@ pub fn check(
     let mut results: Vec<FileResult> = discovery
         .inputs
         .par_iter()
-        .map(|input| read_file(input, options.max_file_size, &limits))
+        .map(|input| read_file(input, options, &limits))
         .collect();
 
     let mut extractions: Vec<&mut Extraction> =
@@ -88,6 +93,10 @@ pub fn check(
         invalid.extend(result.invalid);
         invalid.extend(result.extraction.problems);
         workloads.extend(result.extraction.workloads);
+        workloads.extend(result.workloads);
+    }
+    for workload in &mut workloads {
+        crate::analyze::shape::complete(workload, catalog);
     }
 
     let assessments: Vec<Assessment<'_>> = workloads
@@ -96,7 +105,15 @@ pub fn check(
         .collect();
     let mut findings: Vec<Finding> = Vec::new();
     for assessment in &assessments {
-        rules::run(assessment, rules, &mut findings);
+        // A resource a plan destroys is not worth a finding.
+        let deleted = assessment
+            .workload
+            .change
+            .as_ref()
+            .is_some_and(|change| change.action == crate::model::ChangeAction::Delete);
+        if !deleted {
+            rules::run(assessment, rules, &mut findings);
+        }
     }
     if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {
         findings.extend(invalid.into_iter().map(|problem| Finding {
@@ -134,10 +151,10 @@ pub fn check(
     ))
 }
 
-fn read_file(input: &Input, max_bytes: u64, limits: &Limits) -> FileResult {
+fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
     let display = input.display();
     let mut result = FileResult::default();
-    let text = match discover::read_text(input, max_bytes) {
+    let text = match discover::read_text(input, options.max_file_size) {
         Ok(text) => text,
         Err(error) => {
             let (source, offset) = match error.at {
@@ -157,6 +174,17 @@ fn read_file(input: &Input, max_bytes: u64, limits: &Limits) -> FileResult {
         Input::File { path, explicit } => (Some(path.as_path()), *explicit),
         Input::Stdin { .. } => (None, true),
     };
+    if terraform::plan::looks_like_plan(&text) {
+        let source = Arc::new(SourceFile::new(display, text));
+        match terraform::plan::read(&source, options.tf_root.as_deref()) {
+            Ok(instances) => {
+                result.workloads = terraform::to_workloads(&instances, &mut result.invalid)
+            }
+            Err(problem) => result.invalid.push(problem),
+        }
+        result.source = Some(source);
+        return result;
+    }
     if let Some(reason) = skip_reason(path, &display, &text, explicit) {
         result.skipped = Some(reason);
         return result;
@@ -187,11 +215,6 @@ fn skip_reason(path: Option<&Path>, display: &str, text: &str, explicit: bool) -
     let lower = display.to_ascii_lowercase();
     if lower.ends_with(".tf") || lower.ends_with(".tf.json") {
         return Some("Terraform configuration: recognised, not analysed yet".into());
-    }
-    if text.contains("\"format_version\"")
-        && (text.contains("\"resource_changes\"") || text.contains("\"planned_values\""))
-    {
-        return Some("Terraform plan JSON: recognised, not analysed yet".into());
     }
     if let Some(path) = path {
         if discover::is_helm_template(path, text) {

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::analyze::profile::Profile;
 use crate::catalog::{Catalog, GpuModel, Instance, HOURS_PER_MONTH};
 use crate::config::Config;
-use crate::model::{AcceleratorVendor, Cloud, UsageKey, Workload};
+use crate::model::{AcceleratorVendor, Billing, Cloud, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
 use crate::source::Location;
 
@@ -30,6 +30,10 @@ pub enum Method {
     GpuModelNode,
     /// OpenCost's default unit prices.
     UnitPrices,
+    /// A managed service's hourly rate (a cluster control plane).
+    ServiceHour,
+    /// A managed service's per-vCPU, per-GiB and per-GPU rates (Cloud Run).
+    ServiceRates,
 }
 
 /// The catalogue node a price is based on.
@@ -149,6 +153,9 @@ pub struct NameIssue {
     pub location: Location,
     /// What is wrong.
     pub problem: NameProblem,
+    /// Whether the name is (or looks like) an accelerator or a GPU
+    /// instance; GPU002 reports only those.
+    pub accelerated: bool,
 }
 
 /// The outcome of costing one workload.
@@ -205,6 +212,25 @@ pub fn price(
     if placement.spot {
         pricing.notes.push("spot capacity is requested, but prices are on-demand: the catalogue has no spot prices".into());
     }
+    if let Some(reason) = &placement.unpriced_reason {
+        pricing.unpriced_reason = Some(reason.clone());
+        return pricing;
+    }
+    match &workload.billing {
+        Billing::PodShare | Billing::Instances => {}
+        Billing::ServiceHour(service) => {
+            return by_service_hour(workload, service, catalog, pricing)
+        }
+        Billing::UnitRates(service) => {
+            return by_service_rates(workload, profile, service, &demand, catalog, pricing)
+        }
+        Billing::PerRequest => {
+            pricing.unpriced_reason = Some(
+                "priced per request by the serverless model, which is not in this release".into(),
+            );
+            return pricing;
+        }
+    }
 
     let chosen = if !placement.instance_types.is_empty() {
         by_instance_type(workload, &demand, catalog, &mut pricing)
@@ -216,6 +242,7 @@ pub fn price(
     if let Some((node, share, method, choice_note)) = chosen {
         let hourly = node.usd_per_hour.unwrap_or_default() * share.value;
         let share_text = match share.dominant {
+            "instance" => "a whole instance per replica".to_string(),
             "gpu" => format!("GPU {}/{}", trim(demand.gpus, 3), node.gpus),
             "cpu" => format!("vCPU {}/{}", trim(demand.cpu, 3), trim(node.vcpu, 2)),
             _ => format!(
@@ -235,10 +262,12 @@ pub fn price(
             trim(share.value, 4),
             usd_rate(hourly),
         );
-        pricing.notes.push(format!(
-            "prices are {} {} on-demand; the manifest does not say which region the cluster is in",
-            node.cloud, node.region
-        ));
+        if placement.region.is_none() {
+            pricing.notes.push(format!(
+                "prices are {} {} on-demand; the source does not say which region it runs in",
+                node.cloud, node.region
+            ));
+        }
         pricing.instance_type = Some(node.name.clone());
         pricing.cloud = Some(node.cloud);
         if let Some(model) = &node.gpu_model {
@@ -288,10 +317,26 @@ fn by_instance_type(
                     key: hint.key.clone(),
                     location: location.clone(),
                     problem: NameProblem::Unknown { suggestion },
+                    accelerated: workload.has_accelerators()
+                        || crate::catalog::is_accelerated_family(value),
                 });
                 continue;
             };
-            let node = Node::from_instance(instance, catalog);
+            let mut node = Node::from_instance(instance, catalog);
+            if let Some(region) = &workload.placement.region {
+                if *region != node.region {
+                    reasons.push(format!(
+                        "the catalogue prices {} in {} only, and this runs in {region}",
+                        node.name, node.region
+                    ));
+                    continue;
+                }
+            }
+            if node.gpus == 0 && demand.gpus > 0.0 {
+                if let Some(attached) = attach(&node, workload, demand, catalog) {
+                    node = attached;
+                }
+            }
             if node.usd_per_hour.is_none() {
                 let reason = node.note.clone().unwrap_or_default();
                 reasons.push(format!("{} has no price: {reason}", node.name));
@@ -301,7 +346,27 @@ fn by_instance_type(
                     key: hint.key.clone(),
                     location: location.clone(),
                     problem: NameProblem::NoPrice { reason },
+                    accelerated: node.gpus > 0 || workload.has_accelerators(),
                 });
+                continue;
+            }
+            if workload.billing == Billing::Instances {
+                if node.gpus == 0 && demand.gpus > 0.0 {
+                    reasons.push(format!(
+                        "{} has no GPUs, and the catalogue has no price for attaching the requested accelerators to it",
+                        node.name
+                    ));
+                    continue;
+                }
+                // Each replica is a whole instance of the type.
+                let share = Share {
+                    gpu: (node.gpus > 0).then_some(1.0),
+                    cpu: 1.0,
+                    memory: 1.0,
+                    dominant: "instance",
+                    value: 1.0,
+                };
+                fitting.push((node, share));
                 continue;
             }
             match share_of(&node, demand) {
@@ -354,6 +419,7 @@ fn by_gpu_model(
                         key: hint.key.clone(),
                         location: location.clone(),
                         problem: NameProblem::Unknown { suggestion },
+                        accelerated: true,
                     });
                 }
             }
@@ -446,6 +512,7 @@ fn by_gpu_model(
                 problem: NameProblem::NoPrice {
                     reason: reason.clone(),
                 },
+                accelerated: true,
             });
         }
         pricing.unpriced_reason = Some(reason);
@@ -457,6 +524,191 @@ fn by_gpu_model(
         demand.describe()
     );
     Some((node, share, Method::GpuModelNode, Some(note)))
+}
+
+/// A machine with GPUs attached (`guest_accelerator` on a GCP N1 machine),
+/// when the catalogue prices that GPU for that machine.
+fn attach(machine: &Node, workload: &Workload, demand: &Demand, catalog: &Catalog) -> Option<Node> {
+    let count = demand.gpus.ceil() as u32;
+    let wanted: Vec<&GpuModel> = workload
+        .placement
+        .gpu_models
+        .iter()
+        .flat_map(|hint| hint.values.iter())
+        .filter_map(|(value, _)| catalog.gpu_model_for_hint(value))
+        .collect();
+    let gpu = catalog.attachable_gpus.iter().find(|gpu| {
+        gpu.cloud == machine.cloud
+            && gpu
+                .attach_to
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(&machine.name))
+            && wanted
+                .iter()
+                .any(|w| catalog.gpu_matches(&gpu.gpu_model, w))
+    })?;
+    Some(Node {
+        name: format!("{} + {count} x {}", machine.name, gpu.gpu_model),
+        usd_per_hour: machine
+            .usd_per_hour
+            .map(|price| price + f64::from(count) * gpu.usd_per_gpu_hour),
+        gpus: count,
+        gpu_model: Some(gpu.gpu_model.clone()),
+        gpu_memory_gb: gpu.gpu_memory_gib,
+        source: format!(
+            "{} + catalog/gpus-attached.tsv, {}",
+            machine.source,
+            catalog.cite(&gpu.price_source)
+        ),
+        note: gpu.note.clone(),
+        ..machine.clone()
+    })
+}
+
+/// A managed service billed per hour (a cluster control plane).
+fn by_service_hour(
+    workload: &Workload,
+    service: &str,
+    catalog: &Catalog,
+    mut pricing: Pricing,
+) -> Pricing {
+    let Some(rate) = catalog.service(service, "cluster-hour") else {
+        pricing.unpriced_reason = Some(format!("the catalogue has no rate for {service}"));
+        return pricing;
+    };
+    if let Some(reason) = region_mismatch(workload, &rate.region) {
+        pricing.unpriced_reason = Some(reason);
+        return pricing;
+    }
+    pricing.cloud = Some(rate.cloud);
+    let basis = format!(
+        "{service} at {}/cluster-hour ({} {}, catalog/services.tsv, {}{})",
+        usd_rate(rate.usd),
+        rate.cloud,
+        rate.region,
+        catalog.cite(&rate.price_source),
+        rate.note
+            .as_ref()
+            .map_or(String::new(), |note| format!("; {note}"))
+    );
+    pricing.estimate = Some(plain_estimate(
+        workload,
+        rate.usd,
+        basis,
+        Method::ServiceHour,
+    ));
+    pricing
+}
+
+/// Instances billed per vCPU, GiB and GPU second (Cloud Run).
+fn by_service_rates(
+    workload: &Workload,
+    profile: &Profile,
+    service: &str,
+    demand: &Demand,
+    catalog: &Catalog,
+    mut pricing: Pricing,
+) -> Pricing {
+    let rate = |unit: &str| catalog.service(service, unit);
+    let (Some(cpu), Some(memory)) = (rate("vcpu-second"), rate("gib-second")) else {
+        pricing.unpriced_reason = Some(format!("the catalogue has no rates for {service}"));
+        return pricing;
+    };
+    if let Some(reason) = region_mismatch(workload, &cpu.region) {
+        pricing.unpriced_reason = Some(reason);
+        return pricing;
+    }
+    let mut per_second = demand.cpu * cpu.usd + demand.memory_gib * memory.usd;
+    let mut terms = vec![
+        format!("{} vCPU x {}", trim(demand.cpu, 3), usd_rate(cpu.usd)),
+        format!(
+            "{} GiB x {}",
+            trim(demand.memory_gib, 3),
+            usd_rate(memory.usd)
+        ),
+    ];
+    if demand.gpus > 0.0 {
+        let Some(gpu) = rate("gpu-second") else {
+            pricing.unpriced_reason = Some(format!("the catalogue has no GPU rate for {service}"));
+            return pricing;
+        };
+        let named: Vec<&str> = workload
+            .placement
+            .gpu_models
+            .iter()
+            .flat_map(|hint| hint.values.iter().map(|(value, _)| value.as_str()))
+            .collect();
+        if named.iter().any(|value| {
+            catalog
+                .gpu_model_for_hint(value)
+                .is_none_or(|m| m.family != "L4")
+        }) {
+            pricing.unpriced_reason = Some(format!(
+                "{service} is priced for NVIDIA L4 GPUs only, and this asks for {}",
+                named.join(", ")
+            ));
+            return pricing;
+        }
+        pricing.gpu_model = catalog
+            .gpu_model("L4")
+            .map(|m| (m.model.clone(), m.memory_gib));
+        per_second += demand.gpus * gpu.usd;
+        terms.push(format!(
+            "{} GPU x {}",
+            trim(demand.gpus, 3),
+            usd_rate(gpu.usd)
+        ));
+    }
+    pricing.cloud = Some(cpu.cloud);
+    let hourly = per_second * 3600.0;
+    let basis = format!(
+        "{service} rates per second ({} {}, catalog/services.tsv, {}): ({}) x 3600 s = {}/h per instance",
+        cpu.cloud,
+        cpu.region,
+        catalog.cite(&cpu.price_source),
+        terms.join(" + "),
+        usd_rate(hourly)
+    );
+    pricing.estimate = Some(estimate(
+        workload,
+        profile,
+        hourly,
+        basis,
+        Method::ServiceRates,
+        None,
+        None,
+    ));
+    pricing
+}
+
+fn region_mismatch(workload: &Workload, priced_region: &str) -> Option<String> {
+    let region = workload.placement.region.as_ref()?;
+    (region != priced_region).then(|| {
+        format!("the catalogue has this rate for {priced_region} only, and this runs in {region}")
+    })
+}
+
+/// An estimate without utilization or idle cost (a fixed service fee).
+fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Method) -> CostEstimate {
+    let monthly = hourly * f64::from(workload.scaling.min) * HOURS_PER_MONTH;
+    CostEstimate {
+        per_replica_hourly_usd: hourly,
+        monthly_usd: monthly,
+        peak_monthly_usd: workload
+            .scaling
+            .max
+            .map(|max| hourly * f64::from(max) * HOURS_PER_MONTH),
+        idle_monthly_usd: None,
+        utilization: None,
+        basis: format!(
+            "{basis}; x {} x {HOURS_PER_MONTH} h = {}/month",
+            workload.scaling.min,
+            usd(monthly)
+        ),
+        method,
+        node: None,
+        share: None,
+    }
 }
 
 /// Every node of `cloud`: instance rows plus machine + attached-GPU combinations.
@@ -729,6 +981,7 @@ mod tests {
             pool: false,
             change: None,
             function: None,
+            vcpu_bounds: None,
             usage: Default::default(),
             suppressions: Vec::new(),
             notes: Vec::new(),

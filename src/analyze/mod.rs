@@ -5,6 +5,7 @@
 pub mod cost;
 pub mod latency;
 pub mod profile;
+pub mod shape;
 
 use crate::catalog::Catalog;
 use crate::config::Config;
@@ -26,6 +27,8 @@ pub struct Assessment<'w> {
     pub pricing: Pricing,
     /// How long a new replica takes to serve, for GPU workloads.
     pub cold_start: Option<ColdStart>,
+    /// What the workload cost before a plan changed it, when it comes from one.
+    pub before: Option<Pricing>,
     /// Every assumption behind the numbers, in words.
     pub assumptions: Vec<String>,
 }
@@ -35,6 +38,18 @@ pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) ->
     let profile = profile::resolve(workload, config, catalog);
     let pricing = cost::price(workload, &profile, config, catalog);
     let cold_start = latency::cold_start(workload, &profile, catalog);
+    let before = workload
+        .change
+        .as_ref()
+        .and_then(|change| change.before.as_deref())
+        .map(|before| {
+            cost::price(
+                before,
+                &profile::resolve(before, config, catalog),
+                config,
+                catalog,
+            )
+        });
 
     let mut assumptions = Vec::new();
     if profile.purpose.origin != Origin::Annotation && profile.purpose.origin != Origin::Config {
@@ -99,6 +114,7 @@ pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) ->
         profile,
         pricing,
         cold_start,
+        before,
         assumptions,
     }
 }

@@ -182,6 +182,7 @@ mod tests {
             pool: false,
             change: None,
             function: None,
+            vcpu_bounds: None,
             usage: annotations
                 .iter()
                 .map(|(key, value)| {

@@ -415,9 +415,23 @@ impl Catalog {
             .find(|instance| instance.name.eq_ignore_ascii_case(name))
     }
 
-    /// The known name closest to `name`, for "did you mean" hints.
+    /// The known name closest to `name`, for "did you mean" hints: only
+    /// names of the same family (`g5.3xlarge` → `g5.2xlarge`, never
+    /// `m5.4xlarge` → `p5.4xlarge`).
+    /// The catalogue lists accelerated families completely and CPU families
+    /// only sparsely, so only accelerated names get a suggestion.
     pub fn nearest_instance(&self, name: &str) -> Option<&str> {
-        nearest(name, self.instances.iter().map(|i| i.name.as_str()))
+        if !is_accelerated_family(name) {
+            return None;
+        }
+        let wanted = family(name);
+        nearest(
+            name,
+            self.instances
+                .iter()
+                .map(|i| i.name.as_str())
+                .filter(|candidate| family(candidate) == wanted),
+        )
     }
 
     /// A GPU model by catalogue name.
@@ -545,6 +559,40 @@ pub fn normalize_region(cloud: Cloud, region: &str) -> String {
     }
 }
 
+/// Whether an instance type name belongs to an accelerated family (AWS
+/// p/g/inf/trn/dl, GCP a2/a3/a4/g2/g4, Azure N-series), known or not.
+pub fn is_accelerated_family(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    let family = family(&lower);
+    if lower.starts_with("standard_") {
+        return family.starts_with('n');
+    }
+    let with_generation = |prefixes: &[&str]| {
+        prefixes.iter().any(|prefix| {
+            family
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        })
+    };
+    (lower.contains('.') && with_generation(&["p", "g", "inf", "trn", "dl"]))
+        || (lower.contains('-') && with_generation(&["a", "g", "ct"]))
+}
+
+/// An instance type's family: `g5` of `g5.xlarge`, `n1` of `n1-standard-4`,
+/// `nc` of `Standard_NC4as_T4_v3`.
+fn family(name: &str) -> String {
+    let lower = name.trim().to_ascii_lowercase();
+    if let Some(size) = lower.strip_prefix("standard_") {
+        return size.chars().take_while(char::is_ascii_alphabetic).collect();
+    }
+    let lower = lower.strip_prefix("ml.").unwrap_or(&lower);
+    lower
+        .split(['.', '-'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The candidate closest to `name` by edit distance, if it is close enough
 /// to be a plausible typo.
 fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -617,6 +665,32 @@ mod tests {
     }
 
     #[test]
+    fn accelerated_families() {
+        for name in [
+            "g5.3xlarge",
+            "p4d.24xlarge",
+            "inf2.xlarge",
+            "trn1.2xlarge",
+            "ml.g5.xlarge",
+            "a2-highgpu-1g",
+            "g2-standard-4",
+            "Standard_NC6s_v3",
+        ] {
+            assert!(is_accelerated_family(name), "{name}");
+        }
+        for name in [
+            "t3.nano",
+            "m5.4xlarge",
+            "e2-medium",
+            "n1-standard-4",
+            "Standard_D4s_v5",
+            "test-machine_type",
+        ] {
+            assert!(!is_accelerated_family(name), "{name}");
+        }
+    }
+
+    #[test]
     fn regions_are_normalized() {
         assert_eq!(normalize_region(Cloud::Gcp, "us-central1-a"), "us-central1");
         assert_eq!(normalize_region(Cloud::Gcp, "us-central1"), "us-central1");
@@ -666,6 +740,12 @@ mod tests {
         let catalog = catalog();
         assert_eq!(catalog.nearest_instance("g5.3xlarge"), Some("g5.2xlarge"));
         assert_eq!(catalog.nearest_instance("zz-unrelated-name-entirely"), None);
+        assert_eq!(catalog.nearest_instance("m5.4xlarge"), None);
+        assert_eq!(catalog.nearest_instance("e2-medium"), None);
+        assert_eq!(
+            catalog.nearest_instance("Standard_NC4as_T4_v4"),
+            Some("Standard_NC4as_T4_v3")
+        );
         assert_eq!(
             catalog.nearest_gpu_alias("nvidia-tesla-k80"),
             Some("nvidia-tesla-t4")

@@ -3,6 +3,7 @@
 //! format's fields mean.
 
 pub mod kubernetes;
+pub mod terraform;
 
 use crate::source::Location;
 

@@ -18,7 +18,7 @@ use crate::analyze::profile::Origin;
 use crate::analyze::Assessment;
 use crate::catalog::Catalog;
 use crate::discover::Skipped;
-use crate::model::UsageKey;
+use crate::model::{ChangeAction, UsageKey};
 use crate::rules::{Finding, Severity};
 use crate::source::{Location, SourceFile};
 
@@ -168,6 +168,40 @@ pub struct ProfileValue {
     pub basis: String,
 }
 
+/// What a plan does to a workload's cost.
+#[derive(Debug, Serialize)]
+pub struct ChangeReport {
+    /// create, update, delete, replace or no-op.
+    pub action: &'static str,
+    /// Baseline monthly cost before the plan (0 for a create); null when unpriced.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub monthly_before_usd: Option<f64>,
+    /// Baseline monthly cost after the plan (0 for a delete); null when unpriced.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub monthly_after_usd: Option<f64>,
+    /// After minus before; null when either side is unpriced.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub monthly_delta_usd: Option<f64>,
+}
+
+/// A plan's cost change, over every resource it touches.
+#[derive(Debug, Serialize)]
+pub struct PlanSummary {
+    /// Sum of the priced resources' cost before the plan.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub monthly_before_usd: f64,
+    /// Sum after the plan.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub monthly_after_usd: f64,
+    /// After minus before.
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub monthly_delta_usd: f64,
+    /// Resources created, updated, replaced or deleted.
+    pub changed: usize,
+    /// Resources whose before or after cost is unknown (left out of the sums).
+    pub unpriced: usize,
+}
+
 /// One workload as reported.
 #[derive(Debug, Serialize)]
 pub struct WorkloadReport {
@@ -216,6 +250,10 @@ pub struct WorkloadReport {
     pub spot: bool,
     /// Container images.
     pub images: Vec<String>,
+    /// Region, when the source names it.
+    pub region: Option<String>,
+    /// What a plan does to it; null outside plans.
+    pub change: Option<ChangeReport>,
 }
 
 /// One finding as reported.
@@ -286,6 +324,8 @@ pub struct Summary {
     pub unbounded_workloads: usize,
     /// Findings a suppression matched.
     pub suppressed: usize,
+    /// For plans: the monthly cost before and after, and the delta.
+    pub plan: Option<PlanSummary>,
 }
 
 impl Report {
@@ -329,17 +369,32 @@ impl Report {
             }
         }
         let count = |severity: Severity| active.iter().filter(|f| f.severity == severity).count();
+        // A resource the plan deletes is not part of what runs after it.
+        let running: Vec<&Assessment<'_>> = assessments
+            .iter()
+            .filter(|a| {
+                !a.workload
+                    .change
+                    .as_ref()
+                    .is_some_and(|c| c.action == ChangeAction::Delete)
+            })
+            .collect();
+        let running_reports: Vec<&WorkloadReport> = workloads
+            .iter()
+            .filter(|w| w.change.as_ref().is_none_or(|c| c.action != "delete"))
+            .collect();
+        let plan = plan_summary(&workloads);
         let summary = Summary {
             files_scanned,
             files_skipped: skipped.len(),
             workloads: workloads.len(),
-            gpus_min: assessments
+            gpus_min: running
                 .iter()
                 .map(|a| {
                     a.workload.compute.accelerator_devices() * f64::from(a.workload.scaling.min)
                 })
                 .sum(),
-            gpus_max: assessments
+            gpus_max: running
                 .iter()
                 .filter_map(|a| {
                     a.workload
@@ -356,13 +411,13 @@ impl Report {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
-            peak_monthly_usd: workloads
+            peak_monthly_usd: running_reports
                 .iter()
                 .filter_map(|w| w.cost.as_ref())
                 .filter_map(|c| c.peak_monthly_usd)
                 .map(|v| crate::numbers::round(v, 2))
                 .sum(),
-            idle_monthly_usd: workloads
+            idle_monthly_usd: running_reports
                 .iter()
                 .filter_map(|w| w.cost.as_ref())
                 .filter_map(|c| c.idle_monthly_usd)
@@ -374,6 +429,7 @@ impl Report {
                 .filter(|w| w.replicas.max.is_none())
                 .count(),
             suppressed: suppressed.len(),
+            plan,
         };
         Report {
             schema_version: SCHEMA_VERSION,
@@ -401,6 +457,61 @@ impl Report {
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
+}
+
+fn plan_summary(workloads: &[WorkloadReport]) -> Option<PlanSummary> {
+    let changes: Vec<&ChangeReport> = workloads.iter().filter_map(|w| w.change.as_ref()).collect();
+    if changes.is_empty() {
+        return None;
+    }
+    let priced: Vec<&&ChangeReport> = changes
+        .iter()
+        .filter(|c| c.monthly_delta_usd.is_some())
+        .collect();
+    let sum = |get: fn(&ChangeReport) -> Option<f64>| -> f64 {
+        priced
+            .iter()
+            .filter_map(|c| get(c))
+            .map(|v| crate::numbers::round(v, 2))
+            .sum::<f64>()
+            + 0.0
+    };
+    let before = sum(|c| c.monthly_before_usd);
+    let after = sum(|c| c.monthly_after_usd);
+    Some(PlanSummary {
+        monthly_before_usd: before,
+        monthly_after_usd: after,
+        monthly_delta_usd: after - before,
+        changed: changes.iter().filter(|c| c.action != "no-op").count(),
+        unpriced: changes.len() - priced.len(),
+    })
+}
+
+fn change_report(assessment: &Assessment<'_>) -> Option<ChangeReport> {
+    let change = assessment.workload.change.as_ref()?;
+    let now = assessment.pricing.estimate.as_ref().map(|e| e.monthly_usd);
+    let (before, after) = match change.action {
+        ChangeAction::Create => (Some(0.0), now),
+        ChangeAction::Delete => (now, Some(0.0)),
+        _ => (
+            match (&change.before, &assessment.before) {
+                (Some(_), Some(pricing)) => pricing.estimate.as_ref().map(|e| e.monthly_usd),
+                // No recorded before-state: unchanged.
+                (None, _) => now,
+                (Some(_), None) => None,
+            },
+            now,
+        ),
+    };
+    let delta = before
+        .zip(after)
+        .map(|(b, a)| crate::numbers::round(a, 2) - crate::numbers::round(b, 2));
+    Some(ChangeReport {
+        action: change.action.as_str(),
+        monthly_before_usd: before,
+        monthly_after_usd: after,
+        monthly_delta_usd: delta,
+    })
 }
 
 fn location_report(
@@ -510,5 +621,7 @@ fn workload_report(
         run_to_completion: workload.run_to_completion,
         spot: workload.placement.spot,
         images: workload.compute.images.clone(),
+        region: workload.placement.region.clone(),
+        change: change_report(assessment),
     }
 }

@@ -83,7 +83,31 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
     let _ = writeln!(out, "  per replica {}", per_replica.join(", "));
     if let Some(instance) = &workload.instance_type {
         let cloud = workload.cloud.unwrap_or("?");
-        let _ = writeln!(out, "  node        {instance} ({cloud})");
+        match &workload.region {
+            Some(region) => {
+                let _ = writeln!(out, "  node        {instance} ({cloud} {region})");
+            }
+            None => {
+                let _ = writeln!(out, "  node        {instance} ({cloud})");
+            }
+        }
+    }
+    if let Some(change) = &workload.change {
+        let side = |value: Option<f64>| value.map_or("unpriced".to_string(), usd);
+        let delta = change.monthly_delta_usd.map_or(String::new(), |delta| {
+            format!(
+                " ({}{}/month)",
+                if delta >= 0.0 { "+" } else { "-" },
+                usd(delta.abs())
+            )
+        });
+        let _ = writeln!(
+            out,
+            "  change      {}: {} -> {}{delta}",
+            change.action,
+            side(change.monthly_before_usd),
+            side(change.monthly_after_usd)
+        );
     }
     match &workload.cost {
         Some(cost) => {
@@ -158,6 +182,23 @@ fn render_summary(out: &mut String, report: &Report) {
         usd(summary.peak_monthly_usd),
         usd(summary.idle_monthly_usd)
     );
+    if let Some(plan) = &summary.plan {
+        let delta = plan.monthly_delta_usd;
+        let _ = writeln!(
+            out,
+            "  plan        {} -> {}/month ({}{}), {} resource(s) changed{}",
+            usd(plan.monthly_before_usd),
+            usd(plan.monthly_after_usd),
+            if delta >= 0.0 { "+" } else { "-" },
+            usd(delta.abs()),
+            plan.changed,
+            if plan.unpriced > 0 {
+                format!(", {} unpriced", plan.unpriced)
+            } else {
+                String::new()
+            }
+        );
+    }
     let mut findings = format!(
         "{} error(s), {} warning(s), {} info(s)",
         summary.errors, summary.warnings, summary.infos

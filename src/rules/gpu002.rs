@@ -11,6 +11,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         .pricing
         .issues
         .iter()
+        .filter(|issue| issue.accelerated)
         .map(|issue| {
             let consequence = if priced {
                 "it is ignored; the workload is priced from the other values"

@@ -8,7 +8,10 @@ use crate::numbers::trim;
 
 pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Vec<Draft> {
     let workload = assessment.workload;
-    if workload.scaling.min != 0
+    // The cold-start model describes a new Kubernetes GPU node; managed
+    // platforms (Cloud Run, SageMaker) start differently.
+    if workload.platform != crate::model::Platform::Kubernetes
+        || workload.scaling.min != 0
         || !workload.has_accelerators()
         || assessment.profile.purpose.value != Purpose::Inference
         || workload.scaling.max == Some(0)

@@ -6,6 +6,7 @@ mod gpu001;
 mod gpu002;
 mod lat002;
 mod tco001;
+mod tco004;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -73,12 +74,13 @@ pub struct RuleMeta {
     pub documentation: String,
 }
 
-const RULE_FILES: [(&str, &str); 5] = [
+const RULE_FILES: [(&str, &str); 6] = [
     ("E001.md", include_str!("../../rules/E001.md")),
     ("GPU001.md", include_str!("../../rules/GPU001.md")),
     ("GPU002.md", include_str!("../../rules/GPU002.md")),
     ("TCO001.md", include_str!("../../rules/TCO001.md")),
     ("LAT002.md", include_str!("../../rules/LAT002.md")),
+    ("TCO004.md", include_str!("../../rules/TCO004.md")),
 ];
 
 /// The code of the invalid-input rule, raised by the parse and extract stages.
@@ -93,6 +95,7 @@ fn check_for(code: &str) -> Option<Check> {
         "GPU002" => Some(gpu002::check),
         "TCO001" => Some(tco001::check),
         "LAT002" => Some(lat002::check),
+        "TCO004" => Some(tco004::check),
         _ => None,
     }
 }
@@ -249,7 +252,10 @@ mod tests {
     fn every_rule_file_parses_and_documents_itself() {
         let rules = builtin().unwrap();
         let codes: Vec<&str> = rules.iter().map(|r| r.code.as_str()).collect();
-        assert_eq!(codes, ["E001", "GPU001", "GPU002", "LAT002", "TCO001"]);
+        assert_eq!(
+            codes,
+            ["E001", "GPU001", "GPU002", "LAT002", "TCO001", "TCO004"]
+        );
         for rule in &rules {
             for section in [
                 "## What it detects",

@@ -7,7 +7,7 @@
 //! file and applied across all files by [`link`], since a kustomize folder
 //! often keeps the HPA beside, not inside, the Deployment's file.
 
-mod pod;
+pub mod pod;
 mod quantity;
 
 pub use quantity::parse as parse_quantity;
@@ -393,6 +393,7 @@ fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &m
         pool: false,
         change: None,
         function: None,
+        vcpu_bounds: None,
         usage,
         suppressions,
         notes,

@@ -1,0 +1,141 @@
+//! Terraform → [`Workload`]s, from a plan (`terraform show -json`) or from
+//! the `.tf` files themselves. Both forms are turned into
+//! [`ResourceInstance`]s (an address, attributes in Terraform's JSON shape,
+//! references between resources), and [`resources`] maps those onto the
+//! shared model, so the same infrastructure prices the same either way.
+
+pub mod plan;
+pub mod resources;
+pub mod values;
+
+use std::collections::HashMap;
+
+use crate::extract::Problem;
+use crate::model::{Change, ChangeAction, Suppression, Workload};
+use crate::source::{Location, SourceFile};
+
+use self::values::Attributes;
+
+/// One instance of a resource, at its Terraform address.
+#[derive(Clone, Debug)]
+pub struct ResourceInstance {
+    /// The address as Terraform prints it (`module.gpu.aws_instance.x[0]`).
+    pub address: String,
+    /// The resource type (`aws_instance`).
+    pub resource_type: String,
+    /// Attribute values (after the plan, for a plan).
+    pub attributes: Attributes,
+    /// Attribute path → addresses of the resources it refers to
+    /// (module-qualified, without instance keys).
+    pub references: HashMap<String, Vec<String>>,
+    /// The provider's region (or GCP zone), when configured.
+    pub provider_region: Option<String>,
+    /// `# tcolint:ignore=` comments on the block.
+    pub suppressions: Vec<Suppression>,
+    /// For a plan: the action and the attributes before it.
+    pub change: Option<(ChangeAction, Option<Attributes>)>,
+}
+
+/// Maps resource instances to workloads, pricing the state before a plan
+/// beside the state after it.
+pub fn to_workloads(instances: &[ResourceInstance], problems: &mut Vec<Problem>) -> Vec<Workload> {
+    let related = resources::Related { instances };
+    let mut out = Vec::new();
+    for instance in instances {
+        let mut workloads = resources::workloads(instance, &related, problems);
+        if let Some((action, before)) = &instance.change {
+            let before_workloads: Vec<Workload> = match before {
+                Some(before) if *action != ChangeAction::Delete => {
+                    let mut previous = instance.clone();
+                    previous.attributes = before.clone();
+                    previous.change = None;
+                    resources::workloads(&previous, &related, &mut Vec::new())
+                }
+                _ => Vec::new(),
+            };
+            for workload in &mut workloads {
+                let before = before_workloads
+                    .iter()
+                    .find(|b| b.id == workload.id)
+                    .cloned()
+                    .map(Box::new);
+                workload.change = Some(Change {
+                    action: *action,
+                    before,
+                });
+            }
+        }
+        out.extend(workloads);
+    }
+    out
+}
+
+/// `# tcolint:ignore=CODE[,CODE] reason` (or `//`) comments inside a block
+/// or on the line above it.
+pub fn suppressions(source: &SourceFile, block_start: usize, block_end: usize) -> Vec<Suppression> {
+    let text = &source.text;
+    let start_line_begin = text[..block_start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let scan_from = text[..start_line_begin.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let scan_to = block_end.min(text.len());
+    let mut out = Vec::new();
+    let mut offset = scan_from;
+    for line in text[scan_from..scan_to].split_inclusive('\n') {
+        if let Some(found) = line.find("tcolint:ignore=") {
+            let before = line[..found].trim_end();
+            if before.ends_with('#') || before.ends_with("//") || before.ends_with("/*") {
+                let rest = &line[found + "tcolint:ignore=".len()..];
+                let rest = rest.trim_end().trim_end_matches("*/").trim_end();
+                let (codes, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+                let codes: Vec<String> = codes
+                    .split(',')
+                    .map(|c| c.trim().to_ascii_uppercase())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                if !codes.is_empty() {
+                    out.push(Suppression {
+                        codes,
+                        reason: Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
+                        location: source.location(offset + found, "tcolint:ignore=".len()),
+                    });
+                }
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// A location for a block found by searching a text for a string.
+pub fn find_location(source: &SourceFile, needle: &str, from: usize) -> Option<Location> {
+    let from = from.min(source.text.len());
+    source.text[from..]
+        .find(needle)
+        .map(|index| source.location(from + index, needle.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppression_comments_inside_or_above_a_block() {
+        let text = "# tcolint:ignore=TCO004 training pool, fixed by contract\nresource \"aws_eks_node_group\" \"gpu\" {\n  // tcolint:ignore=gpu002,TCO001\n  x = 1\n}\n# tcolint:ignore=LAT002 not this block\n";
+        let source = SourceFile::new("main.tf", text);
+        let start = text.find("resource").unwrap();
+        let end = text.find("}\n").unwrap() + 1;
+        let found = suppressions(&source, start, end);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].codes, ["TCO004"]);
+        assert_eq!(
+            found[0].reason.as_deref(),
+            Some("training pool, fixed by contract")
+        );
+        assert_eq!(found[1].codes, ["GPU002", "TCO001"]);
+        assert_eq!(found[1].reason, None);
+        assert_eq!(found[1].location.line, 3);
+    }
+}
