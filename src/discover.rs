@@ -48,13 +48,17 @@ pub struct WalkProblem {
     pub message: String,
 }
 
-/// A file seen but not read, and why.
+/// A file seen but not read, or a part of a configuration not analysed,
+/// and why.
 #[derive(Clone, Debug)]
 pub struct Skipped {
-    /// The path, as displayed.
+    /// The path (or `path:line:column` for a part of a file), as displayed.
     pub path: String,
     /// Why it was not read.
     pub reason: String,
+    /// `file` for a whole file; `module` or `expansion` for a part of a
+    /// Terraform configuration.
+    pub what: &'static str,
 }
 
 /// The outcome of walking the given paths.
@@ -183,6 +187,7 @@ fn walk(root: &Path, discovery: &mut Discovery) {
         discovery.skipped.push(Skipped {
             path,
             reason: "symbolic link to a path outside the scanned folders; not followed".into(),
+            what: "file",
         });
     }
 }

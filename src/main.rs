@@ -103,9 +103,25 @@ struct CheckArgs {
     /// resources at their blocks (default: the plan's own folder).
     #[arg(long, value_name = "DIR")]
     tf_root: Option<PathBuf>,
+    /// Set a Terraform variable (repeatable): `--var region=us-east-1`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// Read Terraform variables from a .tfvars file (repeatable), after
+    /// terraform.tfvars and *.auto.tfvars.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
     /// Largest file read, as bytes or a quantity such as 16Mi.
     #[arg(long, value_name = "SIZE", default_value = "16Mi", value_parser = parse_size)]
     max_file_size: u64,
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, found {text:?}")),
+    }
 }
 
 fn parse_size(text: &str) -> Result<u64, String> {
@@ -175,6 +191,8 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
         stdin_name: args.stdin_filename,
         max_file_size: args.max_file_size,
         tf_root: args.tf_root,
+        vars: args.vars,
+        var_files: args.var_files,
     };
     let report = scan::check(&options, &config, &catalog, &settings)?;
     let mut stdout = std::io::stdout().lock();

@@ -1,7 +1,7 @@
 //! One `check` run, end to end: discover → parse → extract (in parallel,
 //! one file per task) → link across files → analyze → rules → report.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -30,6 +30,106 @@ pub struct Options {
     pub max_file_size: u64,
     /// Where the `.tf` files of a plan are, when not beside it.
     pub tf_root: Option<std::path::PathBuf>,
+    /// `--var name=value` for Terraform configurations.
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE` for Terraform configurations.
+    pub var_files: Vec<std::path::PathBuf>,
+}
+
+/// Whether an input is a Terraform configuration file (read per folder).
+fn is_terraform_config(input: &Input) -> bool {
+    match input {
+        Input::File { path, .. } => {
+            let name = path.to_string_lossy();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        }
+        Input::Stdin { .. } => false,
+    }
+}
+
+/// Terraform configurations: each folder holding `.tf` files is a module;
+/// folders that another scanned folder calls as a local module are
+/// evaluated through that call, the others as root modules.
+fn terraform_modules(
+    inputs: &[&Input],
+    options: &Options,
+) -> (
+    Vec<Workload>,
+    Vec<Problem>,
+    Vec<Arc<SourceFile>>,
+    Vec<Skipped>,
+) {
+    let mut dirs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::File { path, .. } => Some(
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            ),
+            Input::Stdin { .. } => None,
+        })
+        .map(|dir| {
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            }
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let canonical = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let called: std::collections::HashSet<PathBuf> = dirs
+        .par_iter()
+        .flat_map(|dir| terraform::config::local_module_sources(dir))
+        .collect();
+    let roots: Vec<&PathBuf> = dirs
+        .iter()
+        .filter(|dir| !called.contains(&canonical(dir)))
+        .collect();
+    let scan_roots: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| *p != "-")
+        .map(PathBuf::from)
+        .map(|path| {
+            if path.is_dir() {
+                path
+            } else {
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+        })
+        .map(|path| {
+            canonical(if path.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &path
+            })
+        })
+        .collect();
+    let config_inputs = terraform::config::Inputs {
+        vars: options.vars.clone(),
+        var_files: options.var_files.clone(),
+        roots: scan_roots,
+        max_file_size: options.max_file_size,
+    };
+    let evaluated: Vec<terraform::config::Evaluated> = roots
+        .par_iter()
+        .map(|dir| terraform::config::evaluate_root(dir, &config_inputs))
+        .collect();
+    let (mut workloads, mut problems, mut sources, mut skipped) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for mut module in evaluated {
+        workloads.extend(terraform::to_workloads(
+            &module.instances,
+            &mut module.problems,
+        ));
+        problems.extend(module.problems);
+        sources.extend(module.sources);
+        skipped.extend(module.skipped);
+    }
+    (workloads, problems, sources, skipped)
 }
 
 /// What reading one file produced.
@@ -53,8 +153,13 @@ pub fn check(
 ) -> Result<Report, String> {
     let discovery = discover::discover(&options.paths, &options.stdin_name)?;
     let limits = Limits::default();
-    let mut results: Vec<FileResult> = discovery
+    let (config_inputs, file_inputs): (Vec<&Input>, Vec<&Input>) = discovery
         .inputs
+        .iter()
+        .partition(|input| is_terraform_config(input));
+    let (terraform_workloads, terraform_problems, terraform_sources, terraform_skipped) =
+        terraform_modules(&config_inputs, options);
+    let mut results: Vec<FileResult> = file_inputs
         .par_iter()
         .map(|input| read_file(input, options, &limits))
         .collect();
@@ -77,12 +182,17 @@ pub fn check(
             }
         })
         .collect();
-    let mut files_scanned = 0;
-    for (input, result) in discovery.inputs.iter().zip(results) {
+    let mut files_scanned = config_inputs.len();
+    sources.extend(terraform_sources);
+    invalid.extend(terraform_problems);
+    skipped.extend(terraform_skipped);
+    workloads.extend(terraform_workloads);
+    for (input, result) in file_inputs.iter().zip(results) {
         if let Some(reason) = result.skipped {
             skipped.push(Skipped {
                 path: input.display(),
                 reason,
+                what: "file",
             });
         } else {
             files_scanned += 1;
@@ -98,6 +208,10 @@ pub fn check(
     for workload in &mut workloads {
         crate::analyze::shape::complete(workload, catalog);
     }
+    // Report in file and position order, whichever reader found them.
+    workloads.sort_by(|a, b| {
+        (&a.location.file, a.location.offset).cmp(&(&b.location.file, b.location.offset))
+    });
 
     let assessments: Vec<Assessment<'_>> = workloads
         .par_iter()
@@ -185,7 +299,7 @@ fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
         result.source = Some(source);
         return result;
     }
-    if let Some(reason) = skip_reason(path, &display, &text, explicit) {
+    if let Some(reason) = skip_reason(path, &text, explicit) {
         result.skipped = Some(reason);
         return result;
     }
@@ -211,11 +325,7 @@ fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
 }
 
 /// Files recognised without parsing, or not worth parsing.
-fn skip_reason(path: Option<&Path>, display: &str, text: &str, explicit: bool) -> Option<String> {
-    let lower = display.to_ascii_lowercase();
-    if lower.ends_with(".tf") || lower.ends_with(".tf.json") {
-        return Some("Terraform configuration: recognised, not analysed yet".into());
-    }
+fn skip_reason(path: Option<&Path>, text: &str, explicit: bool) -> Option<String> {
     if let Some(path) = path {
         if discover::is_helm_template(path, text) {
             return Some(

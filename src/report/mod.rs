@@ -279,13 +279,15 @@ pub struct FindingReport {
     pub reason: Option<String>,
 }
 
-/// A file read but not analysed.
+/// A file read but not analysed, or a part of a configuration not analysed.
 #[derive(Debug, Serialize)]
 pub struct SkippedFile {
-    /// Path as given.
+    /// Path as given (`path:line:column` for a part of a file).
     pub file: String,
     /// Why.
     pub reason: String,
+    /// `file`, `module` (a Terraform module call) or `expansion` (a count or for_each).
+    pub what: &'static str,
 }
 
 /// Totals over the whole scan.
@@ -386,7 +388,7 @@ impl Report {
         let plan = plan_summary(&workloads);
         let summary = Summary {
             files_scanned,
-            files_skipped: skipped.len(),
+            files_skipped: skipped.iter().filter(|s| s.what == "file").count(),
             workloads: workloads.len(),
             gpus_min: running
                 .iter()
@@ -446,6 +448,7 @@ impl Report {
                 .map(|s| SkippedFile {
                     file: s.path,
                     reason: s.reason,
+                    what: s.what,
                 })
                 .collect(),
             summary,

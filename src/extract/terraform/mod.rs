@@ -4,6 +4,8 @@
 //! references between resources), and [`resources`] maps those onto the
 //! shared model, so the same infrastructure prices the same either way.
 
+pub mod config;
+pub mod eval;
 pub mod plan;
 pub mod resources;
 pub mod values;

@@ -86,7 +86,7 @@ pub fn workloads(
     match instance.resource_type.as_str() {
         "aws_instance" => vec![aws_instance(instance, &view)],
         "aws_autoscaling_group" => vec![aws_autoscaling_group(instance, &view, related)],
-        "aws_eks_node_group" => vec![aws_eks_node_group(instance, &view)],
+        "aws_eks_node_group" => vec![aws_eks_node_group(instance, &view, related)],
         "aws_eks_cluster" => vec![service(
             instance,
             Platform::AwsEks,
@@ -303,7 +303,11 @@ fn aws_autoscaling_group(
     workload
 }
 
-fn aws_eks_node_group(instance: &ResourceInstance, view: &View<'_>) -> Workload {
+fn aws_eks_node_group(
+    instance: &ResourceInstance,
+    view: &View<'_>,
+    related: &Related<'_>,
+) -> Workload {
     let mut workload = base(
         instance,
         instance.address.clone(),
@@ -324,6 +328,30 @@ fn aws_eks_node_group(instance: &ResourceInstance, view: &View<'_>) -> Workload 
             workload.placement.unpriced_reason = Some(format!(
                 "instance_types is not known before apply ({reason})"
             ));
+        }
+        _ if view.block("launch_template").is_some() => {
+            // The instance type is the launch template's.
+            let template = ["launch_template.0.id", "launch_template.0.name"]
+                .iter()
+                .find_map(|path| related.referenced(instance, path, "aws_launch_template"));
+            match template {
+                Some(template) => {
+                    instance_type(
+                        &mut workload,
+                        &template.attributes.view(),
+                        "instance_type",
+                        None,
+                    );
+                    workload
+                        .notes
+                        .push(format!("instance type from {}", template.address));
+                }
+                None => {
+                    workload.placement.unpriced_reason = Some(
+                        "the instance type is set by a launch template that is not in the scanned configuration".into(),
+                    );
+                }
+            }
         }
         _ => {
             workload.placement.instance_types.push(Hint {

@@ -1,0 +1,961 @@
+//! Terraform configurations (`.tf`, `.tf.json`) → [`ResourceInstance`]s.
+//!
+//! A folder is a module. Its variables take their defaults, then
+//! `terraform.tfvars`, `*.auto.tfvars` (and their `.json` forms),
+//! `--var-file` and `--var`; locals are evaluated to a fixed point; `count`
+//! and `for_each` expand into Terraform's own addresses; local modules
+//! (`source = "./modules/x"`) are evaluated with their inputs under
+//! `module.<name>`. What cannot be evaluated — data sources, resource
+//! attributes, remote modules — is unknown with a note, never zero.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hcl::edit::structure::{Body as EditBody, Structure};
+use hcl::edit::Span;
+use hcl::eval::Context;
+use hcl::{Expression, Map, Value};
+
+use super::eval::{self, Partial};
+use super::values::Attributes;
+use super::{resources, suppressions, ResourceInstance};
+use crate::discover::{self, Input, Skipped};
+use crate::extract::Problem;
+use crate::parse::yaml::{self, NodeRef};
+use crate::source::{Location, SourceFile};
+
+/// How deep local modules may nest.
+const MAX_MODULE_DEPTH: usize = 16;
+/// The most instances one `count` or `for_each` expands to.
+const MAX_INSTANCES: usize = 10_000;
+
+/// Variables and files given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// `--var name=value`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE`, in order.
+    pub var_files: Vec<PathBuf>,
+    /// Canonical paths the user gave: nothing outside them is read.
+    pub roots: Vec<PathBuf>,
+    /// Largest file read.
+    pub max_file_size: u64,
+}
+
+/// What evaluating a root module yields.
+#[derive(Default)]
+pub struct Evaluated {
+    /// Resource instances, in module and file order.
+    pub instances: Vec<ResourceInstance>,
+    /// Files that could not be read or parsed, and invalid values.
+    pub problems: Vec<Problem>,
+    /// Every file read, for snippets.
+    pub sources: Vec<Arc<SourceFile>>,
+    /// Modules not analysed (remote or outside the scanned paths), with why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An attribute: its name, expression and where its value is written.
+#[derive(Clone, Debug)]
+struct AttributeIr {
+    name: String,
+    expr: Expression,
+    location: Location,
+}
+
+/// A block with its labels and body.
+#[derive(Clone, Debug)]
+struct BlockIr {
+    ident: String,
+    labels: Vec<String>,
+    body: BodyIr,
+    location: Location,
+    span: (usize, usize),
+    source: Arc<SourceFile>,
+}
+
+/// A body, from HCL or Terraform JSON syntax alike.
+#[derive(Clone, Debug, Default)]
+struct BodyIr {
+    attributes: Vec<AttributeIr>,
+    blocks: Vec<BlockIr>,
+}
+
+impl BodyIr {
+    fn attribute(&self, name: &str) -> Option<&AttributeIr> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    fn blocks<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = &'a BlockIr> + 'a {
+        self.blocks.iter().filter(move |b| b.ident == ident)
+    }
+}
+
+fn first_line(source: &SourceFile, start: usize, end: usize) -> Location {
+    let rest = &source.text[start.min(source.text.len())..];
+    let len = rest
+        .find('\n')
+        .unwrap_or(rest.len())
+        .min(end.saturating_sub(start));
+    source.location(start, len)
+}
+
+fn from_edit(body: &EditBody, source: &Arc<SourceFile>) -> BodyIr {
+    let mut ir = BodyIr::default();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let span = attribute
+                    .value
+                    .span()
+                    .or_else(|| attribute.span())
+                    .unwrap_or(0..0);
+                ir.attributes.push(AttributeIr {
+                    name: attribute.key.as_str().to_string(),
+                    expr: Expression::from(attribute.value.clone()),
+                    location: first_line(source, span.start, span.end),
+                });
+            }
+            Structure::Block(block) => {
+                let span = block.span().unwrap_or(0..0);
+                ir.blocks.push(BlockIr {
+                    ident: block.ident.as_str().to_string(),
+                    labels: block
+                        .labels
+                        .iter()
+                        .map(|l| l.as_str().to_string())
+                        .collect(),
+                    body: from_edit(&block.body, source),
+                    location: first_line(source, span.start, span.end),
+                    span: (span.start, span.end),
+                    source: Arc::clone(source),
+                });
+            }
+        }
+    }
+    ir
+}
+
+/// Terraform JSON syntax: top-level block types hold objects keyed by labels.
+fn from_json(root: NodeRef<'_>, source: &Arc<SourceFile>) -> BodyIr {
+    let mut ir = BodyIr::default();
+    let labelled = |ident: &str| match ident {
+        "resource" | "data" => 2,
+        "module" | "variable" | "provider" | "output" => 1,
+        _ => 0,
+    };
+    for (key, value) in root.entries() {
+        let Some(ident) = key.as_text() else {
+            continue;
+        };
+        let depth = labelled(ident);
+        collect_json_blocks(ident, depth, value, Vec::new(), source, &mut ir.blocks);
+    }
+    ir
+}
+
+fn collect_json_blocks(
+    ident: &str,
+    depth: usize,
+    node: NodeRef<'_>,
+    labels: Vec<String>,
+    source: &Arc<SourceFile>,
+    out: &mut Vec<BlockIr>,
+) {
+    if depth == 0 {
+        let bodies: Vec<NodeRef<'_>> = if node.is_sequence() {
+            node.items().collect()
+        } else {
+            vec![node]
+        };
+        for body in bodies {
+            out.push(BlockIr {
+                ident: ident.to_string(),
+                labels: labels.clone(),
+                body: json_body(body, source),
+                location: first_line(source, body.start(), body.start() + body.len()),
+                span: (body.start(), body.start() + body.len()),
+                source: Arc::clone(source),
+            });
+        }
+        return;
+    }
+    for (key, value) in node.entries() {
+        if let Some(label) = key.as_text() {
+            let mut next = labels.clone();
+            next.push(label.to_string());
+            collect_json_blocks(ident, depth - 1, value, next, source, out);
+        }
+    }
+}
+
+fn json_body(node: NodeRef<'_>, source: &Arc<SourceFile>) -> BodyIr {
+    let mut ir = BodyIr::default();
+    for (key, value) in node.entries() {
+        let Some(name) = key.as_text() else {
+            continue;
+        };
+        ir.attributes.push(AttributeIr {
+            name: name.to_string(),
+            expr: json_expression(value, 0),
+            location: first_line(source, value.start(), value.start() + value.len()),
+        });
+    }
+    ir
+}
+
+/// A JSON value as an HCL expression; strings with `${…}` are templates.
+fn json_expression(node: NodeRef<'_>, depth: usize) -> Expression {
+    if depth > 64 {
+        return Expression::Null;
+    }
+    if node.is_sequence() {
+        return Expression::Array(
+            node.items()
+                .map(|item| json_expression(item, depth + 1))
+                .collect(),
+        );
+    }
+    if node.is_mapping() {
+        return Expression::Object(
+            node.entries()
+                .filter_map(|(k, v)| {
+                    Some((
+                        hcl::ObjectKey::from(k.as_text()?.to_string()),
+                        json_expression(v, depth + 1),
+                    ))
+                })
+                .collect(),
+        );
+    }
+    if node.is_null() {
+        return Expression::Null;
+    }
+    let text = node.as_str().unwrap_or_default();
+    if let Some(flag) = node.as_bool() {
+        return Expression::Bool(flag);
+    }
+    if let (Some(number), true) = (node.as_f64(), node.tag().is_none()) {
+        if !text.starts_with('"') && text.parse::<f64>().is_ok() && !quoted(node) {
+            return Expression::from(number);
+        }
+    }
+    if text.contains("${") {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n");
+        if let Ok(expr) = format!("\"{escaped}\"").parse::<Expression>() {
+            return expr;
+        }
+    }
+    Expression::String(text.to_string())
+}
+
+fn quoted(node: NodeRef<'_>) -> bool {
+    // A quoted JSON string is not a number even when it reads like one.
+    node.document().root().start() <= node.start() && node.len() > node.as_str().map_or(0, str::len)
+}
+
+/// Reads every `.tf` and `.tf.json` file of `dir` into one body.
+fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    name.ends_with(".tf") || name.ends_with(".tf.json")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut body = BodyIr::default();
+    for file in files {
+        let input = Input::File {
+            path: file.clone(),
+            explicit: true,
+        };
+        let text = match discover::read_text(&input, inputs.max_file_size) {
+            Ok(text) => text,
+            Err(error) => {
+                let source = SourceFile::new(input.display(), "");
+                out.problems.push(Problem {
+                    message: error.message,
+                    location: source.start(),
+                });
+                continue;
+            }
+        };
+        let source = Arc::new(SourceFile::new(input.display(), text));
+        if file.to_string_lossy().ends_with(".json") {
+            let documents = yaml::parse_stream(&source.text, &yaml::Limits::default());
+            match documents.into_iter().next() {
+                Some(Ok(document)) => {
+                    let parsed = from_json(document.root(), &source);
+                    body.attributes.extend(parsed.attributes);
+                    body.blocks.extend(parsed.blocks);
+                }
+                Some(Err(error)) => out.problems.push(Problem {
+                    message: format!("invalid JSON: {}", error.message),
+                    location: source.location(error.offset, 0),
+                }),
+                None => {}
+            }
+        } else {
+            match crate::parse::hcl::parse(&source) {
+                Ok(parsed) => {
+                    let parsed = from_edit(&parsed, &source);
+                    body.attributes.extend(parsed.attributes);
+                    body.blocks.extend(parsed.blocks);
+                }
+                Err(error) => out.problems.push(Problem {
+                    message: format!("invalid HCL: {}", error.message),
+                    location: source.location(error.offset, 0),
+                }),
+            }
+        }
+        out.sources.push(source);
+    }
+    body
+}
+
+/// The local module folders a folder's module blocks call.
+pub fn local_module_sources(dir: &Path) -> Vec<PathBuf> {
+    let mut scratch = Evaluated::default();
+    let inputs = Inputs {
+        max_file_size: 16 * 1024 * 1024,
+        ..Inputs::default()
+    };
+    let body = load_folder(dir, &inputs, &mut scratch);
+    body.blocks("module")
+        .filter_map(|block| match &block.body.attribute("source")?.expr {
+            Expression::String(source) if source.starts_with("./") || source.starts_with("../") => {
+                std::fs::canonicalize(dir.join(source)).ok()
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Provider regions inherited by child modules.
+#[derive(Clone, Debug, Default)]
+struct Regions {
+    by_provider: HashMap<String, String>,
+}
+
+impl Regions {
+    fn for_type(&self, resource_type: &str) -> Option<String> {
+        let provider = resource_type.split('_').next().unwrap_or_default();
+        self.by_provider.get(provider).cloned()
+    }
+}
+
+/// Evaluates the root module in `dir`.
+pub fn evaluate_root(dir: &Path, inputs: &Inputs) -> Evaluated {
+    let mut out = Evaluated::default();
+    let body = load_folder(dir, inputs, &mut out);
+    let mut stack = vec![std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())];
+    evaluate_module(
+        dir,
+        &body,
+        None,
+        "",
+        &Regions::default(),
+        inputs,
+        &mut stack,
+        &mut out,
+    );
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn evaluate_module(
+    dir: &Path,
+    body: &BodyIr,
+    module_inputs: Option<Vec<(String, Partial)>>,
+    prefix: &str,
+    parent_regions: &Regions,
+    inputs: &Inputs,
+    stack: &mut Vec<PathBuf>,
+    out: &mut Evaluated,
+) {
+    let base = eval::base_context();
+
+    // Variables: defaults, then (root) tfvars and the command line, or (child) inputs.
+    let mut variables: Vec<(String, Partial, bool)> = Vec::new();
+    for block in body.blocks("variable") {
+        let Some(name) = block.labels.first() else {
+            continue;
+        };
+        let is_string = block
+            .body
+            .attribute("type")
+            .is_some_and(|t| matches!(&t.expr, Expression::Variable(v) if v.as_str() == "string"));
+        let default = block.body.attribute("default").map_or(
+            Partial::Unknown(format!("var.{name} has no default and no value")),
+            |d| eval::partial(&d.expr, &base),
+        );
+        variables.push((name.clone(), default, is_string));
+    }
+    fn set(variables: &mut [(String, Partial, bool)], name: &str, value: Partial) {
+        if let Some(entry) = variables.iter_mut().find(|(n, _, _)| n == name) {
+            entry.1 = value;
+        }
+    }
+    match module_inputs {
+        Some(values) => {
+            for (name, value) in values {
+                set(&mut variables, &name, value);
+            }
+        }
+        None => {
+            for (name, value) in tfvars(dir, inputs, out) {
+                set(&mut variables, &name, value);
+            }
+            for (name, raw) in &inputs.vars {
+                let is_string = variables
+                    .iter()
+                    .find(|(n, _, _)| n == name)
+                    .is_some_and(|(_, _, s)| *s);
+                let value = if is_string {
+                    Partial::Known(Value::from(raw.clone()))
+                } else {
+                    raw.parse::<Expression>()
+                        .ok()
+                        .map(|expr| eval::partial(&expr, &base))
+                        .filter(|p| p.known().is_some())
+                        .unwrap_or_else(|| Partial::Known(Value::from(raw.clone())))
+                };
+                set(&mut variables, name, value);
+            }
+        }
+    }
+    let var: Map<String, Value> = variables
+        .iter()
+        .map(|(n, v, _)| (n.clone(), v.known_parts()))
+        .collect();
+
+    let mut ctx = eval::base_context();
+    ctx.declare_var("var", Value::Object(var));
+    ctx.declare_var(
+        "path",
+        Value::Object(Map::from_iter([
+            ("module".to_string(), Value::from(dir.display().to_string())),
+            (
+                "root".to_string(),
+                Value::from(
+                    stack
+                        .first()
+                        .map_or(String::new(), |p| p.display().to_string()),
+                ),
+            ),
+            ("cwd".to_string(), Value::from(".")),
+        ])),
+    );
+    ctx.declare_var(
+        "terraform",
+        Value::Object(Map::from_iter([(
+            "workspace".to_string(),
+            Value::from("default"),
+        )])),
+    );
+
+    // Locals, to a fixed point (locals may refer to each other in any order).
+    let local_attributes: Vec<&AttributeIr> = body
+        .blocks("locals")
+        .flat_map(|b| b.body.attributes.iter())
+        .collect();
+    let mut locals: Map<String, Value> = Map::new();
+    for _ in 0..=local_attributes.len().min(64) {
+        let mut pass = ctx.clone();
+        pass.declare_var("local", Value::Object(locals.clone()));
+        let next: Map<String, Value> = local_attributes
+            .iter()
+            .filter_map(|attribute| {
+                let value = eval::partial(&attribute.expr, &pass);
+                (!matches!(value, Partial::Unknown(_)))
+                    .then(|| (attribute.name.clone(), value.known_parts()))
+            })
+            .collect();
+        if next == locals {
+            break;
+        }
+        locals = next;
+    }
+    ctx.declare_var("local", Value::Object(locals));
+
+    // Provider regions: a module's own default providers, else its parent's.
+    let mut regions = parent_regions.clone();
+    for block in body.blocks("provider") {
+        if block.body.attribute("alias").is_some() {
+            continue;
+        }
+        let Some(name) = block.labels.first() else {
+            continue;
+        };
+        let provider = if name == "google-beta" {
+            "google"
+        } else {
+            name.as_str()
+        };
+        for key in ["region", "zone", "location"] {
+            if let Some(Value::String(region)) = block
+                .body
+                .attribute(key)
+                .and_then(|a| eval::partial(&a.expr, &ctx).known().cloned())
+            {
+                regions.by_provider.insert(provider.to_string(), region);
+                break;
+            }
+        }
+    }
+
+    for block in body.blocks("resource") {
+        let (Some(resource_type), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
+            continue;
+        };
+        if !resources::SUPPORTED.contains(&resource_type.as_str()) {
+            continue;
+        }
+        let address = format!("{prefix}{resource_type}.{name}");
+        for (key, instance_ctx) in expand(&block.body, &ctx, &address, out) {
+            let mut unknown = HashMap::new();
+            let mut locations = HashMap::new();
+            let mut references = HashMap::new();
+            let values = body_json(
+                &block.body,
+                &instance_ctx,
+                "",
+                &mut unknown,
+                &mut locations,
+                &mut references,
+                prefix,
+                0,
+            );
+            out.instances.push(ResourceInstance {
+                address: format!("{address}{key}"),
+                resource_type: resource_type.clone(),
+                attributes: Attributes {
+                    values: serde_json::Value::Object(values),
+                    unknown,
+                    locations,
+                    block_location: block.location.clone(),
+                },
+                references,
+                provider_region: regions.for_type(resource_type),
+                suppressions: suppressions(&block.source, block.span.0, block.span.1),
+                change: None,
+            });
+        }
+    }
+
+    for block in body.blocks("module") {
+        let Some(name) = block.labels.first() else {
+            continue;
+        };
+        let module_address = format!("{prefix}module.{name}");
+        let source = block.body.attribute("source").and_then(|s| match &s.expr {
+            Expression::String(source) => Some(source.clone()),
+            _ => None,
+        });
+        let Some(source) = source.filter(|s| s.starts_with("./") || s.starts_with("../")) else {
+            out.skipped.push(Skipped {
+                path: block.location.to_string(),
+                reason: format!(
+                    "{module_address}: module source {} is not a local folder; its resources are not analysed",
+                    block.body.attribute("source").map_or("(none)".to_string(), |s| hcl::format::to_string(&s.expr).unwrap_or_default())
+                ),
+                what: "module",
+            });
+            continue;
+        };
+        let child_dir = dir.join(&source);
+        let canonical = std::fs::canonicalize(&child_dir).ok();
+        let inside = canonical
+            .as_ref()
+            .is_some_and(|c| inputs.roots.iter().any(|root| c.starts_with(root)));
+        if !inside {
+            out.skipped.push(Skipped {
+                path: block.location.to_string(),
+                reason: format!("{module_address}: module source {source} is outside the scanned paths (or missing); not read"),
+                what: "module",
+            });
+            continue;
+        }
+        let canonical = canonical.unwrap_or_default();
+        if stack.contains(&canonical) || stack.len() >= MAX_MODULE_DEPTH {
+            out.skipped.push(Skipped {
+                path: block.location.to_string(),
+                reason: format!("{module_address}: module {source} calls itself or nests too deep; not read again"),
+                what: "module",
+            });
+            continue;
+        }
+        let child_body = load_folder(&child_dir, inputs, out);
+        for (key, instance_ctx) in expand(&block.body, &ctx, &module_address, out) {
+            let module_values: Vec<(String, Partial)> = block
+                .body
+                .attributes
+                .iter()
+                .filter(|a| {
+                    !matches!(
+                        a.name.as_str(),
+                        "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                    )
+                })
+                .map(|a| (a.name.clone(), eval::partial(&a.expr, &instance_ctx)))
+                .collect();
+            stack.push(canonical.clone());
+            evaluate_module(
+                &child_dir,
+                &child_body,
+                Some(module_values),
+                &format!("{module_address}{key}."),
+                &regions,
+                inputs,
+                stack,
+                out,
+            );
+            stack.pop();
+        }
+    }
+}
+
+/// `count` and `for_each` → (address key, context with `count`/`each`).
+fn expand<'a>(
+    body: &BodyIr,
+    ctx: &'a Context<'a>,
+    address: &str,
+    out: &mut Evaluated,
+) -> Vec<(String, Context<'a>)> {
+    if let Some(count) = body.attribute("count") {
+        return match eval::partial(&count.expr, ctx).known() {
+            Some(value) => {
+                let n = match value {
+                    Value::Number(n) => n.as_f64().unwrap_or(0.0),
+                    Value::String(s) => s.parse().unwrap_or(0.0),
+                    Value::Bool(b) => f64::from(u8::from(*b)),
+                    _ => 0.0,
+                };
+                let n = (n.max(0.0) as usize).min(MAX_INSTANCES);
+                (0..n)
+                    .map(|index| {
+                        let mut child = ctx.clone();
+                        child.declare_var(
+                            "count",
+                            Value::Object(Map::from_iter([(
+                                "index".to_string(),
+                                Value::from(index as u64),
+                            )])),
+                        );
+                        (format!("[{index}]"), child)
+                    })
+                    .collect()
+            }
+            None => {
+                let mut child = ctx.clone();
+                child.declare_var(
+                    "count",
+                    Value::Object(Map::from_iter([("index".to_string(), Value::from(0))])),
+                );
+                unknown_expansion(address, "count", &count.location, out);
+                vec![(String::new(), child)]
+            }
+        };
+    }
+    if let Some(for_each) = body.attribute("for_each") {
+        let value = eval::partial(&for_each.expr, ctx);
+        let entries: Option<Vec<(String, Value)>> = match value.known() {
+            Some(Value::Object(map)) => {
+                let mut entries: Vec<(String, Value)> =
+                    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                Some(entries)
+            }
+            Some(Value::Array(items)) => {
+                let mut keys: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                Some(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), Value::from(k)))
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        return match entries {
+            Some(entries) => entries
+                .into_iter()
+                .take(MAX_INSTANCES)
+                .map(|(key, value)| {
+                    let mut child = ctx.clone();
+                    child.declare_var(
+                        "each",
+                        Value::Object(Map::from_iter([
+                            ("key".to_string(), Value::from(key.clone())),
+                            ("value".to_string(), value),
+                        ])),
+                    );
+                    (
+                        format!("[{}]", serde_json::to_string(&key).unwrap_or_default()),
+                        child,
+                    )
+                })
+                .collect(),
+            None => {
+                unknown_expansion(address, "for_each", &for_each.location, out);
+                vec![(String::new(), ctx.clone())]
+            }
+        };
+    }
+    vec![(String::new(), ctx.clone())]
+}
+
+fn unknown_expansion(address: &str, what: &str, location: &Location, out: &mut Evaluated) {
+    out.skipped.push(Skipped {
+        path: location.to_string(),
+        reason: format!(
+            "{address}: {what} cannot be evaluated before apply; analysed as a single instance"
+        ),
+        what: "expansion",
+    });
+}
+
+/// A body's attributes and blocks as Terraform-shaped JSON (blocks are
+/// arrays of objects), recording unknown paths, locations and references.
+#[allow(clippy::too_many_arguments)]
+fn body_json(
+    body: &BodyIr,
+    ctx: &Context<'_>,
+    path: &str,
+    unknown: &mut HashMap<String, String>,
+    locations: &mut HashMap<String, Location>,
+    references: &mut HashMap<String, Vec<String>>,
+    prefix: &str,
+    depth: usize,
+) -> serde_json::Map<String, serde_json::Value> {
+    const META: [&str; 7] = [
+        "count",
+        "for_each",
+        "provider",
+        "depends_on",
+        "lifecycle",
+        "provisioner",
+        "connection",
+    ];
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    let mut out = serde_json::Map::new();
+    if depth > 32 {
+        return out;
+    }
+    for attribute in &body.attributes {
+        if path.is_empty() && META.contains(&attribute.name.as_str()) {
+            continue;
+        }
+        let attribute_path = join(&attribute.name);
+        let value = eval::partial(&attribute.expr, ctx);
+        out.insert(
+            attribute.name.clone(),
+            value.to_json(&attribute_path, unknown),
+        );
+        locations.insert(attribute_path.clone(), attribute.location.clone());
+        let mut found = Vec::new();
+        eval::references(&attribute.expr, prefix, &mut found);
+        if !found.is_empty() {
+            references.insert(attribute_path, found);
+        }
+    }
+    fn push_block(
+        out: &mut serde_json::Map<String, serde_json::Value>,
+        ident: &str,
+        object: serde_json::Map<String, serde_json::Value>,
+    ) {
+        let list = out
+            .entry(ident.to_string())
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        if let serde_json::Value::Array(items) = list {
+            items.push(serde_json::Value::Object(object));
+        }
+    }
+    fn next_index(out: &serde_json::Map<String, serde_json::Value>, ident: &str) -> usize {
+        out.get(ident)
+            .and_then(serde_json::Value::as_array)
+            .map_or(0, Vec::len)
+    }
+    for block in &body.blocks {
+        if path.is_empty() && META.contains(&block.ident.as_str()) {
+            continue;
+        }
+        if block.ident == "dynamic" {
+            let Some(kind) = block.labels.first() else {
+                continue;
+            };
+            let iterator = block
+                .body
+                .attribute("iterator")
+                .and_then(|i| match &i.expr {
+                    Expression::Variable(v) => Some(v.as_str().to_string()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| kind.clone());
+            let Some(content) = block.body.blocks("content").next() else {
+                continue;
+            };
+            let items = block
+                .body
+                .attribute("for_each")
+                .map(|f| eval::partial(&f.expr, ctx));
+            let entries: Vec<(Value, Value)> = match items.as_ref().and_then(Partial::known) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::from(i as u64), v.clone()))
+                    .collect(),
+                Some(Value::Object(map)) => map
+                    .iter()
+                    .map(|(k, v)| (Value::from(k.clone()), v.clone()))
+                    .collect(),
+                _ => {
+                    unknown.insert(
+                        join(kind),
+                        "a dynamic block's for_each cannot be evaluated before apply".into(),
+                    );
+                    continue;
+                }
+            };
+            for (key, value) in entries.into_iter().take(MAX_INSTANCES) {
+                let mut child = ctx.clone();
+                child.declare_var(
+                    iterator.as_str(),
+                    Value::Object(Map::from_iter([
+                        ("key".to_string(), key),
+                        ("value".to_string(), value),
+                    ])),
+                );
+                let index = next_index(&out, kind);
+                let object = body_json(
+                    &content.body,
+                    &child,
+                    &join(&format!("{kind}.{index}")),
+                    unknown,
+                    locations,
+                    references,
+                    prefix,
+                    depth + 1,
+                );
+                push_block(&mut out, kind, object);
+            }
+            continue;
+        }
+        let index = next_index(&out, &block.ident);
+        let block_path = join(&format!("{}.{index}", block.ident));
+        locations.insert(block_path.clone(), block.location.clone());
+        let object = body_json(
+            &block.body,
+            ctx,
+            &block_path,
+            unknown,
+            locations,
+            references,
+            prefix,
+            depth + 1,
+        );
+        push_block(&mut out, &block.ident, object);
+    }
+    out
+}
+
+/// Values from `terraform.tfvars`, `*.auto.tfvars` (and `.json`) in `dir`,
+/// then `--var-file` files, in Terraform's order.
+fn tfvars(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> Vec<(String, Partial)> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let path = dir.join(name);
+        if path.is_file() {
+            files.push(path);
+        }
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    files.extend(auto);
+    files.extend(inputs.var_files.iter().cloned());
+    let base = eval::base_context();
+    let mut values = Vec::new();
+    for file in files {
+        let input = Input::File {
+            path: file.clone(),
+            explicit: true,
+        };
+        let text = match discover::read_text(&input, inputs.max_file_size) {
+            Ok(text) => text,
+            Err(error) => {
+                out.problems.push(Problem {
+                    message: error.message,
+                    location: SourceFile::new(input.display(), "").start(),
+                });
+                continue;
+            }
+        };
+        let source = Arc::new(SourceFile::new(input.display(), text));
+        let body = if file.to_string_lossy().ends_with(".json") {
+            match yaml::parse_stream(&source.text, &yaml::Limits::default())
+                .into_iter()
+                .next()
+            {
+                Some(Ok(document)) => json_body(document.root(), &source),
+                Some(Err(error)) => {
+                    out.problems.push(Problem {
+                        message: format!("invalid JSON: {}", error.message),
+                        location: source.location(error.offset, 0),
+                    });
+                    continue;
+                }
+                None => BodyIr::default(),
+            }
+        } else {
+            match crate::parse::hcl::parse(&source) {
+                Ok(parsed) => from_edit(&parsed, &source),
+                Err(error) => {
+                    out.problems.push(Problem {
+                        message: format!("invalid HCL: {}", error.message),
+                        location: source.location(error.offset, 0),
+                    });
+                    continue;
+                }
+            }
+        };
+        for attribute in &body.attributes {
+            values.push((
+                attribute.name.clone(),
+                eval::partial(&attribute.expr, &base),
+            ));
+        }
+        out.sources.push(source);
+    }
+    values
+}
