@@ -174,6 +174,12 @@ impl<'a> NodeRef<'a> {
         }
     }
 
+    /// Whether the node is an unquoted scalar (so it can be a number,
+    /// boolean or null rather than a string).
+    pub fn is_plain(&self) -> bool {
+        matches!(&self.node().kind, NodeKind::Scalar { plain: true, .. })
+    }
+
     /// Whether the node is a YAML null (`null`, `~` or nothing).
     pub fn is_null(&self) -> bool {
         matches!(&self.node().kind, NodeKind::Scalar { value, plain: true }

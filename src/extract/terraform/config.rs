@@ -229,16 +229,20 @@ fn json_expression(node: NodeRef<'_>, depth: usize) -> Expression {
                 .collect(),
         );
     }
-    if node.is_null() {
-        return Expression::Null;
-    }
     let text = node.as_str().unwrap_or_default();
-    if let Some(flag) = node.as_bool() {
-        return Expression::Bool(flag);
-    }
-    if let (Some(number), true) = (node.as_f64(), node.tag().is_none()) {
-        if !text.starts_with('"') && text.parse::<f64>().is_ok() && !quoted(node) {
-            return Expression::from(number);
+    if node.is_plain() {
+        if node.is_null() {
+            return Expression::Null;
+        }
+        if let Some(flag) = node.as_bool() {
+            return Expression::Bool(flag);
+        }
+        if let Some(number) = node.as_f64() {
+            return if number.fract() == 0.0 && number.abs() < 9e15 {
+                Expression::from(number as i64)
+            } else {
+                Expression::from(number)
+            };
         }
     }
     if text.contains("${") {
@@ -251,11 +255,6 @@ fn json_expression(node: NodeRef<'_>, depth: usize) -> Expression {
         }
     }
     Expression::String(text.to_string())
-}
-
-fn quoted(node: NodeRef<'_>) -> bool {
-    // A quoted JSON string is not a number even when it reads like one.
-    node.document().root().start() <= node.start() && node.len() > node.as_str().map_or(0, str::len)
 }
 
 /// Reads every `.tf` and `.tf.json` file of `dir` into one body.
@@ -958,4 +957,170 @@ fn tfvars(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> Vec<(String, Part
         out.sources.push(source);
     }
     values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::terraform::values::Attr;
+
+    fn module(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("tcolint-config-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (file, text) in files {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn evaluate(dir: &Path, vars: &[(&str, &str)]) -> Evaluated {
+        let inputs = Inputs {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            var_files: Vec::new(),
+            roots: vec![std::fs::canonicalize(dir).unwrap()],
+            max_file_size: 1 << 20,
+        };
+        evaluate_root(dir, &inputs)
+    }
+
+    fn instance<'a>(out: &'a Evaluated, address: &str) -> &'a ResourceInstance {
+        out.instances
+            .iter()
+            .find(|i| i.address == address)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {address} in {:?}",
+                    out.instances.iter().map(|i| &i.address).collect::<Vec<_>>()
+                )
+            })
+    }
+
+    #[test]
+    fn variables_locals_count_and_for_each() {
+        let dir = module(
+            "basics",
+            &[
+                (
+                    "variables.tf",
+                    "variable \"region\" { default = \"us-west-2\" }\nvariable \"gpu_type\" {\n  type = string\n  default = \"g5.xlarge\"\n}\nvariable \"replicas\" { default = 1 }\nvariable \"pools\" {\n  default = { a10g = \"g5.2xlarge\", l4 = \"g6.xlarge\" }\n}\n",
+                ),
+                ("terraform.tfvars", "region = \"us-east-1\"\n"),
+                ("extra.auto.tfvars", "replicas = 2\n"),
+                (
+                    "main.tf",
+                    "provider \"aws\" { region = var.region }\nlocals {\n  size = local.base * 2\n  base = var.replicas\n  tags = merge({ team = \"ml\" }, { env = \"prod\" })\n}\nresource \"aws_instance\" \"gpu\" {\n  count         = local.size\n  instance_type = lookup({ big = \"p4d.24xlarge\" }, \"small\", var.gpu_type)\n  tags          = local.tags\n}\nresource \"aws_eks_node_group\" \"pool\" {\n  for_each       = var.pools\n  instance_types = [each.value]\n  node_role_arn  = aws_iam_role.node.arn\n  scaling_config {\n    min_size = try(var.missing, 1)\n    max_size = max(2, 3)\n  }\n}\n",
+                ),
+            ],
+        );
+        let out = evaluate(&dir, &[("gpu_type", "g6.xlarge")]);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        let addresses: Vec<&str> = out.instances.iter().map(|i| i.address.as_str()).collect();
+        assert_eq!(
+            addresses,
+            [
+                "aws_instance.gpu[0]",
+                "aws_instance.gpu[1]",
+                "aws_instance.gpu[2]",
+                "aws_instance.gpu[3]",
+                "aws_eks_node_group.pool[\"a10g\"]",
+                "aws_eks_node_group.pool[\"l4\"]",
+            ]
+        );
+        let gpu = instance(&out, "aws_instance.gpu[3]");
+        assert_eq!(
+            gpu.attributes.view().string("instance_type"),
+            Attr::Known("g6.xlarge".into())
+        );
+        assert_eq!(gpu.provider_region.as_deref(), Some("us-east-1"));
+        assert_eq!(gpu.attributes.values["tags"]["env"], "prod");
+        let pool = instance(&out, "aws_eks_node_group.pool[\"l4\"]");
+        let view = pool.attributes.view();
+        assert_eq!(
+            view.strings("instance_types"),
+            Attr::Known(vec!["g6.xlarge".into()])
+        );
+        let scaling = view.block("scaling_config").unwrap();
+        assert_eq!(
+            (scaling.count("min_size"), scaling.count("max_size")),
+            (Attr::Known(1), Attr::Known(3))
+        );
+        assert!(
+            matches!(view.string("node_role_arn"), Attr::Unknown(reason) if reason.contains("aws_iam_role.node.arn"))
+        );
+        assert_eq!(view.location("instance_types").line, 14);
+    }
+
+    #[test]
+    fn local_modules_get_their_inputs_and_remote_ones_are_noted() {
+        let dir = module(
+            "modules",
+            &[
+                (
+                    "main.tf",
+                    "module \"pool\" {\n  source   = \"./modules/pool\"\n  for_each = toset([\"train\", \"serve\"])\n  name     = each.key\n  size     = each.key == \"train\" ? 4 : 1\n}\nmodule \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\nmodule \"outside\" {\n  source = \"../../elsewhere\"\n}\nresource \"aws_launch_template\" \"lt\" {\n  instance_type = \"g5.xlarge\"\n}\nresource \"aws_autoscaling_group\" \"asg\" {\n  min_size = 1\n  max_size = 2\n  launch_template {\n    id = aws_launch_template.lt.id\n  }\n}\n",
+                ),
+                (
+                    "modules/pool/main.tf",
+                    "variable \"name\" {}\nvariable \"size\" { default = 1 }\nresource \"aws_instance\" \"node\" {\n  count = var.size\n  instance_type = \"g5.xlarge\"\n  tags = { Name = var.name }\n  dynamic \"ebs_block_device\" {\n    for_each = [100, 200]\n    content {\n      volume_size = ebs_block_device.value\n    }\n  }\n}\n",
+                ),
+            ],
+        );
+        let out = evaluate(&dir, &[]);
+        let addresses: Vec<&str> = out.instances.iter().map(|i| i.address.as_str()).collect();
+        assert_eq!(addresses.len(), 2 + 5, "{addresses:?}");
+        let node = instance(&out, "module.pool[\"train\"].aws_instance.node[3]");
+        assert_eq!(node.attributes.values["tags"]["Name"], "train");
+        assert_eq!(
+            node.attributes.values["ebs_block_device"][1]["volume_size"],
+            200
+        );
+        instance(&out, "module.pool[\"serve\"].aws_instance.node[0]");
+        let asg = instance(&out, "aws_autoscaling_group.asg");
+        assert_eq!(
+            asg.references["launch_template.0.id"],
+            ["aws_launch_template.lt"]
+        );
+        let reasons: Vec<&str> = out.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("module.vpc") && r.contains("not a local folder")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("module.outside") && r.contains("outside the scanned paths")),
+            "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_counts_and_bad_files_are_reported_not_fatal() {
+        let dir = module(
+            "unknowns",
+            &[
+                ("main.tf", "resource \"aws_instance\" \"x\" {\n  count = length(data.aws_subnets.all.ids)\n  instance_type = \"g5.xlarge\"\n}\n"),
+                ("broken.tf", "resource \"aws_instance\" \"y\" {\n  instance_type = \n"),
+                ("json.tf.json", "{\"resource\": {\"aws_instance\": {\"z\": {\"instance_type\": \"${var.type}\", \"count\": 2}}}, \"variable\": {\"type\": {\"default\": \"g6.xlarge\"}}}"),
+            ],
+        );
+        let out = evaluate(&dir, &[]);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(out.problems[0].message.starts_with("invalid HCL"));
+        assert_eq!(out.problems[0].location.line, 2);
+        instance(&out, "aws_instance.x");
+        assert!(out.skipped.iter().any(|s| s.what == "expansion"));
+        let z = instance(&out, "aws_instance.z[1]");
+        assert_eq!(
+            z.attributes.view().string("instance_type"),
+            Attr::Known("g6.xlarge".into())
+        );
+    }
 }
