@@ -156,3 +156,239 @@ fn files_below(root: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// (plan file, workloads, priced workloads, E001 findings)
+const TERRAFORM_PLANS: [(&str, usize, usize, usize); 29] = [
+    ("GoogleCloudPlatform__terraform-google-conversion__gke-custom-node-init-container-cluster-fmt1.2.json", 2, 1, 0),
+    ("GoogleCloudPlatform__terraform-validator__example-cloud-run-service.json", 0, 0, 0),
+    ("GoogleCloudPlatform__terraform-validator__example-cloudfunctions-function.json", 0, 0, 0),
+    ("GoogleCloudPlatform__terraform-validator__full-compute-instance-guest-accelerator.json", 2, 1, 0),
+    ("GoogleCloudPlatform__terraform-validator__full-container-cluster-guest-accelerator.json", 2, 1, 0),
+    ("GoogleCloudPlatform__terraform-validator__full-container-node-pool-guest-accelerator.json", 1, 0, 0),
+    ("bridgecrewio__checkov__eks-node-group-remote-access.json", 1, 0, 0),
+    ("bridgecrewio__checkov__image-referencer-batch-job-definition.json", 0, 0, 0),
+    ("bridgecrewio__checkov__image-referencer-ecs-task-definition.json", 0, 0, 0),
+    ("bridgecrewio__checkov__parser-plan-booleans-google-compute-instance.json", 1, 0, 0),
+    ("bridgecrewio__checkov__plan-after-unknown-cloudfront.json", 0, 0, 0),
+    ("bridgecrewio__checkov__plan-azurerm-nsg-resource-reference.json", 0, 0, 0),
+    ("bridgecrewio__checkov__plan-change-keys-update.json", 0, 0, 0),
+    ("bridgecrewio__checkov__plan-encodings-win-utf16.json", 0, 0, 0),
+    ("bridgecrewio__checkov__plan-nested-child-modules-eks.json", 3, 3, 0),
+    ("bridgecrewio__checkov__plan-tags-variety-autoscaling-group.json", 2, 0, 0),
+    ("bridgecrewio__checkov__plan-with-deleted-resources-replace.json", 0, 0, 0),
+    ("bridgecrewio__checkov__runner-plan-multi-aws-eks-lambda-instance.json", 4, 0, 0),
+    ("hashicorp__terraform-json__testdata-has-checks-fmt1.2.json", 0, 0, 0),
+    ("hashicorp__terraform-json__testdata-moved-block-fmt1.2.json", 0, 0, 0),
+    ("hashicorp__terraform-json__testdata-nested-config-keys-aws-instance.json", 1, 0, 0),
+    ("infracost__infracost__example-plan-aws-instance-lambda.json", 4, 0, 0),
+    ("infracost__infracost__examples-terraform-plan.json", 2, 0, 0),
+    ("infracost__infracost__plan-instance-dynamodb-appautoscaling-fmt1.0.json", 1, 0, 0),
+    ("infracost__infracost__plan-with-terraform-wrapper-prefix-not-pure-json.json", 2, 0, 0),
+    ("infracost__infracost__terraform-v0.14-plan.json", 12, 0, 0),
+    ("terraform-compliance__cli__functional-issue-249-asg-lambda.json", 2, 0, 0),
+    ("terraform-compliance__cli__functional-issue-279-asg-launch-template.json", 1, 0, 0),
+    ("terraform-compliance__cli__functional-it-must-be-in-pass-lambdas.json", 4, 0, 0),
+];
+
+/// (module folder, workloads, priced workloads, E001 findings)
+const TERRAFORM_HCL: [(&str, usize, usize, usize); 20] = [
+    (
+        "Azure__terraform-azurerm-aks__examples-multiple-node-pools",
+        0,
+        0,
+        0,
+    ),
+    (
+        "GoogleCloudPlatform__ai-on-gke__benchmarks-inference-server-vllm",
+        0,
+        0,
+        0,
+    ),
+    (
+        "GoogleCloudPlatform__ai-on-gke__modules-gke-standard-public-cluster",
+        0,
+        0,
+        0,
+    ),
+    (
+        "GoogleCloudPlatform__ai-on-gke__modules-inference-service-tgi-gpu",
+        1,
+        1,
+        0,
+    ),
+    (
+        "GoogleCloudPlatform__kubernetes-engine-samples__gke-ray-gke-standard-gpu-node-pool",
+        3,
+        1,
+        0,
+    ),
+    (
+        "aws-ia__terraform-aws-sagemaker-endpoint__examples-hf-rte",
+        0,
+        0,
+        0,
+    ),
+    (
+        "aws-ia__terraform-aws-sagemaker-endpoint__module-root",
+        1,
+        0,
+        0,
+    ),
+    (
+        "infracost__infracost__testdata-compute-instance-test",
+        19,
+        1,
+        0,
+    ),
+    (
+        "infracost__infracost__testdata-container-node-pool-test",
+        32,
+        7,
+        0,
+    ),
+    (
+        "infracost__infracost__testdata-eks-node-group-test",
+        12,
+        9,
+        0,
+    ),
+    (
+        "infracost__infracost__testdata-kubernetes-cluster-node-pool-test",
+        10,
+        0,
+        0,
+    ),
+    (
+        "infracost__infracost__testdata-lambda-function-test",
+        12,
+        0,
+        0,
+    ),
+    (
+        "infracost__infracost__testdata-machine-learning-compute-instance-test",
+        0,
+        0,
+        0,
+    ),
+    (
+        "philschmid__terraform-aws-sagemaker-huggingface__examples-autoscaling",
+        0,
+        0,
+        0,
+    ),
+    (
+        "philschmid__terraform-aws-sagemaker-huggingface__examples-serverless-inference",
+        0,
+        0,
+        0,
+    ),
+    (
+        "philschmid__terraform-aws-sagemaker-huggingface__module-root",
+        1,
+        0,
+        0,
+    ),
+    (
+        "terraform-aws-modules__terraform-aws-eks__tests-eks-managed-node-group-p4d-gpu",
+        0,
+        0,
+        0,
+    ),
+    (
+        "terraform-aws-modules__terraform-aws-lambda__examples-alias",
+        0,
+        0,
+        0,
+    ),
+    (
+        "terraform-aws-modules__terraform-aws-lambda__examples-complete-provisioned-concurrency",
+        0,
+        0,
+        0,
+    ),
+    (
+        "terraform-aws-modules__terraform-aws-lambda__examples-container-image",
+        0,
+        0,
+        0,
+    ),
+];
+
+#[test]
+fn every_terraform_plan_and_module_yields_what_it_holds() {
+    let tables = [
+        ("terraform-plan", &TERRAFORM_PLANS[..]),
+        ("terraform-hcl", &TERRAFORM_HCL[..]),
+    ];
+    for (folder, table) in tables {
+        assert_eq!(
+            std::fs::read_dir(format!("tests/corpus/{folder}"))
+                .unwrap()
+                .count(),
+            table.len(),
+            "{folder}"
+        );
+        for (name, workloads, priced, invalid) in table {
+            let (code, report) = check_json(&[
+                "--fail-on",
+                "never",
+                &format!("tests/corpus/{folder}/{name}"),
+            ]);
+            assert_eq!(code, 0, "{name}");
+            let found = report["workloads"].as_array().unwrap();
+            let with_cost = found.iter().filter(|w| !w["cost"].is_null()).count();
+            let e001 = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["rule"] == "E001")
+                .count();
+            assert_eq!(
+                (found.len(), with_cost, e001),
+                (*workloads, *priced, *invalid),
+                "{name}"
+            );
+            for workload in found {
+                assert!(
+                    !workload["cost"].is_null() || workload["unpriced_reason"].is_string(),
+                    "{name}: {} has neither a cost nor a reason",
+                    workload["id"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn wrapped_and_utf16_plans_are_read() {
+    for name in [
+        "infracost__infracost__plan-with-terraform-wrapper-prefix-not-pure-json.json",
+        "bridgecrewio__checkov__plan-encodings-win-utf16.json",
+    ] {
+        let (_, report) = check_json(&[
+            "--fail-on",
+            "never",
+            &format!("tests/corpus/terraform-plan/{name}"),
+        ]);
+        assert!(
+            report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["rule"] != "E001"),
+            "{name}"
+        );
+        assert_eq!(report["summary"]["files_scanned"], 1);
+    }
+    let (_, report) = check_json(&["tests/corpus/terraform-plan/infracost__infracost__plan-with-terraform-wrapper-prefix-not-pure-json.json"]);
+    let ids: Vec<&str> = report["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["aws_instance.web_app", "aws_lambda_function.hello_world"]
+    );
+}

@@ -185,3 +185,27 @@ fn hostile_names_and_values_stay_data() {
         "an infinite quantity is invalid: {problems:?}"
     );
 }
+
+#[test]
+fn deep_and_truncated_plans_are_located_errors() {
+    let (report, invalid) = scan_with("plans", |dir| {
+        let deep = "{\"format_version\": \"1.2\",\n\"resource_changes\": [".to_string()
+            + &"[".repeat(100_000)
+            + &"]".repeat(100_000)
+            + "]}";
+        std::fs::write(dir.join("deep-plan.json"), deep).unwrap();
+        let truncated = "{\n  \"format_version\": \"1.2\",\n  \"resource_changes\": [\n    {\n      \"address\": \"aws_instance.gpu\",\n      \"type\": \"aws_instance\",\n";
+        std::fs::write(dir.join("truncated-plan.json"), truncated).unwrap();
+    });
+    assert_eq!(invalid.len(), 2, "{invalid:?}");
+    let deep = invalid.iter().find(|f| f.0 == "deep-plan.json").unwrap();
+    assert!(deep.3.contains("recursion limit exceeded"), "{deep:?}");
+    assert_eq!(deep.1, 2);
+    let truncated = invalid
+        .iter()
+        .find(|f| f.0 == "truncated-plan.json")
+        .unwrap();
+    assert!(truncated.3.contains("EOF while parsing"), "{truncated:?}");
+    assert_eq!(truncated.1, 7);
+    assert_eq!(report["summary"]["files_scanned"], 3);
+}
