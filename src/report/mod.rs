@@ -405,7 +405,7 @@ impl Report {
                         .map(|max| a.workload.compute.accelerator_devices() * f64::from(max))
                 })
                 .sum(),
-            monthly_usd: workloads
+            monthly_usd: running_reports
                 .iter()
                 .filter_map(|w| w.cost.as_ref())
                 .map(|c| crate::numbers::round(c.monthly_usd, 2))

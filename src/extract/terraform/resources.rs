@@ -65,13 +65,8 @@ impl<'a> Related<'a> {
             .references
             .get(path)?
             .iter()
-            .filter(|address| {
-                address
-                    .rsplit('.')
-                    .nth(1)
-                    .is_some_and(|t| t.ends_with(resource_type))
-                    || address.contains(resource_type)
-            })
+            // `module.a.aws_launch_template.x` → its type is the second-last part.
+            .filter(|address| address.rsplit('.').nth(1) == Some(resource_type))
             .find_map(|address| self.find(address))
     }
 }
