@@ -323,6 +323,15 @@ fn by_instance_type(
                 continue;
             };
             let mut node = Node::from_instance(instance, catalog);
+            // Even unpriced, a known row says which GPU the workload has.
+            if pricing.gpu_model.is_none() {
+                if let Some(model) = &node.gpu_model {
+                    let memory = node
+                        .gpu_memory_gb
+                        .or_else(|| catalog.gpu_model(model).and_then(|m| m.memory_gib));
+                    pricing.gpu_model = Some((model.clone(), memory));
+                }
+            }
             if let Some(region) = &workload.placement.region {
                 if *region != node.region {
                     reasons.push(format!(

@@ -25,11 +25,14 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         return Vec::new();
     }
     let gpus = workload.compute.accelerator_devices() * f64::from(workload.scaling.min);
-    let model = assessment
-        .pricing
-        .gpu_model
-        .as_ref()
-        .map_or(accelerator.resource.as_str(), |(model, _)| model.as_str());
+    let model = assessment.pricing.gpu_model.as_ref().map_or(
+        if accelerator.resource == "instance" {
+            "GPU"
+        } else {
+            accelerator.resource.as_str()
+        },
+        |(model, _)| model.as_str(),
+    );
     let origin = if utilization.is_set() {
         format!("set by {}", utilization.basis)
     } else {

@@ -61,7 +61,12 @@ pub struct Evaluated {
 struct AttributeIr {
     name: String,
     expr: Expression,
+    /// Where the attribute's name is (findings about the setting point here).
+    key_location: Location,
+    /// Where its value is (findings about the value point here).
     location: Location,
+    /// Where each item of a literal list value is.
+    item_locations: Vec<Location>,
 }
 
 /// A block with its labels and body.
@@ -106,15 +111,25 @@ fn from_edit(body: &EditBody, source: &Arc<SourceFile>) -> BodyIr {
     for structure in body.iter() {
         match structure {
             Structure::Attribute(attribute) => {
-                let span = attribute
-                    .value
-                    .span()
-                    .or_else(|| attribute.span())
-                    .unwrap_or(0..0);
+                let whole = attribute.span().unwrap_or(0..0);
+                let span = attribute.value.span().unwrap_or_else(|| whole.clone());
+                let item_locations = match &attribute.value {
+                    hcl::edit::expr::Expression::Array(array) => array
+                        .iter()
+                        .filter_map(|item| item.span())
+                        .map(|item| first_line(source, item.start, item.end))
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 ir.attributes.push(AttributeIr {
                     name: attribute.key.as_str().to_string(),
                     expr: Expression::from(attribute.value.clone()),
+                    key_location: {
+                        let key = attribute.key.span().unwrap_or(whole.clone());
+                        first_line(source, key.start, key.end)
+                    },
                     location: first_line(source, span.start, span.end),
+                    item_locations,
                 });
             }
             Structure::Block(block) => {
@@ -199,7 +214,12 @@ fn json_body(node: NodeRef<'_>, source: &Arc<SourceFile>) -> BodyIr {
         ir.attributes.push(AttributeIr {
             name: name.to_string(),
             expr: json_expression(value, 0),
+            key_location: first_line(source, key.start(), key.start() + key.len()),
             location: first_line(source, value.start(), value.start() + value.len()),
+            item_locations: value
+                .items()
+                .map(|item| first_line(source, item.start(), item.start() + item.len()))
+                .collect(),
         });
     }
     ir
@@ -340,6 +360,25 @@ pub fn local_module_sources(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `a/./b/../c` → `a/c`, without touching the file system (display paths
+/// stay relative and readable).
+fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => match out.components().next_back() {
+                Some(std::path::Component::Normal(_)) => {
+                    out.pop();
+                }
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Provider regions inherited by child modules.
 #[derive(Clone, Debug, Default)]
 struct Regions {
@@ -433,8 +472,11 @@ fn evaluate_module(
             }
         }
     }
+    // An unknown variable is left undeclared, so what uses it is unknown
+    // too (not null, which Terraform would read as "not set").
     let var: Map<String, Value> = variables
         .iter()
+        .filter(|(_, v, _)| !matches!(v, Partial::Unknown(_)))
         .map(|(n, v, _)| (n.clone(), v.known_parts()))
         .collect();
 
@@ -522,29 +564,19 @@ fn evaluate_module(
         }
         let address = format!("{prefix}{resource_type}.{name}");
         for (key, instance_ctx) in expand(&block.body, &ctx, &address, out) {
-            let mut unknown = HashMap::new();
-            let mut locations = HashMap::new();
-            let mut references = HashMap::new();
-            let values = body_json(
-                &block.body,
-                &instance_ctx,
-                "",
-                &mut unknown,
-                &mut locations,
-                &mut references,
-                prefix,
-                0,
-            );
+            let mut found = Collected::default();
+            let values = body_json(&block.body, &instance_ctx, "", &mut found, prefix, 0);
             out.instances.push(ResourceInstance {
                 address: format!("{address}{key}"),
                 resource_type: resource_type.clone(),
                 attributes: Attributes {
                     values: serde_json::Value::Object(values),
-                    unknown,
-                    locations,
+                    unknown: found.unknown,
+                    locations: found.locations,
+                    value_locations: found.value_locations,
                     block_location: block.location.clone(),
                 },
-                references,
+                references: found.references,
                 provider_region: regions.for_type(resource_type),
                 suppressions: suppressions(&block.source, block.span.0, block.span.1),
                 change: None,
@@ -572,7 +604,7 @@ fn evaluate_module(
             });
             continue;
         };
-        let child_dir = dir.join(&source);
+        let child_dir = clean(&dir.join(&source));
         let canonical = std::fs::canonicalize(&child_dir).ok();
         let inside = canonical
             .as_ref()
@@ -728,16 +760,22 @@ fn unknown_expansion(address: &str, what: &str, location: &Location, out: &mut E
     });
 }
 
+/// What evaluating a resource body records beside its values.
+#[derive(Default)]
+struct Collected {
+    unknown: HashMap<String, String>,
+    locations: HashMap<String, Location>,
+    value_locations: HashMap<String, Location>,
+    references: HashMap<String, Vec<String>>,
+}
+
 /// A body's attributes and blocks as Terraform-shaped JSON (blocks are
 /// arrays of objects), recording unknown paths, locations and references.
-#[allow(clippy::too_many_arguments)]
 fn body_json(
     body: &BodyIr,
     ctx: &Context<'_>,
     path: &str,
-    unknown: &mut HashMap<String, String>,
-    locations: &mut HashMap<String, Location>,
-    references: &mut HashMap<String, Vec<String>>,
+    found: &mut Collected,
     prefix: &str,
     depth: usize,
 ) -> serde_json::Map<String, serde_json::Value> {
@@ -769,13 +807,23 @@ fn body_json(
         let value = eval::partial(&attribute.expr, ctx);
         out.insert(
             attribute.name.clone(),
-            value.to_json(&attribute_path, unknown),
+            value.to_json(&attribute_path, &mut found.unknown),
         );
-        locations.insert(attribute_path.clone(), attribute.location.clone());
-        let mut found = Vec::new();
-        eval::references(&attribute.expr, prefix, &mut found);
-        if !found.is_empty() {
-            references.insert(attribute_path, found);
+        found
+            .locations
+            .insert(attribute_path.clone(), attribute.key_location.clone());
+        found
+            .value_locations
+            .insert(attribute_path.clone(), attribute.location.clone());
+        for (index, item) in attribute.item_locations.iter().enumerate() {
+            found
+                .value_locations
+                .insert(format!("{attribute_path}.{index}"), item.clone());
+        }
+        let mut referenced = Vec::new();
+        eval::references(&attribute.expr, prefix, &mut referenced);
+        if !referenced.is_empty() {
+            found.references.insert(attribute_path, referenced);
         }
     }
     fn push_block(
@@ -829,7 +877,7 @@ fn body_json(
                     .map(|(k, v)| (Value::from(k.clone()), v.clone()))
                     .collect(),
                 _ => {
-                    unknown.insert(
+                    found.unknown.insert(
                         join(kind),
                         "a dynamic block's for_each cannot be evaluated before apply".into(),
                     );
@@ -850,9 +898,7 @@ fn body_json(
                     &content.body,
                     &child,
                     &join(&format!("{kind}.{index}")),
-                    unknown,
-                    locations,
-                    references,
+                    found,
                     prefix,
                     depth + 1,
                 );
@@ -862,17 +908,10 @@ fn body_json(
         }
         let index = next_index(&out, &block.ident);
         let block_path = join(&format!("{}.{index}", block.ident));
-        locations.insert(block_path.clone(), block.location.clone());
-        let object = body_json(
-            &block.body,
-            ctx,
-            &block_path,
-            unknown,
-            locations,
-            references,
-            prefix,
-            depth + 1,
-        );
+        found
+            .locations
+            .insert(block_path.clone(), block.location.clone());
+        let object = body_json(&block.body, ctx, &block_path, found, prefix, depth + 1);
         push_block(&mut out, &block.ident, object);
     }
     out

@@ -183,6 +183,12 @@ fn resolve_try(expr: &Expression, ctx: &Context<'_>) -> Expression {
         Expression::Parenthesis(inner) => {
             Expression::Parenthesis(Box::new(resolve_try(inner, ctx)))
         }
+        // A `for` body is evaluated per element, so `try` inside it can only
+        // be resolved while iterating.
+        Expression::ForExpr(for_expr) => match evaluate_for(for_expr, ctx) {
+            Ok(value) => Expression::from(value),
+            Err(_) => expr.clone(),
+        },
         Expression::Conditional(conditional) => {
             let mut conditional = (**conditional).clone();
             conditional.cond_expr = resolve_try(&conditional.cond_expr, ctx);
@@ -208,6 +214,68 @@ fn resolve_try(expr: &Expression, ctx: &Context<'_>) -> Expression {
         }
         _ => expr.clone(),
     }
+}
+
+/// Evaluates a `for` expression element by element, with `try` resolved
+/// in each element's scope.
+fn evaluate_for(for_expr: &hcl::expr::ForExpr, ctx: &Context<'_>) -> Result<Value, String> {
+    let collection = evaluate(&for_expr.collection_expr, ctx)?;
+    let elements: Vec<(Value, Value)> = match collection {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| (Value::from(index as u64), item))
+            .collect(),
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries
+                .into_iter()
+                .map(|(k, v)| (Value::from(k), v))
+                .collect()
+        }
+        _ => return Err("a for expression needs a list or a map".into()),
+    };
+    let mut list = Vec::new();
+    let mut object: Map<String, Value> = Map::new();
+    let mut groups: Map<String, Value> = Map::new();
+    for (key, value) in elements {
+        let mut scope = ctx.clone();
+        if let Some(key_var) = &for_expr.key_var {
+            scope.declare_var(key_var.clone(), key);
+        }
+        scope.declare_var(for_expr.value_var.clone(), value);
+        if let Some(condition) = &for_expr.cond_expr {
+            if evaluate(condition, &scope)? != Value::Bool(true) {
+                continue;
+            }
+        }
+        let item = evaluate(&for_expr.value_expr, &scope)?;
+        match &for_expr.key_expr {
+            Some(key_expr) => {
+                let key = match evaluate(key_expr, &scope)? {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                if for_expr.grouping {
+                    let entry = groups
+                        .entry(key)
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(items) = entry {
+                        items.push(item);
+                    }
+                } else {
+                    object.insert(key, item);
+                }
+            }
+            None => list.push(item),
+        }
+    }
+    Ok(match &for_expr.key_expr {
+        Some(_) if for_expr.grouping => Value::Object(groups),
+        Some(_) => Value::Object(object),
+        None => Value::Array(list),
+    })
 }
 
 /// Names that are not resource types when they start a traversal.
@@ -753,6 +821,33 @@ mod tests {
         assert_eq!(
             known("var.gpus > 2 ? \"big\" : \"small\""),
             Value::from("big")
+        );
+    }
+
+    #[test]
+    fn try_inside_a_for_expression() {
+        let mut ctx = context();
+        let groups: Value = hcl::from_str::<Value>("a = { t = \"g5.xlarge\" }\nb = {}\n").unwrap();
+        ctx.declare_var("groups", groups);
+        let value = eval(
+            "{ for k, g in groups : k => { t = try(g.t, \"t3.medium\") } if k != \"c\" }",
+            &ctx,
+        );
+        let value = value.known().cloned().unwrap();
+        let Value::Object(map) = value else { panic!() };
+        assert_eq!(
+            map["a"],
+            Value::Object(Map::from_iter([(
+                "t".to_string(),
+                Value::from("g5.xlarge")
+            )]))
+        );
+        assert_eq!(
+            map["b"],
+            Value::Object(Map::from_iter([(
+                "t".to_string(),
+                Value::from("t3.medium")
+            )]))
         );
     }
 

@@ -165,6 +165,7 @@ pub fn read(source: &SourceFile, tf_root: Option<&Path>) -> Result<Vec<ResourceI
                 values,
                 unknown: paths,
                 locations: HashMap::new(),
+                value_locations: HashMap::new(),
                 block_location: block_location.clone(),
             }
         };

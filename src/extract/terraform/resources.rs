@@ -146,7 +146,7 @@ fn instance_type(workload: &mut Workload, view: &View<'_>, key: &str, default: O
     match view.string(key) {
         Attr::Known(name) => workload.placement.instance_types.push(Hint {
             key: key.to_string(),
-            values: vec![(name, view.location(key))],
+            values: vec![(name, view.value_location(key))],
         }),
         Attr::Unknown(reason) => {
             workload.placement.unpriced_reason =
@@ -260,7 +260,7 @@ fn aws_autoscaling_group(
                 .filter_map(|o| {
                     o.string("instance_type")
                         .known()
-                        .map(|t| (t, o.location("instance_type")))
+                        .map(|t| (t, o.value_location("instance_type")))
                 })
                 .collect()
         })
@@ -316,7 +316,8 @@ fn aws_eks_node_group(
             key: "instance_types".into(),
             values: types
                 .into_iter()
-                .map(|t| (t, view.location("instance_types")))
+                .enumerate()
+                .map(|(index, t)| (t, view.value_location(&format!("instance_types.{index}"))))
                 .collect(),
         }),
         Attr::Unknown(reason) => {
@@ -552,7 +553,13 @@ fn aws_batch(instance: &ResourceInstance, view: &View<'_>) -> Option<Workload> {
                 key: "compute_resources.instance_type".into(),
                 values: types
                     .into_iter()
-                    .map(|t| (t, resources.location("instance_type")))
+                    .enumerate()
+                    .map(|(index, t)| {
+                        (
+                            t,
+                            resources.value_location(&format!("instance_type.{index}")),
+                        )
+                    })
                     .collect(),
             });
         }
@@ -598,7 +605,7 @@ fn guest_accelerators(workload: &mut Workload, view: &View<'_>) {
         if count == 0 {
             continue;
         }
-        let location = accelerator.location("type");
+        let location = accelerator.value_location("type");
         workload.compute.accelerators.push(Accelerator {
             resource: "guest_accelerator".into(),
             vendor: AcceleratorVendor::Nvidia,
@@ -685,14 +692,20 @@ fn gke_pool(
         .unwrap_or(1);
     workload.scaling = match view.block("autoscaling") {
         Some(autoscaling) => {
-            let total_min = autoscaling.count("total_min_node_count").known();
-            let total_max = autoscaling.count("total_max_node_count").known();
-            let min = total_min.unwrap_or_else(|| {
-                per_zone(autoscaling.count("min_node_count").known().unwrap_or(0))
-            });
-            let max = total_max.unwrap_or_else(|| {
-                per_zone(autoscaling.count("max_node_count").known().unwrap_or(min))
-            });
+            // Total and per-zone limits exclude each other; GKE writes 0 for the unset pair.
+            let total_max = autoscaling
+                .count("total_max_node_count")
+                .known()
+                .filter(|max| *max > 0);
+            let total_min = total_max.and(autoscaling.count("total_min_node_count").known());
+            let (min, max) = match total_max {
+                Some(total_max) => (total_min.unwrap_or(0), total_max),
+                None => {
+                    let min = per_zone(autoscaling.count("min_node_count").known().unwrap_or(0));
+                    let max = per_zone(autoscaling.count("max_node_count").known().unwrap_or(min));
+                    (min, max)
+                }
+            };
             Scaling {
                 min,
                 max: Some(max.max(min)),

@@ -19,8 +19,11 @@ pub struct Attributes {
     /// with why (`known after apply`, the expression that could not be
     /// evaluated).
     pub unknown: HashMap<String, String>,
-    /// Where attributes are written, by dotted path (HCL only).
+    /// Where attributes (their names) are written, by dotted path (HCL only).
     pub locations: HashMap<String, Location>,
+    /// Where attribute values, and items of list values
+    /// (`instance_types.1`), are written (HCL only).
+    pub value_locations: HashMap<String, Location>,
     /// Where the resource block is.
     pub block_location: Location,
 }
@@ -239,6 +242,16 @@ impl<'a> View<'a> {
         self.blocks(key).into_iter().next()
     }
 
+    /// Where the value of `key` (or item `index` of a list) is written,
+    /// else where `key` is.
+    pub fn value_location(&self, key: &str) -> Location {
+        self.attributes
+            .value_locations
+            .get(&self.child_path(key))
+            .cloned()
+            .unwrap_or_else(|| self.location(key))
+    }
+
     /// Where `key` is written, or the nearest enclosing block, or the resource.
     pub fn location(&self, key: &str) -> Location {
         let mut path = self.child_path(key);
@@ -267,6 +280,7 @@ mod tests {
                 .map(|path| (path.to_string(), "known after apply".to_string()))
                 .collect(),
             locations: HashMap::new(),
+            value_locations: HashMap::new(),
             block_location: SourceFile::new("main.tf", "x").start(),
         }
     }
