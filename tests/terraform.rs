@@ -543,7 +543,10 @@ fn findings_point_at_their_lines() {
         .contains("did you mean g5.2xlarge?"));
 }
 
-fn costs(report: &serde_json::Value) -> Vec<(String, Option<u64>, Option<u64>, f64, String, u64)> {
+/// (address, min, max, monthly, file, line)
+type Priced = (String, Option<u64>, Option<u64>, f64, String, u64);
+
+fn costs(report: &serde_json::Value) -> Vec<Priced> {
     let mut out: Vec<_> = report["workloads"]
         .as_array()
         .unwrap()
@@ -592,7 +595,15 @@ fn the_same_infrastructure_prices_the_same_as_tf_and_as_plan() {
 }
 
 /// (address, action, before, after, delta)
-const PLAN_CHANGES: &[(&str, &str, Option<f64>, Option<f64>, Option<f64>)] = &[
+type PlanRow = (
+    &'static str,
+    &'static str,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
+const PLAN_CHANGES: &[PlanRow] = &[
     (
         "aws_autoscaling_group.batch_workers",
         "create",
