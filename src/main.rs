@@ -24,9 +24,10 @@ const EXIT_TROUBLE: u8 = 2;
     name = "tcolint",
     version,
     about = "Projected TCO and latency warnings for AI workloads in infrastructure-as-code",
-    long_about = "tcolint reads Kubernetes manifests (Terraform, Serverless and SAM support is coming), \
-finds every workload and GPU request, prices it from an embedded catalogue and warns about idle \
-GPU capacity, GPU cold starts and manifests the API server would reject.\n\n\
+    long_about = "tcolint reads Kubernetes manifests and Terraform (plan JSON and .tf folders; \
+Serverless and SAM support is coming), finds every workload and GPU request, prices it from an \
+embedded catalogue and warns about idle GPU capacity, GPU pools that cannot scale down, GPU cold \
+starts and manifests the API server would reject.\n\n\
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, \
 2 tcolint could not do its job (bad arguments or configuration, a missing path)."
 )]
