@@ -132,6 +132,41 @@ pub struct FunctionSpec {
     pub package_type: Option<String>,
     /// Provisioned concurrency configured for it.
     pub provisioned_concurrency: Option<u32>,
+    /// Reserved concurrency (a ceiling).
+    pub reserved_concurrency: Option<u32>,
+    /// Whether SnapStart is on (Java).
+    pub snap_start: bool,
+    /// Handler (`app.handler`), for zip packages.
+    pub handler: Option<String>,
+    /// Image URI, for image packages.
+    pub image: Option<String>,
+    /// What triggers it.
+    pub events: Vec<FunctionEvent>,
+    /// Where its settings are written: `function`, `memory`, `timeout`,
+    /// `ephemeral`, `provisioned`.
+    pub locations: BTreeMap<String, Location>,
+}
+
+impl FunctionSpec {
+    /// Whether a synchronous HTTP caller waits on it (API Gateway, ALB).
+    pub fn is_request_driven(&self) -> bool {
+        self.events.iter().any(|e| matches!(e.kind.as_str(), "http" | "httpApi" | "alb"))
+    }
+
+    /// Where `setting` is written, else the function itself.
+    pub fn location(&self, setting: &str) -> Option<&Location> {
+        self.locations.get(setting).or_else(|| self.locations.get("function"))
+    }
+}
+
+/// A function trigger.
+#[derive(Clone, Debug)]
+pub struct FunctionEvent {
+    /// `http` (API Gateway REST), `httpApi`, `alb`, `sqs`, `s3`, `schedule`,
+    /// `stream`, `eventBridge`, …
+    pub kind: String,
+    /// Where it is written.
+    pub location: Location,
 }
 
 /// What a workload does, which sets its usage defaults and which rules apply.

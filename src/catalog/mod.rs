@@ -34,6 +34,7 @@ const INSTANCE_TABLES: [(&str, &str); 4] = [
     ),
 ];
 const SERVICES: &str = include_str!("../../catalog/services.tsv");
+const LAMBDA_COLDSTART: &str = include_str!("../../catalog/lambda-coldstart.tsv");
 const ATTACHED_GPUS: &str = include_str!("../../catalog/gpus-attached.tsv");
 const GPU_MODELS: &str = include_str!("../../catalog/gpus.tsv");
 const UNIT_PRICES: &str = include_str!("../../catalog/unit-prices.tsv");
@@ -159,6 +160,25 @@ pub struct ServiceRate {
     pub note: Option<String>,
 }
 
+/// Measured Lambda init durations of one runtime, in milliseconds.
+#[derive(Clone, Debug)]
+pub struct LambdaInit {
+    /// The benchmarked runtime.
+    pub measured: String,
+    /// Runtime identifiers this row stands for.
+    pub runtimes: Vec<String>,
+    /// Zip package on x86_64.
+    pub zip_x86_64_ms: f64,
+    /// Zip package on arm64.
+    pub zip_arm64_ms: f64,
+    /// Container image on x86_64.
+    pub image_x86_64_ms: f64,
+    /// Container image on arm64.
+    pub image_arm64_ms: f64,
+    /// Key of the source.
+    pub source: String,
+}
+
 /// A usage default for one purpose.
 #[derive(Clone, Debug)]
 pub struct ProfileDefault {
@@ -184,6 +204,8 @@ pub struct Catalog {
     pub unit_prices: UnitPrices,
     /// Managed-service rates.
     pub services: Vec<ServiceRate>,
+    /// Lambda init durations by runtime.
+    pub lambda_init: Vec<LambdaInit>,
     latency: BTreeMap<String, Figure>,
     profiles: BTreeMap<(String, String), ProfileDefault>,
 }
@@ -338,7 +360,23 @@ impl Catalog {
                 note: row.get("note").map(str::to_string),
             })
         })?;
+        let lambda_init = tsv::for_each_row("lambda-coldstart.tsv", LAMBDA_COLDSTART, |row| {
+            Ok(LambdaInit {
+                measured: row.text("measured")?.to_string(),
+                runtimes: row
+                    .text("runtimes")?
+                    .split(',')
+                    .map(|r| r.trim().to_ascii_lowercase())
+                    .collect(),
+                zip_x86_64_ms: row.required_number("zip_x86_64_ms")?,
+                zip_arm64_ms: row.required_number("zip_arm64_ms")?,
+                image_x86_64_ms: row.required_number("image_x86_64_ms")?,
+                image_arm64_ms: row.required_number("image_arm64_ms")?,
+                source: known_source(row, "source")?,
+            })
+        })?;
         let catalog = Catalog {
+            lambda_init,
             sources,
             instances,
             attachable_gpus,
@@ -518,6 +556,15 @@ impl Catalog {
         self.services
             .iter()
             .filter(move |rate| rate.service == service)
+    }
+
+    /// The Lambda init row for a runtime identifier (`python3.11` → the
+    /// python3.12 measurement).
+    pub fn lambda_init(&self, runtime: &str) -> Option<&LambdaInit> {
+        let runtime = runtime.trim().to_ascii_lowercase();
+        self.lambda_init
+            .iter()
+            .find(|row| row.runtimes.iter().any(|r| *r == runtime))
     }
 
     /// A latency reference figure by key.

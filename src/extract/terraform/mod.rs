@@ -72,43 +72,9 @@ pub fn to_workloads(instances: &[ResourceInstance], problems: &mut Vec<Problem>)
     out
 }
 
-/// `# tcolint:ignore=CODE[,CODE] reason` (or `//`) comments inside a block
-/// or on the line above it.
+/// `# tcolint:ignore=` comments inside a block or on the line above it.
 pub fn suppressions(source: &SourceFile, block_start: usize, block_end: usize) -> Vec<Suppression> {
-    let text = &source.text;
-    let start_line_begin = text[..block_start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let scan_from = text[..start_line_begin.saturating_sub(1)]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let scan_to = block_end.min(text.len());
-    let mut out = Vec::new();
-    let mut offset = scan_from;
-    for line in text[scan_from..scan_to].split_inclusive('\n') {
-        if let Some(found) = line.find("tcolint:ignore=") {
-            let before = line[..found].trim_end();
-            if before.ends_with('#') || before.ends_with("//") || before.ends_with("/*") {
-                let rest = &line[found + "tcolint:ignore=".len()..];
-                let rest = rest.trim_end().trim_end_matches("*/").trim_end();
-                let (codes, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-                let codes: Vec<String> = codes
-                    .split(',')
-                    .map(|c| c.trim().to_ascii_uppercase())
-                    .filter(|c| !c.is_empty())
-                    .collect();
-                if !codes.is_empty() {
-                    out.push(Suppression {
-                        codes,
-                        reason: Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
-                        location: source.location(offset + found, "tcolint:ignore=".len()),
-                    });
-                }
-            }
-        }
-        offset += line.len();
-    }
-    out
+    crate::extract::comment_suppressions(source, block_start, block_end)
 }
 
 /// A location for a block found by searching a text for a string.

@@ -439,7 +439,16 @@ fn aws_lambda_function(
                 .unwrap_or_else(|| "Zip".into()),
         ),
         provisioned_concurrency: None,
+        handler: view.string("handler").known(),
+        image: view.string("image_uri").known(),
+        ..FunctionSpec::default()
     };
+    function.locations.insert("function".into(), instance.attributes.block_location.clone());
+    for (setting, key) in [("memory", "memory_size"), ("timeout", "timeout")] {
+        if view.number(key).known().is_some() {
+            function.locations.insert(setting.into(), view.location(key));
+        }
+    }
     // Provisioned concurrency lives in its own resource that names this function.
     let name = view.string("function_name").known();
     for other in related
@@ -466,9 +475,6 @@ fn aws_lambda_function(
                 .push(format!("provisioned concurrency from {}", other.address));
         }
     }
-    workload.placement.unpriced_reason = Some(
-        "Lambda functions are priced per request and duration by the serverless cost model, which is not in this release; memory, timeout and provisioned concurrency are extracted".into(),
-    );
     workload.compute.memory_gib_per_replica = function.memory_mb.unwrap_or(0.0) / 1024.0;
     workload.scaling = Scaling {
         min: function.provisioned_concurrency.unwrap_or(0),

@@ -1,0 +1,350 @@
+//! Serverless Framework (`serverless.yml`) → one [`Workload`] per function,
+//! id `sls:<service>/<function>`, with provider defaults (memorySize 1024,
+//! timeout 6, runtime, architecture, region, stage), events, provisioned and
+//! reserved concurrency, SnapStart, and per-function usage from
+//! `custom.tcolint.usage`.
+
+pub mod variables;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::discover::Skipped;
+use crate::extract::{comment_suppressions, Problem};
+use crate::model::{
+    Billing, Cloud, Compute, FunctionEvent, FunctionSpec, Placement, Platform, Purpose, Scaling,
+    UsageKey, UsageSetting, Workload,
+};
+use crate::parse::yaml::{Document, NodeRef};
+use crate::source::{Location, SourceFile};
+
+use self::variables::Resolver;
+
+/// Serverless Framework defaults when neither the function nor the provider sets a value.
+const DEFAULT_MEMORY_MB: f64 = 1024.0;
+const DEFAULT_TIMEOUT_S: f64 = 6.0;
+const DEFAULT_REGION: &str = "us-east-1";
+
+/// Whether a document is a Serverless Framework configuration.
+pub fn is_serverless(root: NodeRef<'_>) -> bool {
+    root.get("service").is_some() && (root.get("provider").is_some() || root.get("functions").is_some())
+}
+
+/// What one serverless.yml yields.
+#[derive(Default)]
+pub struct Extraction {
+    /// One workload per function.
+    pub workloads: Vec<Workload>,
+    /// Invalid values (E001).
+    pub problems: Vec<Problem>,
+    /// Parts not analysed, with why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Reads the functions of a Serverless Framework configuration.
+/// `project_dir` is the folder `${file(…)}` may read from (none for
+/// standard input).
+pub fn extract(
+    source: &SourceFile,
+    document: &Document,
+    options: &[(String, String)],
+    project_dir: Option<&Path>,
+    max_file_size: u64,
+) -> Extraction {
+    let mut out = Extraction::default();
+    let root = document.root();
+    let resolver = Resolver::new(root, options, project_dir, max_file_size);
+    let location = |node: NodeRef<'_>| source.location(node.start(), node.len());
+
+    let provider = root.get("provider");
+    let provider_name = match provider {
+        Some(p) if p.is_mapping() => resolver.scalar(p.get("name")).ok().flatten(),
+        Some(p) => resolver.scalar(Some(p)).ok().flatten(),
+        None => None,
+    }
+    .unwrap_or_else(|| "aws".into());
+    if provider_name != "aws" {
+        out.skipped.push(Skipped {
+            path: source.path.to_string(),
+            reason: format!("Serverless Framework provider {provider_name:?}: only aws is analysed"),
+            what: "file",
+        });
+        return out;
+    }
+    let service = match root.get("service") {
+        Some(s) if s.is_mapping() => resolver.scalar(s.get("name")),
+        other => resolver.scalar(other),
+    }
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| "service".into());
+    let setting = |key: &str| provider.and_then(|p| p.get(key));
+    let region = resolver.scalar(setting("region")).ok().flatten();
+    let mut region_note = None;
+    let region = match region {
+        Some(region) => region,
+        None => {
+            region_note = Some(format!("provider.region is not set; the Serverless Framework default {DEFAULT_REGION} applies"));
+            DEFAULT_REGION.into()
+        }
+    };
+    let usage = root.path(&["custom", "tcolint", "usage"]);
+
+    let functions: Vec<(NodeRef<'_>, NodeRef<'_>)> = match root.get("functions") {
+        Some(f) if f.is_mapping() => f.entries().collect(),
+        // Older configurations list one-entry mappings.
+        Some(f) if f.is_sequence() => f.items().flat_map(|item| item.entries()).collect(),
+        _ => Vec::new(),
+    };
+    for (key, function) in functions {
+        let Some(name) = key.as_text() else {
+            continue;
+        };
+        let mut notes: Vec<String> = region_note.iter().cloned().collect();
+        let mut problems = Vec::new();
+        // A function value (or provider default), resolved; unknown values are noted.
+        let mut value = |field: &str, from_provider: bool| -> Option<(String, Location)> {
+            let node = function.get(field).or_else(|| if from_provider { setting(field) } else { None })?;
+            match resolver.scalar(Some(node)) {
+                Ok(Some(text)) => Some((text, location(node))),
+                Ok(None) => None,
+                Err(reason) => {
+                    notes.push(format!("{field}: {reason}"));
+                    None
+                }
+            }
+        };
+        let mut number = |field: &str, from_provider: bool, problems: &mut Vec<Problem>| -> Option<(f64, Location)> {
+            let (text, at) = value(field, from_provider)?;
+            match text.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => Some((n, at)),
+                _ => {
+                    problems.push(Problem {
+                        message: format!("{field} must be a number, found {text:?}"),
+                        location: at,
+                    });
+                    None
+                }
+            }
+        };
+        let memory = number("memorySize", true, &mut problems);
+        let timeout = number("timeout", true, &mut problems);
+        let ephemeral = number("ephemeralStorageSize", true, &mut problems);
+        let provisioned = number("provisionedConcurrency", false, &mut problems);
+        let reserved = number("reservedConcurrency", false, &mut problems);
+        let runtime = value("runtime", true).map(|(t, _)| t);
+        let architecture = value("architecture", true).map(|(t, _)| t);
+        let handler = value("handler", false).map(|(t, _)| t);
+        let snap_start = value("snapStart", false).is_some_and(|(t, _)| t == "true" || t == "PublishedVersions");
+        let image = match function.get("image") {
+            Some(image) if image.is_mapping() => resolver
+                .scalar(image.get("uri").or_else(|| image.get("name")))
+                .ok()
+                .flatten(),
+            Some(image) => resolver.scalar(Some(image)).ok().flatten(),
+            None => None,
+        };
+        let events: Vec<FunctionEvent> = function
+            .get("events")
+            .iter()
+            .flat_map(|events| events.items())
+            .filter_map(|event| {
+                let (kind, _) = event.entries().next()?;
+                Some(FunctionEvent {
+                    kind: kind.as_text()?.to_string(),
+                    location: location(kind),
+                })
+            })
+            .collect();
+
+        let mut spec = FunctionSpec {
+            memory_mb: Some(memory.as_ref().map_or(DEFAULT_MEMORY_MB, |(m, _)| *m)),
+            timeout_s: Some(timeout.as_ref().map_or(DEFAULT_TIMEOUT_S, |(t, _)| *t)),
+            ephemeral_storage_mb: Some(ephemeral.as_ref().map_or(512.0, |(e, _)| *e)),
+            runtime,
+            architecture: Some(architecture.unwrap_or_else(|| "x86_64".into())),
+            package_type: Some(if image.is_some() { "Image" } else { "Zip" }.into()),
+            provisioned_concurrency: provisioned.as_ref().map(|(p, _)| *p as u32),
+            reserved_concurrency: reserved.as_ref().map(|(r, _)| *r as u32),
+            snap_start,
+            handler,
+            image,
+            events,
+            locations: BTreeMap::new(),
+        };
+        spec.locations.insert("function".into(), location(key));
+        for (setting_name, found) in [("memory", &memory), ("timeout", &timeout), ("ephemeral", &ephemeral), ("provisioned", &provisioned)] {
+            if let Some((_, at)) = found {
+                spec.locations.insert(setting_name.into(), at.clone());
+            }
+        }
+        if memory.is_none() {
+            notes.push(format!("memorySize is not set; the Serverless Framework default {DEFAULT_MEMORY_MB} MB applies"));
+        }
+        if timeout.is_none() {
+            notes.push(format!("timeout is not set; the Serverless Framework default {DEFAULT_TIMEOUT_S} s applies"));
+        }
+
+        let mut usage_settings = BTreeMap::new();
+        if let Some(entries) = usage.and_then(|u| u.get(name)) {
+            for (usage_key, usage_value) in entries.entries() {
+                let Some(key_name) = usage_key.as_text() else {
+                    continue;
+                };
+                let Some(parsed_key) = UsageKey::parse(key_name) else {
+                    problems.push(Problem {
+                        message: format!("custom.tcolint.usage.{name}: unknown usage key {key_name:?}"),
+                        location: location(usage_key),
+                    });
+                    continue;
+                };
+                match resolver.scalar(Some(usage_value)).map(|t| t.unwrap_or_default()).and_then(|text| parsed_key.parse_value(&text)) {
+                    Ok(parsed) => {
+                        usage_settings.insert(parsed_key, UsageSetting { value: parsed, location: location(usage_key) });
+                    }
+                    Err(reason) => problems.push(Problem {
+                        message: format!("custom.tcolint.usage.{name}.{key_name}: {reason}"),
+                        location: location(usage_value),
+                    }),
+                }
+            }
+        }
+
+        let end = function.start() + function.len();
+        let workload = function_workload(
+            format!("sls:{service}/{name}"),
+            "function",
+            location(key),
+            spec,
+            Some(region.clone()),
+            usage_settings,
+            comment_suppressions(source, key.start(), end.max(key.start() + key.len())),
+            notes,
+        );
+        out.workloads.push(workload);
+        out.problems.extend(problems);
+    }
+    out
+}
+
+/// A Lambda function workload, shared by the Serverless Framework and SAM readers.
+#[allow(clippy::too_many_arguments)]
+pub fn function_workload(
+    id: String,
+    kind: &str,
+    location: Location,
+    spec: FunctionSpec,
+    region: Option<String>,
+    usage: BTreeMap<UsageKey, UsageSetting>,
+    suppressions: Vec<crate::model::Suppression>,
+    notes: Vec<String>,
+) -> Workload {
+    let names: Vec<&str> = [Some(id.as_str()), spec.handler.as_deref(), spec.image.as_deref()].into_iter().flatten().collect();
+    let inferred_purpose = if names.iter().any(|n| names_training(n)) {
+        Some((Purpose::Training, "its name, handler or image names training".to_string()))
+    } else if spec.is_request_driven() {
+        Some((Purpose::Inference, "an HTTP event makes callers wait for it".to_string()))
+    } else if !spec.events.is_empty() {
+        Some((Purpose::Batch, "it runs on queue, storage or schedule events".to_string()))
+    } else {
+        None
+    };
+    Workload {
+        id,
+        kind: kind.to_string(),
+        platform: Platform::AwsLambda,
+        location,
+        inferred_purpose,
+        compute: Compute {
+            memory_gib_per_replica: spec.memory_mb.unwrap_or(0.0) / 1024.0,
+            ..Compute::default()
+        },
+        placement: Placement {
+            cloud: Some((Cloud::Aws, "provider".into())),
+            region,
+            ..Placement::default()
+        },
+        scaling: Scaling {
+            min: spec.provisioned_concurrency.unwrap_or(0),
+            max: spec.reserved_concurrency,
+            min_location: spec.location("provisioned").cloned(),
+            basis: format!(
+                "scales with requests from {} (provisioned concurrency){}",
+                spec.provisioned_concurrency.unwrap_or(0),
+                spec.reserved_concurrency.map_or(String::new(), |r| format!(" to {r} (reserved concurrency)"))
+            ),
+        },
+        run_to_completion: false,
+        usage,
+        suppressions,
+        notes,
+        billing: Billing::PerRequest,
+        pool: false,
+        change: None,
+        function: Some(spec),
+        vcpu_bounds: None,
+    }
+}
+
+/// Whether a name says training: a `train`/`fit`/`finetune` word.
+pub fn names_training(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word.starts_with("train") || word == "fit" || word.starts_with("finetun") || word == "fine")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml::{parse_stream, Limits};
+
+    fn functions(yaml: &str, options: &[(String, String)]) -> Extraction {
+        let source = SourceFile::new("<stdin>", yaml);
+        let document = parse_stream(yaml, &Limits::default()).remove(0).unwrap();
+        extract(&source, &document, options, None, 1 << 20)
+    }
+
+    #[test]
+    fn provider_defaults_and_function_settings() {
+        let out = functions(
+            "service: ml-api\nprovider:\n  name: aws\n  runtime: python3.12\n  region: ${opt:region, 'us-east-1'}\n  memorySize: ${self:custom.memory.${sls:stage}}\n  architecture: arm64\ncustom:\n  memory:\n    dev: 512\n    prod: 3008\n  tcolint:\n    usage:\n      predict: {requests-per-day: 100000, avg-duration-ms: 250}\nfunctions:\n  predict:\n    handler: app.predict\n    timeout: 29\n    provisionedConcurrency: 2\n    events:\n      - httpApi: {path: /predict, method: post}\n  # tcolint:ignore=FIT001 nightly refit is small\n  retrain:\n    image: 123.dkr.ecr.us-east-1.amazonaws.com/train:latest\n    memorySize: 10240\n    timeout: 900\n    events:\n      - schedule: rate(1 day)\n",
+            &[("stage".into(), "prod".into())],
+        );
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        let predict = &out.workloads[0];
+        assert_eq!(predict.id, "sls:ml-api/predict");
+        let spec = predict.function.as_ref().unwrap();
+        assert_eq!((spec.memory_mb, spec.timeout_s), (Some(3008.0), Some(29.0)));
+        assert_eq!(spec.architecture.as_deref(), Some("arm64"));
+        assert_eq!(spec.provisioned_concurrency, Some(2));
+        assert!(spec.is_request_driven());
+        assert_eq!(predict.placement.region.as_deref(), Some("us-east-1"));
+        assert_eq!(predict.usage.len(), 2);
+        assert_eq!(predict.inferred_purpose.as_ref().unwrap().0, Purpose::Inference);
+        let retrain = &out.workloads[1];
+        assert_eq!(retrain.function.as_ref().unwrap().package_type.as_deref(), Some("Image"));
+        assert_eq!(retrain.inferred_purpose.as_ref().unwrap().0, Purpose::Training);
+        assert_eq!(retrain.suppressions[0].codes, ["FIT001"]);
+        assert_eq!(retrain.location.line, 23);
+    }
+
+    #[test]
+    fn defaults_apply_and_other_providers_are_skipped() {
+        let out = functions("service: s\nprovider: aws\nfunctions:\n  f:\n    handler: h\n", &[]);
+        let spec = out.workloads[0].function.as_ref().unwrap();
+        assert_eq!((spec.memory_mb, spec.timeout_s), (Some(1024.0), Some(6.0)));
+        assert!(out.workloads[0].notes.iter().any(|n| n.contains("default 1024 MB")));
+        let google = functions("service: s\nprovider:\n  name: google\nfunctions:\n  f:\n    handler: h\n", &[]);
+        assert!(google.workloads.is_empty());
+        assert!(google.skipped[0].reason.contains("google"));
+    }
+
+    #[test]
+    fn training_names() {
+        assert!(names_training("sls:ml/train-model"));
+        assert!(names_training("fine_tune_handler"));
+        assert!(names_training("handler.fit"));
+        assert!(!names_training("profit-report"));
+        assert!(!names_training("outfit"));
+    }
+}
