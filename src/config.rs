@@ -343,7 +343,7 @@ mod tests {
         assert_eq!(config.ignore, ["LAT002"]);
         let settings = config.rule_settings(&builtin().unwrap(), &[], &[]);
         let codes: Vec<&str> = settings.iter().map(|s| s.meta.code.as_str()).collect();
-        assert_eq!(codes, ["GPU001", "TCO001", "TCO004"]);
+        assert_eq!(codes, ["GPU001", "TCO001", "TCO002", "TCO003", "TCO004"]);
         assert_eq!(settings[1].severity, Severity::Error);
         assert_eq!(settings[1].threshold("min-utilization"), 0.25);
         let entry = &config.usage[0];
@@ -381,6 +381,9 @@ mod tests {
     fn empty_configuration_is_the_default() {
         let config = parse("# nothing\n").unwrap();
         assert_eq!(config.default_cloud, Cloud::Aws);
-        assert_eq!(config.rule_settings(&builtin().unwrap(), &[], &[]).len(), 6);
+        assert_eq!(
+            config.rule_settings(&builtin().unwrap(), &[], &[]).len(),
+            12
+        );
     }
 }

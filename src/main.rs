@@ -39,7 +39,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan files and folders: workloads, costs and findings.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules: code, name, default severity and summary.
     Rules {
         /// Output format.
@@ -111,6 +111,10 @@ struct CheckArgs {
     /// terraform.tfvars and *.auto.tfvars.
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
+    /// A Serverless Framework option (`--opt stage=prod` for `${opt:stage}`)
+    /// or a CloudFormation parameter value (repeatable).
+    #[arg(long = "opt", value_name = "NAME=VALUE", value_parser = parse_var)]
+    opts: Vec<(String, String)>,
     /// Largest file read, as bytes or a quantity such as 16Mi.
     #[arg(long, value_name = "SIZE", default_value = "16Mi", value_parser = parse_size)]
     max_file_size: u64,
@@ -137,7 +141,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let result = match cli.command {
-        Command::Check(args) => check(args, color),
+        Command::Check(args) => check(*args, color),
         Command::Rules { format } => list_rules(format),
         Command::Explain { code } => explain(&code),
     };
@@ -194,6 +198,7 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
         tf_root: args.tf_root,
         vars: args.vars,
         var_files: args.var_files,
+        opts: args.opts,
     };
     let report = scan::check(&options, &config, &catalog, &settings)?;
     let mut stdout = std::io::stdout().lock();

@@ -150,12 +150,16 @@ pub struct FunctionSpec {
 impl FunctionSpec {
     /// Whether a synchronous HTTP caller waits on it (API Gateway, ALB).
     pub fn is_request_driven(&self) -> bool {
-        self.events.iter().any(|e| matches!(e.kind.as_str(), "http" | "httpApi" | "alb"))
+        self.events
+            .iter()
+            .any(|e| matches!(e.kind.as_str(), "http" | "httpApi" | "alb"))
     }
 
     /// Where `setting` is written, else the function itself.
     pub fn location(&self, setting: &str) -> Option<&Location> {
-        self.locations.get(setting).or_else(|| self.locations.get("function"))
+        self.locations
+            .get(setting)
+            .or_else(|| self.locations.get("function"))
     }
 }
 

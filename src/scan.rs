@@ -11,8 +11,8 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::discover::{self, Input, Skipped};
 use crate::extract::kubernetes::{self, Extraction};
-use crate::extract::terraform;
 use crate::extract::Problem;
+use crate::extract::{cloudformation, serverless, terraform};
 use crate::model::Workload;
 use crate::parse::yaml::{parse_stream, Limits};
 use crate::report::Report;
@@ -34,6 +34,9 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE` for Terraform configurations.
     pub var_files: Vec<std::path::PathBuf>,
+    /// `--opt name=value` for Serverless Framework options and
+    /// CloudFormation parameters.
+    pub opts: Vec<(String, String)>,
 }
 
 /// Whether an input is a Terraform configuration file (read per folder).
@@ -140,6 +143,8 @@ struct FileResult {
     extraction: Extraction,
     /// Workloads of formats other than Kubernetes.
     workloads: Vec<Workload>,
+    /// Parts of the file not analysed.
+    skipped_parts: Vec<Skipped>,
     invalid: Vec<Problem>,
 }
 
@@ -204,6 +209,7 @@ pub fn check(
         invalid.extend(result.extraction.problems);
         workloads.extend(result.extraction.workloads);
         workloads.extend(result.workloads);
+        skipped.extend(result.skipped_parts);
     }
     for workload in &mut workloads {
         crate::analyze::shape::complete(workload, catalog);
@@ -315,10 +321,46 @@ fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
         }
     }
     let has_objects = documents.iter().any(|d| kubernetes::is_object(d.root()));
+    let serverless = documents
+        .iter()
+        .find(|d| serverless::is_serverless(d.root()));
+    let template = documents
+        .iter()
+        .find(|d| cloudformation::is_template(d.root()));
     if has_objects {
         result.extraction = kubernetes::extract(&source, &documents);
+    } else if let Some(document) = serverless {
+        let project_dir = match input {
+            Input::File { path, .. } => path.parent().map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            }),
+            Input::Stdin { .. } => None,
+        };
+        let found = serverless::extract(
+            &source,
+            document,
+            &options.opts,
+            project_dir,
+            options.max_file_size,
+        );
+        result.workloads = found.workloads;
+        result.invalid.extend(found.problems);
+        // A whole file skipped (another provider) counts as a skipped file.
+        let (whole, parts): (Vec<Skipped>, Vec<Skipped>) =
+            found.skipped.into_iter().partition(|s| s.what == "file");
+        result.skipped = whole.into_iter().next().map(|s| s.reason);
+        result.skipped_parts = parts;
+    } else if let Some(document) = template {
+        let found = cloudformation::extract(&source, document, &options.opts);
+        result.workloads = found.workloads;
+        result.invalid.extend(found.problems);
+        result.skipped_parts = found.skipped;
     } else if result.invalid.is_empty() {
-        result.skipped = Some(other_format(&documents));
+        result.skipped = Some("not infrastructure: no Kubernetes object, Serverless Framework service or CloudFormation template".into());
     }
     result.source = Some(source);
     result
@@ -344,29 +386,4 @@ fn skip_reason(path: Option<&Path>, text: &str, explicit: bool) -> Option<String
         return Some("not infrastructure: no apiVersion, Resources or service key".into());
     }
     None
-}
-
-/// Why a parsed file without Kubernetes objects is skipped.
-fn other_format(documents: &[crate::parse::yaml::Document]) -> String {
-    for document in documents {
-        let root = document.root();
-        if root.get("service").is_some()
-            && (root.get("provider").is_some() || root.get("functions").is_some())
-        {
-            return "Serverless Framework configuration: recognised, not analysed yet".into();
-        }
-        let is_cfn = root.get("AWSTemplateFormatVersion").is_some()
-            || root.get("Transform").is_some()
-            || root.get("Resources").is_some_and(|r| {
-                r.entries().any(|(_, res)| {
-                    res.get("Type")
-                        .and_then(|t| t.as_text())
-                        .is_some_and(|t| t.starts_with("AWS::"))
-                })
-            });
-        if is_cfn {
-            return "AWS SAM / CloudFormation template: recognised, not analysed yet".into();
-        }
-    }
-    "not infrastructure: no document has apiVersion and kind".into()
 }

@@ -191,7 +191,13 @@ fn rules_and_explain() {
     let (code, stdout, _) = run(&["rules", "--format", "json"]);
     assert_eq!(code, 0);
     let rules: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(rules[4]["thresholds"]["min-utilization"], 0.4);
+    let tco001 = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "TCO001")
+        .unwrap();
+    assert_eq!(tco001["thresholds"]["min-utilization"], 0.4);
     let (code, stdout, _) = run(&["explain", "tco001"]);
     assert_eq!(code, 0);
     assert!(stdout.starts_with("# TCO001 idle-gpu-capacity"));

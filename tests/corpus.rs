@@ -180,14 +180,14 @@ const TERRAFORM_PLANS: [(&str, usize, usize, usize); 29] = [
     ("hashicorp__terraform-json__testdata-has-checks-fmt1.2.json", 0, 0, 0),
     ("hashicorp__terraform-json__testdata-moved-block-fmt1.2.json", 0, 0, 0),
     ("hashicorp__terraform-json__testdata-nested-config-keys-aws-instance.json", 1, 0, 0),
-    ("infracost__infracost__example-plan-aws-instance-lambda.json", 4, 0, 0),
-    ("infracost__infracost__examples-terraform-plan.json", 2, 0, 0),
+    ("infracost__infracost__example-plan-aws-instance-lambda.json", 4, 2, 0),
+    ("infracost__infracost__examples-terraform-plan.json", 2, 1, 0),
     ("infracost__infracost__plan-instance-dynamodb-appautoscaling-fmt1.0.json", 1, 0, 0),
-    ("infracost__infracost__plan-with-terraform-wrapper-prefix-not-pure-json.json", 2, 0, 0),
+    ("infracost__infracost__plan-with-terraform-wrapper-prefix-not-pure-json.json", 2, 1, 0),
     ("infracost__infracost__terraform-v0.14-plan.json", 12, 0, 0),
-    ("terraform-compliance__cli__functional-issue-249-asg-lambda.json", 2, 0, 0),
+    ("terraform-compliance__cli__functional-issue-249-asg-lambda.json", 2, 1, 0),
     ("terraform-compliance__cli__functional-issue-279-asg-launch-template.json", 1, 0, 0),
-    ("terraform-compliance__cli__functional-it-must-be-in-pass-lambdas.json", 4, 0, 0),
+    ("terraform-compliance__cli__functional-it-must-be-in-pass-lambdas.json", 4, 4, 0),
 ];
 
 /// (module folder, workloads, priced workloads, E001 findings)
@@ -261,7 +261,7 @@ const TERRAFORM_HCL: [(&str, usize, usize, usize); 20] = [
     (
         "infracost__infracost__testdata-lambda-function-test",
         12,
-        0,
+        12,
         0,
     ),
     (
@@ -391,4 +391,90 @@ fn wrapped_and_utf16_plans_are_read() {
         ids,
         ["aws_instance.web_app", "aws_lambda_function.hello_world"]
     );
+}
+
+/// (serverless.yml, functions, priced, E001 findings)
+const SERVERLESS: [(&str, usize, usize, usize); 23] = [
+    ("alecrubin__pytorch-serverless__pytorch-resnext-predict.serverless.yml", 1, 0, 0),
+    ("serverless__examples__aws-ffmpeg-layer.serverless.yml", 1, 1, 0),
+    ("serverless__examples__aws-multiple-runtime.serverless.yml", 2, 2, 0),
+    ("serverless__examples__aws-node-dynamic-image-resizer.serverless.yml", 1, 1, 0),
+    ("serverless__examples__aws-node-dynamodb-backup.serverless.yml", 1, 1, 0),
+    ("serverless__examples__aws-node-graphql-and-rds.serverless.yml", 2, 2, 0),
+    ("serverless__examples__aws-node-puppeteer.serverless.yml", 1, 1, 1),
+    ("serverless__examples__aws-node-rekognition-analysis-s3-image.serverless.yml", 1, 1, 0),
+    ("serverless__examples__aws-node-simple-transcribe-s3.serverless.yml", 1, 1, 0),
+    ("serverless__examples__aws-node-text-analysis-via-sns-post-processing.serverless.yml", 2, 2, 0),
+    ("serverless__examples__aws-node-twitter-joke-bot.serverless.yml", 1, 0, 0),
+    ("serverless__examples__aws-python-flask-api.serverless.yml", 1, 1, 0),
+    ("serverless__examples__aws-python-pynamodb-s3-sigurl.serverless.yml", 6, 6, 0),
+    ("serverless__examples__aws-python-scheduled-cron.serverless.yml", 2, 2, 0),
+    ("serverless__examples__aws-python-sqs-worker.serverless.yml", 1, 1, 0),
+    ("serverless__examples__aws-ruby-step-functions.serverless.yml", 5, 5, 0),
+    ("serverless__examples__google-python-simple-http-endpoint.serverless.yml", 0, 0, 0),
+    ("serverless__examples__legacy-aws-python-docker-ecr-image.serverless.yml", 1, 1, 0),
+    ("serverless__serverless-python-requirements__example-native-deps-numpy-scipy-sklearn.serverless.yml", 1, 1, 0),
+    ("serverless__serverless-python-requirements__tests-base-env-defaults-image.serverless.yml", 5, 5, 0),
+    ("serverless__serverless__v3-fixture-ecr-image.serverless.yml", 1, 1, 0),
+    ("serverless__serverless__v3-fixture-provisioned-concurrency.serverless.yml", 1, 1, 0),
+    ("serverless__serverless__v3-fixture-variables-legacy.serverless.yml", 0, 0, 0),
+];
+
+/// (SAM / CloudFormation template, workloads, priced, E001 findings)
+const SAM: [(&str, usize, usize, usize); 10] = [
+    ("aws-samples__aws-lambda-docker-serverless-inference__hebert-sentiment-analysis.template.yaml", 1, 1, 0),
+    ("aws-samples__aws-lambda-docker-serverless-inference__online-machine-learning.template.yml", 2, 2, 0),
+    ("aws-samples__aws-lambda-docker-serverless-inference__pytorch-inference.template.yaml", 1, 1, 0),
+    ("aws-samples__aws-lambda-docker-serverless-inference__tensorflow-inference.template.yaml", 1, 1, 0),
+    ("aws-samples__aws-lambda-docker-serverless-inference__xgboost-inference-arm64.template.yaml", 1, 1, 0),
+    ("aws__serverless-application-model__translator-input-globals-for-function.yaml", 2, 2, 0),
+    ("aws__serverless-application-model__translator-input-provisioned-concurrency-conditional.yaml", 1, 1, 0),
+    ("awslabs__aws-lambda-web-adapter__bedrock-agent-fastapi.template.yaml", 1, 1, 0),
+    ("awslabs__aws-lambda-web-adapter__fastapi-response-streaming-managed-instances.template.yaml", 1, 1, 0),
+    ("awslabs__aws-lambda-web-adapter__fastapi-response-streaming.template.yaml", 1, 1, 0),
+];
+
+#[test]
+fn every_serverless_config_and_template_yields_what_it_holds() {
+    for (folder, table) in [("serverless", &SERVERLESS[..]), ("sam", &SAM[..])] {
+        assert_eq!(
+            std::fs::read_dir(format!("tests/corpus/{folder}"))
+                .unwrap()
+                .count(),
+            table.len(),
+            "{folder}"
+        );
+        for (name, workloads, priced, invalid) in table {
+            let (code, report) = check_json(&[
+                "--fail-on",
+                "never",
+                &format!("tests/corpus/{folder}/{name}"),
+            ]);
+            assert_eq!(code, 0, "{name}");
+            let found = report["workloads"].as_array().unwrap();
+            let with_cost = found.iter().filter(|w| !w["cost"].is_null()).count();
+            let e001 = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["rule"] == "E001")
+                .count();
+            assert_eq!(
+                (found.len(), with_cost, e001),
+                (*workloads, *priced, *invalid),
+                "{name}"
+            );
+            for workload in found {
+                assert!(
+                    !workload["function"].is_null() || workload["kind"] != "function",
+                    "{name}"
+                );
+                assert!(
+                    !workload["cost"].is_null() || workload["unpriced_reason"].is_string(),
+                    "{name}: {} has neither a cost nor a reason",
+                    workload["id"]
+                );
+            }
+        }
+    }
 }

@@ -107,7 +107,7 @@ const WORKLOADS: &[Row] = &[
         None,
         5,
         None,
-        None,
+        Some(109.50),
     ),
     (
         "aws",
@@ -116,7 +116,7 @@ const WORKLOADS: &[Row] = &[
         None,
         0,
         None,
-        None,
+        Some(0.00),
     ),
     (
         "aws",
@@ -439,7 +439,7 @@ fn configurations_yield_their_workloads_and_costs() {
 #[test]
 fn folder_totals_match_the_readme() {
     for (folder, total) in [
-        ("aws", 57_270.40),
+        ("aws", 57_379.90),
         ("gcp", 8_868.63),
         ("azure", 1_224.94),
         ("typo", 0.0),
@@ -472,13 +472,16 @@ fn evaluation_reads_tfvars_modules_and_references() {
         .as_str()
         .unwrap()
         .contains("2 to 8 instances"));
-    // Provisioned concurrency is folded into its function.
+    // Provisioned concurrency is folded into its function, and priced by the
+    // Lambda model: 5 x 2 GB x 730 h x 3600 s x $0.0000041667 per GB-s.
     let lambda = workload(&report, "aws_lambda_function.embed_router");
     assert_eq!(lambda["replicas"]["min"], 5);
-    assert!(lambda["unpriced_reason"]
-        .as_str()
-        .unwrap()
-        .contains("serverless cost model"));
+    assert_eq!(lambda["function"]["provisioned_concurrency"], 5);
+    common::assert_usd(
+        &lambda["cost"]["fixed_monthly_usd"],
+        109.50,
+        "provisioned concurrency",
+    );
 }
 
 #[test]

@@ -32,8 +32,26 @@ pub enum Method {
     UnitPrices,
     /// A managed service's hourly rate (a cluster control plane).
     ServiceHour,
-    /// A managed service's per-vCPU, per-GiB and per-GPU rates (Cloud Run).
+    /// A managed service's per-vCPU, per-GiB and per-GPU rates (Cloud Run, Fargate).
     ServiceRates,
+    /// Per request and duration (Lambda).
+    PerRequest,
+}
+
+/// The request volume at which the other architecture costs the same.
+#[derive(Clone, Debug, Serialize)]
+pub struct BreakEven {
+    /// Requests per day where both cost the same.
+    pub requests_per_day: f64,
+    /// What the workload is compared with.
+    pub alternative: String,
+    /// The alternative's monthly cost (at the break-even volume for a
+    /// per-request alternative), when it has a fixed one.
+    pub alternative_monthly_usd: Option<f64>,
+    /// Which side wins above the break-even volume.
+    pub cheaper_above: &'static str,
+    /// The arithmetic and its sources.
+    pub basis: String,
 }
 
 /// The catalogue node a price is based on.
@@ -123,6 +141,12 @@ pub struct CostEstimate {
     pub node: Option<Node>,
     /// The share of that node.
     pub share: Option<Share>,
+    /// Cost of one request (per-request billing).
+    pub per_request_usd: Option<f64>,
+    /// Monthly cost that does not depend on requests (provisioned concurrency).
+    pub fixed_monthly_usd: Option<f64>,
+    /// The break-even against the other architecture.
+    pub break_even: Option<BreakEven>,
 }
 
 /// What is wrong with a name a hint gives.
@@ -225,9 +249,11 @@ pub fn price(
             return by_service_rates(workload, profile, service, &demand, catalog, pricing)
         }
         Billing::PerRequest => {
-            pricing.unpriced_reason = Some(
-                "priced per request by the serverless model, which is not in this release".into(),
-            );
+            if workload.function.is_some() {
+                return crate::analyze::serverless::price(workload, profile, catalog, pricing);
+            }
+            pricing.unpriced_reason =
+                Some("billed per request, and the catalogue has no rates for it".into());
             return pricing;
         }
     }
@@ -619,15 +645,20 @@ fn by_service_rates(
     mut pricing: Pricing,
 ) -> Pricing {
     let rate = |unit: &str| catalog.service(service, unit);
-    let (Some(cpu), Some(memory)) = (rate("vcpu-second"), rate("gib-second")) else {
+    // Rates are per second (Cloud Run) or per hour (Fargate).
+    let (Some(cpu), Some(memory), per_hour) = (match (rate("vcpu-second"), rate("gib-second")) {
+        (Some(cpu), Some(memory)) => (Some(cpu), Some(memory), false),
+        _ => (rate("vcpu-hour"), rate("gib-hour"), true),
+    }) else {
         pricing.unpriced_reason = Some(format!("the catalogue has no rates for {service}"));
         return pricing;
     };
+    let seconds_per_unit = if per_hour { 3600.0 } else { 1.0 };
     if let Some(reason) = region_mismatch(workload, &cpu.region) {
         pricing.unpriced_reason = Some(reason);
         return pricing;
     }
-    let mut per_second = demand.cpu * cpu.usd + demand.memory_gib * memory.usd;
+    let mut per_second = (demand.cpu * cpu.usd + demand.memory_gib * memory.usd) / seconds_per_unit;
     let mut terms = vec![
         format!("{} vCPU x {}", trim(demand.cpu, 3), usd_rate(cpu.usd)),
         format!(
@@ -671,7 +702,7 @@ fn by_service_rates(
     pricing.cloud = Some(cpu.cloud);
     let hourly = per_second * 3600.0;
     let basis = format!(
-        "{service} rates per second ({} {}, catalog/services.tsv, {}): ({}) x 3600 s = {}/h per instance",
+        "{service} rates ({} {}, catalog/services.tsv, {}): {} = {}/h per instance",
         cpu.cloud,
         cpu.region,
         catalog.cite(&cpu.price_source),
@@ -717,6 +748,9 @@ fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Metho
         method,
         node: None,
         share: None,
+        per_request_usd: None,
+        fixed_monthly_usd: None,
+        break_even: None,
     }
 }
 
@@ -933,6 +967,9 @@ fn estimate(
         method,
         node,
         share,
+        per_request_usd: None,
+        fixed_monthly_usd: None,
+        break_even: None,
     }
 }
 

@@ -30,6 +30,107 @@ pub struct ColdStart {
     pub parts: Vec<Part>,
 }
 
+/// Projects the cold start of a Lambda function: the runtime's measured
+/// init (by package type and architecture; memory made no systematic
+/// difference in the benchmark), SnapStart when on, and loading the model
+/// when the profile gives its size.
+pub fn function_cold_start(
+    workload: &Workload,
+    profile: &Profile,
+    catalog: &Catalog,
+) -> Option<ColdStart> {
+    let spec = workload.function.as_ref()?;
+    let image = spec.package_type.as_deref() == Some("Image");
+    let arm = spec.architecture.as_deref() == Some("arm64");
+    let runtime = spec.runtime.clone();
+    let (row, assumed, why) = match runtime.as_deref().and_then(|r| catalog.lambda_init(r)) {
+        Some(row) => (row, false, String::new()),
+        None => {
+            // Old runtimes map to the nearest measured one of the same language;
+            // images without a runtime are most often Python.
+            let language = runtime.as_deref().unwrap_or("python").to_ascii_lowercase();
+            let family = [
+                "python", "nodejs", "java", "dotnet", "ruby", "go", "provided",
+            ]
+            .into_iter()
+            .find(|f| language.starts_with(f))?;
+            let fallback = match family {
+                "python" => "python3.12",
+                "nodejs" => "nodejs22.x",
+                "java" => "java17",
+                "dotnet" => "dotnet8",
+                "ruby" => "ruby3.4",
+                _ => "go1.x",
+            };
+            let row = catalog.lambda_init(fallback)?;
+            let why = match &runtime {
+                Some(r) => format!("{r} is not benchmarked; {} assumed similar", row.measured),
+                None => format!("the image's language is unknown; {} assumed", row.measured),
+            };
+            (row, true, why)
+        }
+    };
+    let ms = match (image, arm) {
+        (false, false) => row.zip_x86_64_ms,
+        (false, true) => row.zip_arm64_ms,
+        (true, false) => row.image_x86_64_ms,
+        (true, true) => row.image_arm64_ms,
+    };
+    let mut parts = vec![Part {
+        name: "runtime init",
+        seconds: ms / 1000.0,
+        basis: format!(
+            "{} {} on {}: mean init of a hello-world function, {} ms ({}){}",
+            row.measured,
+            if image { "container image" } else { "zip" },
+            if arm { "arm64" } else { "x86_64" },
+            ms,
+            catalog.cite(&row.source),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!("; {why}")
+            }
+        ),
+        assumed,
+    }];
+    if spec.snap_start && row.measured.starts_with("java") {
+        if let Some(source) = catalog.source("SNAPSTART") {
+            let restored = ms / 10.0;
+            parts[0] = Part {
+                name: "runtime init (SnapStart)",
+                seconds: restored / 1000.0,
+                basis: format!(
+                    "{} ms / 10: AWS's \"up to 10x\" SnapStart claim applied to the measured {} init ({} {})",
+                    ms, row.measured, source.key, source.date
+                ),
+                assumed: true,
+            };
+        }
+    }
+    if let (Some(model), Some(rate)) = (
+        profile.number(UsageKey::ModelSizeGb),
+        catalog.figure("weight_load_gb_per_s"),
+    ) {
+        parts.push(Part {
+            name: "model loading",
+            seconds: model.value / rate.value,
+            basis: format!(
+                "model {} GB from {} at {} GB/s: the local-disk load rate measured on a GPU VM ({}), the only sourced figure; Lambda's own storage is not measured",
+                model.value,
+                model.basis,
+                rate.value,
+                catalog.cite(&rate.source)
+            ),
+            assumed: true,
+        });
+    }
+    Some(ColdStart {
+        total_s: parts.iter().map(|p| p.seconds).sum(),
+        parts,
+    })
+}
+
 /// Projects the cold start of a GPU replica; `None` for workloads without
 /// GPUs, and for Neuron and TPU devices, which the reference measurements
 /// (a PyTorch stack on an NVIDIA H200) do not describe.

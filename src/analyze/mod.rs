@@ -2,9 +2,11 @@
 //! workload is used, the cost model what it costs, the latency model how
 //! long a new replica takes; rules turn those into findings.
 
+pub mod breakeven;
 pub mod cost;
 pub mod latency;
 pub mod profile;
+pub mod serverless;
 pub mod shape;
 
 use crate::catalog::Catalog;
@@ -36,8 +38,15 @@ pub struct Assessment<'w> {
 /// Assesses one workload.
 pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) -> Assessment<'w> {
     let profile = profile::resolve(workload, config, catalog);
-    let pricing = cost::price(workload, &profile, config, catalog);
-    let cold_start = latency::cold_start(workload, &profile, catalog);
+    let mut pricing = cost::price(workload, &profile, config, catalog);
+    let break_even = breakeven::break_even(workload, &profile, &pricing, catalog);
+    if let Some(estimate) = &mut pricing.estimate {
+        estimate.break_even = break_even;
+    }
+    let cold_start = match &workload.function {
+        Some(_) => latency::function_cold_start(workload, &profile, catalog),
+        None => latency::cold_start(workload, &profile, catalog),
+    };
     let before = workload
         .change
         .as_ref()
@@ -75,7 +84,7 @@ pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) ->
         }
     }
     let mut defaulted = Vec::new();
-    if cold_start.is_some() {
+    if cold_start.is_some() && workload.function.is_none() {
         for (key, what) in [
             (UsageKey::ImageSizeGb, "image"),
             (UsageKey::ModelSizeGb, "model"),

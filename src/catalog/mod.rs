@@ -564,7 +564,7 @@ impl Catalog {
         let runtime = runtime.trim().to_ascii_lowercase();
         self.lambda_init
             .iter()
-            .find(|row| row.runtimes.iter().any(|r| *r == runtime))
+            .find(|row| row.runtimes.contains(&runtime))
     }
 
     /// A latency reference figure by key.

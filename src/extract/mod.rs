@@ -2,6 +2,7 @@
 //! ([`crate::model::Workload`]). This is the only stage that knows what a
 //! format's fields mean.
 
+pub mod cloudformation;
 pub mod kubernetes;
 pub mod serverless;
 pub mod terraform;
@@ -21,7 +22,11 @@ pub struct Problem {
 
 /// `# tcolint:ignore=CODE[,CODE] reason` (or `//`) comments inside a block
 /// or on the line above it.
-pub fn comment_suppressions(source: &SourceFile, block_start: usize, block_end: usize) -> Vec<Suppression> {
+pub fn comment_suppressions(
+    source: &SourceFile,
+    block_start: usize,
+    block_end: usize,
+) -> Vec<Suppression> {
     let text = &source.text;
     let start_line_begin = text[..block_start.min(text.len())]
         .rfind('\n')
@@ -57,4 +62,3 @@ pub fn comment_suppressions(source: &SourceFile, block_start: usize, block_end: 
     }
     out
 }
-

@@ -155,6 +155,46 @@ pub struct CostReport {
     pub node: Option<Node>,
     /// The pod's share of that node.
     pub share: Option<Share>,
+    /// Cost of one request, for per-request billing.
+    #[serde(serialize_with = "optional::<_, 10>")]
+    pub per_request_usd: Option<f64>,
+    /// Monthly cost independent of requests (provisioned concurrency).
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub fixed_monthly_usd: Option<f64>,
+    /// Requests per day where the other architecture costs the same.
+    #[serde(serialize_with = "optional::<_, 0>")]
+    pub break_even_requests_per_day: Option<f64>,
+    /// The break-even's alternative and arithmetic.
+    pub break_even: Option<crate::analyze::cost::BreakEven>,
+}
+
+/// A function's shape and limits.
+#[derive(Debug, Serialize)]
+pub struct FunctionReport {
+    /// Memory, MB.
+    pub memory_mb: Option<f64>,
+    /// Timeout, s.
+    pub timeout_s: Option<f64>,
+    /// Ephemeral storage, MB.
+    pub ephemeral_storage_mb: Option<f64>,
+    /// Runtime.
+    pub runtime: Option<String>,
+    /// x86_64 or arm64.
+    pub architecture: Option<String>,
+    /// Zip or Image.
+    pub package_type: Option<String>,
+    /// Provisioned concurrency.
+    pub provisioned_concurrency: Option<u32>,
+    /// Reserved concurrency.
+    pub reserved_concurrency: Option<u32>,
+    /// SnapStart on.
+    pub snap_start: bool,
+    /// Handler.
+    pub handler: Option<String>,
+    /// Image URI.
+    pub image: Option<String>,
+    /// Event kinds.
+    pub events: Vec<String>,
 }
 
 /// One usage-profile value and where it came from.
@@ -254,6 +294,8 @@ pub struct WorkloadReport {
     pub region: Option<String>,
     /// What a plan does to it; null outside plans.
     pub change: Option<ChangeReport>,
+    /// Function shape and limits; null for other workloads.
+    pub function: Option<FunctionReport>,
 }
 
 /// One finding as reported.
@@ -608,6 +650,10 @@ fn workload_report(
             utilization: estimate.utilization,
             node: estimate.node.clone(),
             share: estimate.share.clone(),
+            per_request_usd: estimate.per_request_usd,
+            fixed_monthly_usd: estimate.fixed_monthly_usd,
+            break_even_requests_per_day: estimate.break_even.as_ref().map(|b| b.requests_per_day),
+            break_even: estimate.break_even.clone(),
         }),
         cold_start_s: assessment.cold_start.as_ref().map(|c| c.total_s),
         assumptions: assessment.assumptions.clone(),
@@ -626,5 +672,19 @@ fn workload_report(
         images: workload.compute.images.clone(),
         region: workload.placement.region.clone(),
         change: change_report(assessment),
+        function: workload.function.as_ref().map(|spec| FunctionReport {
+            memory_mb: spec.memory_mb,
+            timeout_s: spec.timeout_s,
+            ephemeral_storage_mb: spec.ephemeral_storage_mb,
+            runtime: spec.runtime.clone(),
+            architecture: spec.architecture.clone(),
+            package_type: spec.package_type.clone(),
+            provisioned_concurrency: spec.provisioned_concurrency,
+            reserved_concurrency: spec.reserved_concurrency,
+            snap_start: spec.snap_start,
+            handler: spec.handler.clone(),
+            image: spec.image.clone(),
+            events: spec.events.iter().map(|e| e.kind.clone()).collect(),
+        }),
     }
 }

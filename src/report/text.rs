@@ -78,9 +78,31 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
         text.push_str(&format!(" ({})", accelerator.resource));
         per_replica.push(text);
     }
-    per_replica.push(format!("{} vCPU", trim(workload.cpu_per_replica, 3)));
-    per_replica.push(format!("{} GiB", trim(workload.memory_gb_per_replica, 2)));
-    let _ = writeln!(out, "  per replica {}", per_replica.join(", "));
+    match &workload.function {
+        Some(function) => {
+            let mut shape = vec![
+                format!("{} MB", trim(function.memory_mb.unwrap_or(0.0), 0)),
+                format!("timeout {} s", trim(function.timeout_s.unwrap_or(0.0), 0)),
+                function.architecture.clone().unwrap_or_default(),
+                function.package_type.clone().unwrap_or_default(),
+            ];
+            if let Some(runtime) = &function.runtime {
+                shape.push(runtime.clone());
+            }
+            if let Some(provisioned) = function.provisioned_concurrency {
+                shape.push(format!("provisioned {provisioned}"));
+            }
+            if !function.events.is_empty() {
+                shape.push(format!("events {}", function.events.join(", ")));
+            }
+            let _ = writeln!(out, "  function    {}", shape.join(", "));
+        }
+        None => {
+            per_replica.push(format!("{} vCPU", trim(workload.cpu_per_replica, 3)));
+            per_replica.push(format!("{} GiB", trim(workload.memory_gb_per_replica, 2)));
+            let _ = writeln!(out, "  per replica {}", per_replica.join(", "));
+        }
+    }
     if let Some(instance) = &workload.instance_type {
         let cloud = workload.cloud.unwrap_or("?");
         match &workload.region {
@@ -124,6 +146,15 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
             }
             let _ = writeln!(out, "  cost        {line}");
             let _ = writeln!(out, "  basis       {}", cost.basis);
+            if let Some(break_even) = &cost.break_even {
+                let _ = writeln!(
+                    out,
+                    "  break-even  {} requests/day vs {} ({} is cheaper above it)",
+                    trim(break_even.requests_per_day, 0),
+                    break_even.alternative,
+                    break_even.cheaper_above
+                );
+            }
         }
         None => {
             let reason = workload.unpriced_reason.as_deref().unwrap_or("unknown");

@@ -2,10 +2,16 @@
 //! file under `rules/` (YAML front matter, Markdown body), embedded at build
 //! time; its detection logic is one Rust module here.
 
+mod fit001;
+mod fit002;
+mod fit003;
 mod gpu001;
 mod gpu002;
+mod lat001;
 mod lat002;
 mod tco001;
+mod tco002;
+mod tco003;
 mod tco004;
 
 use std::collections::BTreeMap;
@@ -74,13 +80,19 @@ pub struct RuleMeta {
     pub documentation: String,
 }
 
-const RULE_FILES: [(&str, &str); 6] = [
+const RULE_FILES: [(&str, &str); 12] = [
     ("E001.md", include_str!("../../rules/E001.md")),
     ("GPU001.md", include_str!("../../rules/GPU001.md")),
     ("GPU002.md", include_str!("../../rules/GPU002.md")),
     ("TCO001.md", include_str!("../../rules/TCO001.md")),
     ("LAT002.md", include_str!("../../rules/LAT002.md")),
     ("TCO004.md", include_str!("../../rules/TCO004.md")),
+    ("LAT001.md", include_str!("../../rules/LAT001.md")),
+    ("TCO002.md", include_str!("../../rules/TCO002.md")),
+    ("TCO003.md", include_str!("../../rules/TCO003.md")),
+    ("FIT001.md", include_str!("../../rules/FIT001.md")),
+    ("FIT002.md", include_str!("../../rules/FIT002.md")),
+    ("FIT003.md", include_str!("../../rules/FIT003.md")),
 ];
 
 /// The code of the invalid-input rule, raised by the parse and extract stages.
@@ -96,6 +108,12 @@ fn check_for(code: &str) -> Option<Check> {
         "TCO001" => Some(tco001::check),
         "LAT002" => Some(lat002::check),
         "TCO004" => Some(tco004::check),
+        "LAT001" => Some(lat001::check),
+        "TCO002" => Some(tco002::check),
+        "TCO003" => Some(tco003::check),
+        "FIT001" => Some(fit001::check),
+        "FIT002" => Some(fit002::check),
+        "FIT003" => Some(fit003::check),
         _ => None,
     }
 }
@@ -254,7 +272,10 @@ mod tests {
         let codes: Vec<&str> = rules.iter().map(|r| r.code.as_str()).collect();
         assert_eq!(
             codes,
-            ["E001", "GPU001", "GPU002", "LAT002", "TCO001", "TCO004"]
+            [
+                "E001", "FIT001", "FIT002", "FIT003", "GPU001", "GPU002", "LAT001", "LAT002",
+                "TCO001", "TCO002", "TCO003", "TCO004"
+            ]
         );
         for rule in &rules {
             for section in [

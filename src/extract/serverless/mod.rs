@@ -27,7 +27,8 @@ const DEFAULT_REGION: &str = "us-east-1";
 
 /// Whether a document is a Serverless Framework configuration.
 pub fn is_serverless(root: NodeRef<'_>) -> bool {
-    root.get("service").is_some() && (root.get("provider").is_some() || root.get("functions").is_some())
+    root.get("service").is_some()
+        && (root.get("provider").is_some() || root.get("functions").is_some())
 }
 
 /// What one serverless.yml yields.
@@ -66,7 +67,9 @@ pub fn extract(
     if provider_name != "aws" {
         out.skipped.push(Skipped {
             path: source.path.to_string(),
-            reason: format!("Serverless Framework provider {provider_name:?}: only aws is analysed"),
+            reason: format!(
+                "Serverless Framework provider {provider_name:?}: only aws is analysed"
+            ),
             what: "file",
         });
         return out;
@@ -104,7 +107,10 @@ pub fn extract(
         let mut problems = Vec::new();
         // A function value (or provider default), resolved; unknown values are noted.
         let mut value = |field: &str, from_provider: bool| -> Option<(String, Location)> {
-            let node = function.get(field).or_else(|| if from_provider { setting(field) } else { None })?;
+            let node =
+                function
+                    .get(field)
+                    .or_else(|| if from_provider { setting(field) } else { None })?;
             match resolver.scalar(Some(node)) {
                 Ok(Some(text)) => Some((text, location(node))),
                 Ok(None) => None,
@@ -114,7 +120,10 @@ pub fn extract(
                 }
             }
         };
-        let mut number = |field: &str, from_provider: bool, problems: &mut Vec<Problem>| -> Option<(f64, Location)> {
+        let mut number = |field: &str,
+                          from_provider: bool,
+                          problems: &mut Vec<Problem>|
+         -> Option<(f64, Location)> {
             let (text, at) = value(field, from_provider)?;
             match text.trim().parse::<f64>() {
                 Ok(n) if n.is_finite() => Some((n, at)),
@@ -135,7 +144,8 @@ pub fn extract(
         let runtime = value("runtime", true).map(|(t, _)| t);
         let architecture = value("architecture", true).map(|(t, _)| t);
         let handler = value("handler", false).map(|(t, _)| t);
-        let snap_start = value("snapStart", false).is_some_and(|(t, _)| t == "true" || t == "PublishedVersions");
+        let snap_start =
+            value("snapStart", false).is_some_and(|(t, _)| t == "true" || t == "PublishedVersions");
         let image = match function.get("image") {
             Some(image) if image.is_mapping() => resolver
                 .scalar(image.get("uri").or_else(|| image.get("name")))
@@ -173,7 +183,12 @@ pub fn extract(
             locations: BTreeMap::new(),
         };
         spec.locations.insert("function".into(), location(key));
-        for (setting_name, found) in [("memory", &memory), ("timeout", &timeout), ("ephemeral", &ephemeral), ("provisioned", &provisioned)] {
+        for (setting_name, found) in [
+            ("memory", &memory),
+            ("timeout", &timeout),
+            ("ephemeral", &ephemeral),
+            ("provisioned", &provisioned),
+        ] {
             if let Some((_, at)) = found {
                 spec.locations.insert(setting_name.into(), at.clone());
             }
@@ -193,14 +208,26 @@ pub fn extract(
                 };
                 let Some(parsed_key) = UsageKey::parse(key_name) else {
                     problems.push(Problem {
-                        message: format!("custom.tcolint.usage.{name}: unknown usage key {key_name:?}"),
+                        message: format!(
+                            "custom.tcolint.usage.{name}: unknown usage key {key_name:?}"
+                        ),
                         location: location(usage_key),
                     });
                     continue;
                 };
-                match resolver.scalar(Some(usage_value)).map(|t| t.unwrap_or_default()).and_then(|text| parsed_key.parse_value(&text)) {
+                match resolver
+                    .scalar(Some(usage_value))
+                    .map(|t| t.unwrap_or_default())
+                    .and_then(|text| parsed_key.parse_value(&text))
+                {
                     Ok(parsed) => {
-                        usage_settings.insert(parsed_key, UsageSetting { value: parsed, location: location(usage_key) });
+                        usage_settings.insert(
+                            parsed_key,
+                            UsageSetting {
+                                value: parsed,
+                                location: location(usage_key),
+                            },
+                        );
                     }
                     Err(reason) => problems.push(Problem {
                         message: format!("custom.tcolint.usage.{name}.{key_name}: {reason}"),
@@ -239,13 +266,29 @@ pub fn function_workload(
     suppressions: Vec<crate::model::Suppression>,
     notes: Vec<String>,
 ) -> Workload {
-    let names: Vec<&str> = [Some(id.as_str()), spec.handler.as_deref(), spec.image.as_deref()].into_iter().flatten().collect();
+    let names: Vec<&str> = [
+        Some(id.as_str()),
+        spec.handler.as_deref(),
+        spec.image.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let inferred_purpose = if names.iter().any(|n| names_training(n)) {
-        Some((Purpose::Training, "its name, handler or image names training".to_string()))
+        Some((
+            Purpose::Training,
+            "its name, handler or image names training".to_string(),
+        ))
     } else if spec.is_request_driven() {
-        Some((Purpose::Inference, "an HTTP event makes callers wait for it".to_string()))
+        Some((
+            Purpose::Inference,
+            "an HTTP event makes callers wait for it".to_string(),
+        ))
     } else if !spec.events.is_empty() {
-        Some((Purpose::Batch, "it runs on queue, storage or schedule events".to_string()))
+        Some((
+            Purpose::Batch,
+            "it runs on queue, storage or schedule events".to_string(),
+        ))
     } else {
         None
     };
@@ -271,7 +314,8 @@ pub fn function_workload(
             basis: format!(
                 "scales with requests from {} (provisioned concurrency){}",
                 spec.provisioned_concurrency.unwrap_or(0),
-                spec.reserved_concurrency.map_or(String::new(), |r| format!(" to {r} (reserved concurrency)"))
+                spec.reserved_concurrency
+                    .map_or(String::new(), |r| format!(" to {r} (reserved concurrency)"))
             ),
         },
         run_to_completion: false,
@@ -290,7 +334,12 @@ pub fn function_workload(
 pub fn names_training(name: &str) -> bool {
     name.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| word.starts_with("train") || word == "fit" || word.starts_with("finetun") || word == "fine")
+        .any(|word| {
+            word.starts_with("train")
+                || word == "fit"
+                || word.starts_with("finetun")
+                || word == "fine"
+        })
 }
 
 #[cfg(test)]
@@ -320,21 +369,39 @@ mod tests {
         assert!(spec.is_request_driven());
         assert_eq!(predict.placement.region.as_deref(), Some("us-east-1"));
         assert_eq!(predict.usage.len(), 2);
-        assert_eq!(predict.inferred_purpose.as_ref().unwrap().0, Purpose::Inference);
+        assert_eq!(
+            predict.inferred_purpose.as_ref().unwrap().0,
+            Purpose::Inference
+        );
         let retrain = &out.workloads[1];
-        assert_eq!(retrain.function.as_ref().unwrap().package_type.as_deref(), Some("Image"));
-        assert_eq!(retrain.inferred_purpose.as_ref().unwrap().0, Purpose::Training);
+        assert_eq!(
+            retrain.function.as_ref().unwrap().package_type.as_deref(),
+            Some("Image")
+        );
+        assert_eq!(
+            retrain.inferred_purpose.as_ref().unwrap().0,
+            Purpose::Training
+        );
         assert_eq!(retrain.suppressions[0].codes, ["FIT001"]);
         assert_eq!(retrain.location.line, 23);
     }
 
     #[test]
     fn defaults_apply_and_other_providers_are_skipped() {
-        let out = functions("service: s\nprovider: aws\nfunctions:\n  f:\n    handler: h\n", &[]);
+        let out = functions(
+            "service: s\nprovider: aws\nfunctions:\n  f:\n    handler: h\n",
+            &[],
+        );
         let spec = out.workloads[0].function.as_ref().unwrap();
         assert_eq!((spec.memory_mb, spec.timeout_s), (Some(1024.0), Some(6.0)));
-        assert!(out.workloads[0].notes.iter().any(|n| n.contains("default 1024 MB")));
-        let google = functions("service: s\nprovider:\n  name: google\nfunctions:\n  f:\n    handler: h\n", &[]);
+        assert!(out.workloads[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("default 1024 MB")));
+        let google = functions(
+            "service: s\nprovider:\n  name: google\nfunctions:\n  f:\n    handler: h\n",
+            &[],
+        );
         assert!(google.workloads.is_empty());
         assert!(google.skipped[0].reason.contains("google"));
     }

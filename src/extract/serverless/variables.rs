@@ -22,7 +22,12 @@ pub struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// A resolver for the document `root`, with `--opt` values and the
     /// folder `${file(…)}` may read from (none for standard input).
-    pub fn new(root: NodeRef<'a>, options: &'a [(String, String)], project_dir: Option<&'a Path>, max_file_size: u64) -> Self {
+    pub fn new(
+        root: NodeRef<'a>,
+        options: &'a [(String, String)],
+        project_dir: Option<&'a Path>,
+        max_file_size: u64,
+    ) -> Self {
         Resolver {
             root,
             options,
@@ -96,7 +101,9 @@ impl<'a> Resolver<'a> {
                 .filter(|p| !p.is_empty())
                 .try_fold(self.root, |node, key| node.get(key));
             return match node {
-                Some(node) if node.as_text().is_some() => self.resolve(node.as_text().unwrap_or_default(), depth + 1),
+                Some(node) if node.as_text().is_some() => {
+                    self.resolve(node.as_text().unwrap_or_default(), depth + 1)
+                }
                 Some(node) if node.is_mapping() || node.is_sequence() => {
                     fallback(format!("${{self:{path}}} is a collection, not a value"))
                 }
@@ -111,7 +118,9 @@ impl<'a> Resolver<'a> {
             if name == "stage" && default.is_none() {
                 return Ok(self.stage());
             }
-            return fallback(format!("${{opt:{name}}} is not given (pass --opt {name}=...)"));
+            return fallback(format!(
+                "${{opt:{name}}} is not given (pass --opt {name}=...)"
+            ));
         }
         if expression == "sls:stage" {
             return Ok(self.stage());
@@ -129,7 +138,9 @@ impl<'a> Resolver<'a> {
             };
         }
         let source = expression.split(':').next().unwrap_or(expression);
-        fallback(format!("${{{expression}}} needs the cloud ({source}), so it is unknown offline"))
+        fallback(format!(
+            "${{{expression}}} needs the cloud ({source}), so it is unknown offline"
+        ))
     }
 
     /// `./x.yml):a.b` → the value at `a.b` of that file.
@@ -139,7 +150,9 @@ impl<'a> Resolver<'a> {
             None => return Err(format!("malformed ${{file({rest}}}")),
         };
         let Some(dir) = self.project_dir else {
-            return Err(format!("${{file({path})}} cannot be read from standard input"));
+            return Err(format!(
+                "${{file({path})}} cannot be read from standard input"
+            ));
         };
         let full: PathBuf = dir.join(path);
         let inside = std::fs::canonicalize(&full)
@@ -147,18 +160,30 @@ impl<'a> Resolver<'a> {
             .zip(std::fs::canonicalize(dir).ok())
             .is_some_and(|(file, dir)| file.starts_with(dir));
         if !inside {
-            return Err(format!("${{file({path})}} is outside the project folder (or missing); not read"));
+            return Err(format!(
+                "${{file({path})}} is outside the project folder (or missing); not read"
+            ));
         }
-        let text = discover::read_text(&Input::File { path: full, explicit: true }, self.max_file_size)
-            .map_err(|e| format!("${{file({path})}}: {}", e.message))?;
+        let text = discover::read_text(
+            &Input::File {
+                path: full,
+                explicit: true,
+            },
+            self.max_file_size,
+        )
+        .map_err(|e| format!("${{file({path})}}: {}", e.message))?;
         let documents = yaml::parse_stream(&text, &yaml::Limits::default());
         let Some(Ok(document)) = documents.into_iter().next() else {
             return Err(format!("${{file({path})}} is not YAML or JSON"));
         };
         if key.is_empty() {
-            return Err(format!("${{file({path})}} without a key is a whole document, not a value"));
+            return Err(format!(
+                "${{file({path})}} without a key is a whole document, not a value"
+            ));
         }
-        let node = key.split('.').try_fold(document.root(), |node, part| node.get(part));
+        let node = key
+            .split('.')
+            .try_fold(document.root(), |node, part| node.get(part));
         node.and_then(|n| n.as_text().map(str::to_string))
             .ok_or_else(|| format!("${{file({path}):{key}}} is not set"))
     }
@@ -174,7 +199,9 @@ fn split_default(inner: &str) -> Option<(&str, &str)> {
             '\'' | '"' if quote.is_none() => quote = Some(c),
             '(' if quote.is_none() => depth += 1,
             ')' if quote.is_none() => depth -= 1,
-            ',' if quote.is_none() && depth == 0 => return Some((&inner[..index], &inner[index + 1..])),
+            ',' if quote.is_none() && depth == 0 => {
+                return Some((&inner[..index], &inner[index + 1..]))
+            }
             _ => {}
         }
     }
@@ -184,7 +211,10 @@ fn split_default(inner: &str) -> Option<(&str, &str)> {
 fn unquote(text: &str) -> String {
     let trimmed = text.trim();
     for quote in ['\'', '"'] {
-        if let Some(inner) = trimmed.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
+        if let Some(inner) = trimmed
+            .strip_prefix(quote)
+            .and_then(|t| t.strip_suffix(quote))
+        {
             return inner.to_string();
         }
     }
@@ -206,22 +236,54 @@ mod tests {
 
     #[test]
     fn self_opt_and_nested_variables() {
-        assert_eq!(resolve(DOC, "${self:custom.memory}", &[]), Ok("2048".into()));
-        assert_eq!(resolve(DOC, "${self:custom.sizes.${sls:stage}}", &[]), Ok("4096".into()));
+        assert_eq!(
+            resolve(DOC, "${self:custom.memory}", &[]),
+            Ok("2048".into())
+        );
+        assert_eq!(
+            resolve(DOC, "${self:custom.sizes.${sls:stage}}", &[]),
+            Ok("4096".into())
+        );
         let dev = [("stage".to_string(), "dev".to_string())];
-        assert_eq!(resolve(DOC, "${self:custom.${self:custom.key}.${opt:stage}}", &dev), Ok("512".into()));
-        assert_eq!(resolve(DOC, "${opt:region, 'eu-west-1'}", &[]), Ok("eu-west-1".into()));
-        assert_eq!(resolve(DOC, "${self:service}-${opt:stage, self:provider.stage}", &[]), Ok("api-prod".into()));
-        assert_eq!(resolve(DOC, "${opt:stage, ${self:provider.stage}}", &[]), Ok("prod".into()));
+        assert_eq!(
+            resolve(DOC, "${self:custom.${self:custom.key}.${opt:stage}}", &dev),
+            Ok("512".into())
+        );
+        assert_eq!(
+            resolve(DOC, "${opt:region, 'eu-west-1'}", &[]),
+            Ok("eu-west-1".into())
+        );
+        assert_eq!(
+            resolve(
+                DOC,
+                "${self:service}-${opt:stage, self:provider.stage}",
+                &[]
+            ),
+            Ok("api-prod".into())
+        );
+        assert_eq!(
+            resolve(DOC, "${opt:stage, ${self:provider.stage}}", &[]),
+            Ok("prod".into())
+        );
     }
 
     #[test]
     fn cloud_sources_are_unknown_unless_defaulted() {
         let error = resolve(DOC, "${ssm:/ml/memory}", &[]).unwrap_err();
         assert!(error.contains("needs the cloud (ssm)"), "{error}");
-        assert_eq!(resolve(DOC, "${ssm:/ml/memory, 1024}", &[]), Ok("1024".into()));
-        assert_eq!(resolve(DOC, "${env:TCOLINT_TEST_SURELY_UNSET, 3}", &[]), Ok("3".into()));
-        assert!(resolve(DOC, "${file(./x.yml):a}", &[]).unwrap_err().contains("standard input"));
-        assert!(resolve(DOC, "${self:custom.sizes}", &[]).unwrap_err().contains("collection"));
+        assert_eq!(
+            resolve(DOC, "${ssm:/ml/memory, 1024}", &[]),
+            Ok("1024".into())
+        );
+        assert_eq!(
+            resolve(DOC, "${env:TCOLINT_TEST_SURELY_UNSET, 3}", &[]),
+            Ok("3".into())
+        );
+        assert!(resolve(DOC, "${file(./x.yml):a}", &[])
+            .unwrap_err()
+            .contains("standard input"));
+        assert!(resolve(DOC, "${self:custom.sizes}", &[])
+            .unwrap_err()
+            .contains("collection"));
     }
 }

@@ -443,10 +443,15 @@ fn aws_lambda_function(
         image: view.string("image_uri").known(),
         ..FunctionSpec::default()
     };
-    function.locations.insert("function".into(), instance.attributes.block_location.clone());
+    function.locations.insert(
+        "function".into(),
+        instance.attributes.block_location.clone(),
+    );
     for (setting, key) in [("memory", "memory_size"), ("timeout", "timeout")] {
         if view.number(key).known().is_some() {
-            function.locations.insert(setting.into(), view.location(key));
+            function
+                .locations
+                .insert(setting.into(), view.location(key));
         }
     }
     // Provisioned concurrency lives in its own resource that names this function.

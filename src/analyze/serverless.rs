@@ -1,0 +1,224 @@
+//! The Lambda cost model, per month at the workload's usage profile:
+//!
+//! ```text
+//! requests        R × 0.20 USD per million
+//! duration        R × duration s × memory GB × rate per GB-s (x86_64 or arm64;
+//!                 the provisioned-duration rate when provisioned concurrency serves them)
+//! provisioned     instances × memory GB × 730 h × 3600 s × standby rate per GB-s
+//! storage         R × duration s × (ephemeral GB − 0.5) × rate per GB-s
+//! API Gateway     R × rate per request (REST for `http`, HTTP API for `httpApi`)
+//! ```
+//!
+//! with R = requests per day × 730 / 24. Every rate is a `catalog/services.tsv`
+//! row with its source and date. Volume tiers and the free tier are not applied.
+
+use crate::analyze::cost::{CostEstimate, Method, Pricing};
+use crate::analyze::profile::Profile;
+use crate::catalog::{Catalog, HOURS_PER_MONTH};
+use crate::model::{FunctionSpec, UsageKey, Workload};
+use crate::numbers::{trim, usd};
+
+/// Days in a month, consistent with 730 hours.
+pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
+
+/// Rates of one function, resolved from the catalogue.
+#[derive(Clone, Debug)]
+pub struct LambdaRates {
+    /// Per request.
+    pub request: f64,
+    /// Per GB-s of duration, on demand (by architecture).
+    pub duration: f64,
+    /// Per GB-s of duration served by provisioned concurrency.
+    pub provisioned_duration: f64,
+    /// Per GB-s of provisioned concurrency configured.
+    pub provisioned: f64,
+    /// Per GB-s of ephemeral storage beyond 512 MB.
+    pub ephemeral: f64,
+    /// Per request at the API in front, if any: (name, rate).
+    pub api: Option<(&'static str, f64)>,
+    /// Citations, for basis strings.
+    pub cite: String,
+}
+
+/// The catalogue rates for a function.
+pub fn rates(spec: &FunctionSpec, catalog: &Catalog) -> Option<LambdaRates> {
+    let rate = |unit: &str| catalog.service("lambda", unit).map(|r| r.usd);
+    let architecture = if spec.architecture.as_deref() == Some("arm64") {
+        "arm64"
+    } else {
+        "x86_64"
+    };
+    let api = if spec.events.iter().any(|e| e.kind == "http") {
+        catalog
+            .service("api-gateway-rest", "request")
+            .map(|r| ("API Gateway REST", r.usd))
+    } else if spec.events.iter().any(|e| e.kind == "httpApi") {
+        catalog
+            .service("api-gateway-http", "request")
+            .map(|r| ("API Gateway HTTP API", r.usd))
+    } else {
+        None
+    };
+    let source = catalog.service("lambda", "request")?.price_source.clone();
+    Some(LambdaRates {
+        request: rate("request")?,
+        duration: rate(&format!("gb-second-{architecture}"))?,
+        provisioned_duration: rate("provisioned-duration-gb-second")?,
+        provisioned: rate("provisioned-gb-second")?,
+        ephemeral: rate("ephemeral-gb-second")?,
+        api,
+        cite: format!("catalog/services.tsv, {}", catalog.cite(&source)),
+    })
+}
+
+impl LambdaRates {
+    /// The cost of one request (duration `seconds`, memory `memory_gb`,
+    /// ephemeral storage beyond the free 512 MB `extra_storage_gb`).
+    pub fn per_request(
+        &self,
+        seconds: f64,
+        memory_gb: f64,
+        extra_storage_gb: f64,
+        provisioned: bool,
+    ) -> f64 {
+        let duration_rate = if provisioned {
+            self.provisioned_duration
+        } else {
+            self.duration
+        };
+        self.request
+            + seconds * memory_gb * duration_rate
+            + seconds * extra_storage_gb * self.ephemeral
+            + self.api.map_or(0.0, |(_, rate)| rate)
+    }
+
+    /// The fixed monthly cost of `instances` provisioned instances.
+    pub fn provisioned_monthly(&self, instances: u32, memory_gb: f64) -> f64 {
+        f64::from(instances) * memory_gb * HOURS_PER_MONTH * 3600.0 * self.provisioned
+    }
+}
+
+/// Prices a Lambda function at its usage profile.
+pub fn price(
+    workload: &Workload,
+    profile: &Profile,
+    catalog: &Catalog,
+    mut pricing: Pricing,
+) -> Pricing {
+    let Some(spec) = &workload.function else {
+        pricing.unpriced_reason =
+            Some("priced per request, but the function's shape is unknown".into());
+        return pricing;
+    };
+    let Some(rates) = rates(spec, catalog) else {
+        pricing.unpriced_reason = Some("the catalogue has no Lambda rates".into());
+        return pricing;
+    };
+    if let Some(region) = &workload.placement.region {
+        if let Some(request) = catalog.service("lambda", "request") {
+            if *region != request.region {
+                pricing.unpriced_reason = Some(format!(
+                    "the catalogue has Lambda rates for {} only, and this runs in {region}",
+                    request.region
+                ));
+                return pricing;
+            }
+        }
+    }
+    pricing.cloud = Some(crate::model::Cloud::Aws);
+    let memory_gb = spec.memory_mb.unwrap_or(128.0) / 1024.0;
+    let extra_storage_gb = (spec.ephemeral_storage_mb.unwrap_or(512.0) - 512.0).max(0.0) / 1024.0;
+    let provisioned = spec.provisioned_concurrency.unwrap_or(0);
+    let seconds = profile
+        .number(UsageKey::AvgDurationMs)
+        .map_or(1.0, |d| d.value / 1000.0);
+    let fixed = rates.provisioned_monthly(provisioned, memory_gb);
+    let per_request = rates.per_request(seconds, memory_gb, extra_storage_gb, provisioned > 0);
+    let requests = profile
+        .number(UsageKey::RequestsPerDay)
+        .map(|r| r.value * DAYS_PER_MONTH);
+
+    let mut terms = vec![format!(
+        "{} per request (requests {} + duration {} s x {} GB x {}{}{})",
+        usd_small(per_request),
+        usd_small(rates.request),
+        trim(seconds, 3),
+        trim(memory_gb, 4),
+        usd_small(if provisioned > 0 {
+            rates.provisioned_duration
+        } else {
+            rates.duration
+        }),
+        if extra_storage_gb > 0.0 {
+            format!(
+                " + storage {} GB x {}",
+                trim(extra_storage_gb, 3),
+                usd_small(rates.ephemeral)
+            )
+        } else {
+            String::new()
+        },
+        rates.api.map_or(String::new(), |(name, rate)| format!(
+            " + {name} {}",
+            usd_small(rate)
+        ))
+    )];
+    if provisioned > 0 {
+        terms.push(format!(
+            "provisioned concurrency {provisioned} x {} GB x 730 h x 3600 s x {} = {}/month",
+            trim(memory_gb, 4),
+            usd_small(rates.provisioned),
+            usd(fixed)
+        ));
+    }
+    let monthly = fixed + requests.map_or(0.0, |r| r * per_request);
+    let volume = match requests {
+        Some(r) => format!(
+            "{} requests/month ({} per day x 730/24 days) x per-request cost",
+            trim(r, 0),
+            trim(r / DAYS_PER_MONTH, 0)
+        ),
+        None => {
+            pricing.notes.push(
+                "requests-per-day is not set, so only fixed charges are counted; set tcolint.io/requests-per-day or usage in tcolint.yml".into(),
+            );
+            "no request volume set: request charges not counted".into()
+        }
+    };
+    if spec.events.iter().any(|e| e.kind == "alb") {
+        pricing.notes.push("an ALB in front of the function is billed per hour and LCU; the catalogue has no ALB rates, so it is not counted".into());
+    }
+    pricing
+        .notes
+        .push("Lambda volume tiers and the free tier are not applied".into());
+    let basis = format!(
+        "Lambda ({}): {}; {volume} = {}/month",
+        rates.cite,
+        terms.join("; "),
+        usd(monthly)
+    );
+    pricing.estimate = Some(CostEstimate {
+        per_replica_hourly_usd: memory_gb * 3600.0 * rates.provisioned,
+        monthly_usd: monthly,
+        peak_monthly_usd: None,
+        idle_monthly_usd: None,
+        utilization: None,
+        basis,
+        method: Method::PerRequest,
+        node: None,
+        share: None,
+        per_request_usd: Some(per_request),
+        fixed_monthly_usd: Some(fixed),
+        break_even: None,
+    });
+    pricing
+}
+
+/// Small dollar amounts (per request, per GB-s) without rounding them away.
+pub fn usd_small(value: f64) -> String {
+    if value >= 0.01 {
+        format!("${}", trim(value, 4))
+    } else {
+        format!("${value:.10}").trim_end_matches('0').to_string()
+    }
+}
