@@ -222,3 +222,87 @@ pub fn usd_small(value: f64) -> String {
         format!("${value:.10}").trim_end_matches('0').to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{breakeven, profile};
+    use crate::config::Config;
+    use crate::extract::serverless::function_workload;
+    use crate::model::{FunctionEvent, UsageSetting, UsageValue};
+    use crate::source::SourceFile;
+    use std::collections::BTreeMap;
+
+    fn function(memory_mb: f64, architecture: &str, provisioned: Option<u32>, event: &str, usage: &[(UsageKey, f64)]) -> Workload {
+        let at = SourceFile::new("serverless.yml", "x").start();
+        let spec = FunctionSpec {
+            memory_mb: Some(memory_mb),
+            timeout_s: Some(10.0),
+            ephemeral_storage_mb: Some(512.0),
+            runtime: Some("python3.12".into()),
+            architecture: Some(architecture.into()),
+            package_type: Some("Zip".into()),
+            provisioned_concurrency: provisioned,
+            events: vec![FunctionEvent { kind: event.into(), location: at.clone() }],
+            ..FunctionSpec::default()
+        };
+        let usage: BTreeMap<UsageKey, UsageSetting> = usage
+            .iter()
+            .map(|(k, v)| (*k, UsageSetting { value: UsageValue::Number(*v), location: at.clone() }))
+            .collect();
+        function_workload("sls:api/predict".into(), "function", at, spec, Some("us-east-1".into()), usage, Vec::new(), Vec::new())
+    }
+
+    fn priced(workload: &Workload) -> (Pricing, Profile) {
+        let catalog = Catalog::embedded().unwrap();
+        let profile = profile::resolve(workload, &Config::default(), &catalog);
+        (price(workload, &profile, &catalog, Pricing::default()), profile)
+    }
+
+    #[test]
+    fn requests_duration_and_api_gateway() {
+        let workload = function(2048.0, "arm64", None, "http", &[(UsageKey::RequestsPerDay, 100_000.0), (UsageKey::AvgDurationMs, 250.0)]);
+        let (pricing, _) = priced(&workload);
+        let estimate = pricing.estimate.unwrap();
+        let per_request = 0.0000002 + 0.25 * 2.0 * 0.0000133334 + 0.0000035;
+        assert!((estimate.per_request_usd.unwrap() - per_request).abs() < 1e-15);
+        let monthly = 100_000.0 * 730.0 / 24.0 * per_request;
+        assert!((estimate.monthly_usd - monthly).abs() < 1e-9);
+        assert_eq!(crate::numbers::round(estimate.monthly_usd, 2), 31.53);
+        assert_eq!(estimate.fixed_monthly_usd, Some(0.0));
+    }
+
+    #[test]
+    fn provisioned_concurrency_is_a_fixed_cost_with_a_lower_duration_rate() {
+        let workload = function(2048.0, "x86_64", Some(2), "httpApi", &[(UsageKey::RequestsPerDay, 10_000.0), (UsageKey::AvgDurationMs, 100.0)]);
+        let (pricing, _) = priced(&workload);
+        let estimate = pricing.estimate.unwrap();
+        let fixed = 2.0 * 2.0 * 730.0 * 3600.0 * 0.0000041667;
+        assert!((estimate.fixed_monthly_usd.unwrap() - fixed).abs() < 1e-9);
+        assert_eq!(crate::numbers::round(fixed, 2), 43.80);
+        let per_request = 0.0000002 + 0.1 * 2.0 * 0.0000097222 + 0.000001;
+        assert!((estimate.monthly_usd - (fixed + 10_000.0 * 730.0 / 24.0 * per_request)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn break_even_against_the_cheapest_fitting_instance() {
+        let workload = function(2048.0, "x86_64", None, "sqs", &[(UsageKey::AvgDurationMs, 200.0)]);
+        let catalog = Catalog::embedded().unwrap();
+        let (pricing, profile) = priced(&workload);
+        let even = breakeven::break_even(&workload, &profile, &pricing, &catalog).unwrap();
+        // t3.medium (4 GiB) is the cheapest instance with >= 2 GiB: $0.0416 x 730.
+        assert!(even.alternative.contains("t3.medium"));
+        let per_request = 0.0000002 + 0.2 * 2.0 * 0.0000166667;
+        let expected = 0.0416 * 730.0 / (per_request * 730.0 / 24.0);
+        assert!((even.requests_per_day - expected).abs() < 1e-6, "{} vs {expected}", even.requests_per_day);
+        assert_eq!(even.cheaper_above, "container");
+    }
+
+    #[test]
+    fn regions_without_rates_are_unpriced() {
+        let mut workload = function(1024.0, "x86_64", None, "http", &[]);
+        workload.placement.region = Some("eu-west-1".into());
+        let (pricing, _) = priced(&workload);
+        assert!(pricing.unpriced_reason.unwrap().contains("us-east-1 only"));
+    }
+}
