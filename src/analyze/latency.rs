@@ -135,6 +135,12 @@ pub fn function_cold_start(
 /// GPUs, and for Neuron and TPU devices, which the reference measurements
 /// (a PyTorch stack on an NVIDIA H200) do not describe.
 pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> Option<ColdStart> {
+    // Platforms without GPUs (Fargate, Lambda) have no GPU cold start to project.
+    if matches!(&workload.billing, crate::model::Billing::PerRequest)
+        || matches!(&workload.billing, crate::model::Billing::UnitRates(service) if service.starts_with("fargate"))
+    {
+        return None;
+    }
     let accelerator = workload.compute.main_accelerator()?;
     if matches!(
         accelerator.vendor,

@@ -126,7 +126,12 @@ pub fn price(
         }
     }
     pricing.cloud = Some(crate::model::Cloud::Aws);
-    let memory_gb = spec.memory_mb.unwrap_or(128.0) / 1024.0;
+    let Some(memory_mb) = spec.memory_mb else {
+        pricing.unpriced_reason =
+            Some("the function's memory is not known before deployment".into());
+        return pricing;
+    };
+    let memory_gb = memory_mb / 1024.0;
     let extra_storage_gb = (spec.ephemeral_storage_mb.unwrap_or(512.0) - 512.0).max(0.0) / 1024.0;
     let provisioned = spec.provisioned_concurrency.unwrap_or(0);
     let seconds = profile
@@ -233,7 +238,13 @@ mod tests {
     use crate::source::SourceFile;
     use std::collections::BTreeMap;
 
-    fn function(memory_mb: f64, architecture: &str, provisioned: Option<u32>, event: &str, usage: &[(UsageKey, f64)]) -> Workload {
+    fn function(
+        memory_mb: f64,
+        architecture: &str,
+        provisioned: Option<u32>,
+        event: &str,
+        usage: &[(UsageKey, f64)],
+    ) -> Workload {
         let at = SourceFile::new("serverless.yml", "x").start();
         let spec = FunctionSpec {
             memory_mb: Some(memory_mb),
@@ -243,25 +254,57 @@ mod tests {
             architecture: Some(architecture.into()),
             package_type: Some("Zip".into()),
             provisioned_concurrency: provisioned,
-            events: vec![FunctionEvent { kind: event.into(), location: at.clone() }],
+            events: vec![FunctionEvent {
+                kind: event.into(),
+                location: at.clone(),
+            }],
             ..FunctionSpec::default()
         };
         let usage: BTreeMap<UsageKey, UsageSetting> = usage
             .iter()
-            .map(|(k, v)| (*k, UsageSetting { value: UsageValue::Number(*v), location: at.clone() }))
+            .map(|(k, v)| {
+                (
+                    *k,
+                    UsageSetting {
+                        value: UsageValue::Number(*v),
+                        location: at.clone(),
+                    },
+                )
+            })
             .collect();
-        function_workload("sls:api/predict".into(), "function", at, spec, Some("us-east-1".into()), usage, Vec::new(), Vec::new())
+        function_workload(
+            "sls:api/predict".into(),
+            "function",
+            at,
+            spec,
+            Some("us-east-1".into()),
+            usage,
+            Vec::new(),
+            Vec::new(),
+        )
     }
 
     fn priced(workload: &Workload) -> (Pricing, Profile) {
         let catalog = Catalog::embedded().unwrap();
         let profile = profile::resolve(workload, &Config::default(), &catalog);
-        (price(workload, &profile, &catalog, Pricing::default()), profile)
+        (
+            price(workload, &profile, &catalog, Pricing::default()),
+            profile,
+        )
     }
 
     #[test]
     fn requests_duration_and_api_gateway() {
-        let workload = function(2048.0, "arm64", None, "http", &[(UsageKey::RequestsPerDay, 100_000.0), (UsageKey::AvgDurationMs, 250.0)]);
+        let workload = function(
+            2048.0,
+            "arm64",
+            None,
+            "http",
+            &[
+                (UsageKey::RequestsPerDay, 100_000.0),
+                (UsageKey::AvgDurationMs, 250.0),
+            ],
+        );
         let (pricing, _) = priced(&workload);
         let estimate = pricing.estimate.unwrap();
         let per_request = 0.0000002 + 0.25 * 2.0 * 0.0000133334 + 0.0000035;
@@ -274,19 +317,36 @@ mod tests {
 
     #[test]
     fn provisioned_concurrency_is_a_fixed_cost_with_a_lower_duration_rate() {
-        let workload = function(2048.0, "x86_64", Some(2), "httpApi", &[(UsageKey::RequestsPerDay, 10_000.0), (UsageKey::AvgDurationMs, 100.0)]);
+        let workload = function(
+            2048.0,
+            "x86_64",
+            Some(2),
+            "httpApi",
+            &[
+                (UsageKey::RequestsPerDay, 10_000.0),
+                (UsageKey::AvgDurationMs, 100.0),
+            ],
+        );
         let (pricing, _) = priced(&workload);
         let estimate = pricing.estimate.unwrap();
         let fixed = 2.0 * 2.0 * 730.0 * 3600.0 * 0.0000041667;
         assert!((estimate.fixed_monthly_usd.unwrap() - fixed).abs() < 1e-9);
         assert_eq!(crate::numbers::round(fixed, 2), 43.80);
         let per_request = 0.0000002 + 0.1 * 2.0 * 0.0000097222 + 0.000001;
-        assert!((estimate.monthly_usd - (fixed + 10_000.0 * 730.0 / 24.0 * per_request)).abs() < 1e-9);
+        assert!(
+            (estimate.monthly_usd - (fixed + 10_000.0 * 730.0 / 24.0 * per_request)).abs() < 1e-9
+        );
     }
 
     #[test]
     fn break_even_against_the_cheapest_fitting_instance() {
-        let workload = function(2048.0, "x86_64", None, "sqs", &[(UsageKey::AvgDurationMs, 200.0)]);
+        let workload = function(
+            2048.0,
+            "x86_64",
+            None,
+            "sqs",
+            &[(UsageKey::AvgDurationMs, 200.0)],
+        );
         let catalog = Catalog::embedded().unwrap();
         let (pricing, profile) = priced(&workload);
         let even = breakeven::break_even(&workload, &profile, &pricing, &catalog).unwrap();
@@ -294,7 +354,11 @@ mod tests {
         assert!(even.alternative.contains("t3.medium"));
         let per_request = 0.0000002 + 0.2 * 2.0 * 0.0000166667;
         let expected = 0.0416 * 730.0 / (per_request * 730.0 / 24.0);
-        assert!((even.requests_per_day - expected).abs() < 1e-6, "{} vs {expected}", even.requests_per_day);
+        assert!(
+            (even.requests_per_day - expected).abs() < 1e-6,
+            "{} vs {expected}",
+            even.requests_per_day
+        );
         assert_eq!(even.cheaper_above, "container");
     }
 

@@ -34,7 +34,23 @@ pub fn comment_suppressions(
     let scan_from = text[..start_line_begin.saturating_sub(1)]
         .rfind('\n')
         .map_or(0, |i| i + 1);
-    let scan_to = block_end.min(text.len());
+    // Trailing blank and comment-only lines belong to what follows the block
+    // (a YAML mapping's span runs up to the next key).
+    let mut scan_to = block_end.min(text.len());
+    while scan_to > block_start {
+        let line_begin = text[..scan_to.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        if line_begin <= start_line_begin {
+            break;
+        }
+        let line = text[line_begin..scan_to].trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
+            scan_to = line_begin;
+        } else {
+            break;
+        }
+    }
     let mut out = Vec::new();
     let mut offset = scan_from;
     for line in text[scan_from..scan_to].split_inclusive('\n') {

@@ -269,8 +269,8 @@ pub struct WorkloadReport {
     pub replicas: Replicas,
     /// Cost; null when unpriced (see `unpriced_reason`).
     pub cost: Option<CostReport>,
-    /// Projected cold start of a new replica, seconds.
-    #[serde(serialize_with = "optional::<_, 1>")]
+    /// Projected cold start of a new replica, seconds (to the millisecond).
+    #[serde(serialize_with = "optional::<_, 3>")]
     pub cold_start_s: Option<f64>,
     /// Every assumption behind the numbers.
     pub assumptions: Vec<String>,

@@ -165,12 +165,12 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
         let parts: Vec<String> = cold_start
             .parts
             .iter()
-            .map(|part| format!("{} {} s", part.name, trim(part.seconds, 1)))
+            .map(|part| format!("{} {} s", part.name, seconds(part.seconds)))
             .collect();
         let _ = writeln!(
             out,
             "  cold start  {} s ({})",
-            trim(cold_start.total_s, 1),
+            seconds(cold_start.total_s),
             parts.join(" + ")
         );
     }
@@ -179,6 +179,11 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
         let _ = writeln!(out, "  {label:<11} - {assumption}");
     }
     out.push('\n');
+}
+
+/// Seconds with millisecond precision below 10 s (Lambda cold starts), tenths above.
+fn seconds(value: f64) -> String {
+    trim(value, if value < 10.0 { 3 } else { 1 })
 }
 
 fn render_summary(out: &mut String, report: &Report) {

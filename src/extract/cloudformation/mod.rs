@@ -305,6 +305,12 @@ pub fn extract(
                     },
                     None => None,
                 };
+                if let (true, Some((_, at)), None) = (sam, &provisioned_here, property("AutoPublishAlias")) {
+                    problems.push(Problem {
+                        message: "ProvisionedConcurrencyConfig needs AutoPublishAlias: SAM rejects the template without it".into(),
+                        location: at.clone(),
+                    });
+                }
                 if provisioned_here.is_none() {
                     provisioned_here = provisioned.get(logical_id).cloned();
                 }
@@ -334,8 +340,8 @@ pub fn extract(
                     })
                     .collect();
                 let mut spec = FunctionSpec {
-                    memory_mb: Some(memory.as_ref().map_or(DEFAULT_MEMORY_MB, |(m, _)| *m)),
-                    timeout_s: Some(timeout.as_ref().map_or(DEFAULT_TIMEOUT_S, |(t, _)| *t)),
+                    memory_mb: (!unknown(&notes, "MemorySize")).then(|| memory.as_ref().map_or(DEFAULT_MEMORY_MB, |(m, _)| *m)),
+                    timeout_s: (!unknown(&notes, "Timeout")).then(|| timeout.as_ref().map_or(DEFAULT_TIMEOUT_S, |(t, _)| *t)),
                     ephemeral_storage_mb: Some(ephemeral.as_ref().map_or(512.0, |(e, _)| *e)),
                     runtime,
                     architecture: Some(architecture.unwrap_or_else(|| "x86_64".into())),
@@ -357,10 +363,10 @@ pub fn extract(
                 if let Some((_, at)) = &provisioned_here {
                     spec.locations.insert("provisioned".into(), at.clone());
                 }
-                if memory.is_none() {
+                if memory.is_none() && !unknown(&notes, "MemorySize") {
                     notes.push(format!("MemorySize is not set; Lambda's default {DEFAULT_MEMORY_MB} MB applies"));
                 }
-                if timeout.is_none() {
+                if timeout.is_none() && !unknown(&notes, "Timeout") {
                     notes.push(format!("Timeout is not set; Lambda's default {DEFAULT_TIMEOUT_S} s applies"));
                 }
                 notes.push("a template does not name its region; the catalogue's us-east-1 prices are assumed".into());
@@ -653,4 +659,10 @@ fn fargate_workload(
         }
     }
     workload
+}
+
+/// Whether a setting was written but could not be resolved (its note says why).
+fn unknown(notes: &[String], field: &str) -> bool {
+    let prefix = format!("{field}: ");
+    notes.iter().any(|note| note.starts_with(&prefix))
 }

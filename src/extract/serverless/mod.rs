@@ -141,7 +141,9 @@ pub fn extract(
         let ephemeral = number("ephemeralStorageSize", true, &mut problems);
         let provisioned = number("provisionedConcurrency", false, &mut problems);
         let reserved = number("reservedConcurrency", false, &mut problems);
-        let runtime = value("runtime", true).map(|(t, _)| t);
+        // An image brings its own runtime; the provider's default is for zip packages.
+        let is_image = function.get("image").is_some();
+        let runtime = value("runtime", !is_image).map(|(t, _)| t);
         let architecture = value("architecture", true).map(|(t, _)| t);
         let handler = value("handler", false).map(|(t, _)| t);
         let snap_start =
@@ -168,8 +170,10 @@ pub fn extract(
             .collect();
 
         let mut spec = FunctionSpec {
-            memory_mb: Some(memory.as_ref().map_or(DEFAULT_MEMORY_MB, |(m, _)| *m)),
-            timeout_s: Some(timeout.as_ref().map_or(DEFAULT_TIMEOUT_S, |(t, _)| *t)),
+            memory_mb: (!unknown(&notes, "memorySize"))
+                .then(|| memory.as_ref().map_or(DEFAULT_MEMORY_MB, |(m, _)| *m)),
+            timeout_s: (!unknown(&notes, "timeout"))
+                .then(|| timeout.as_ref().map_or(DEFAULT_TIMEOUT_S, |(t, _)| *t)),
             ephemeral_storage_mb: Some(ephemeral.as_ref().map_or(512.0, |(e, _)| *e)),
             runtime,
             architecture: Some(architecture.unwrap_or_else(|| "x86_64".into())),
@@ -193,10 +197,10 @@ pub fn extract(
                 spec.locations.insert(setting_name.into(), at.clone());
             }
         }
-        if memory.is_none() {
+        if memory.is_none() && !unknown(&notes, "memorySize") {
             notes.push(format!("memorySize is not set; the Serverless Framework default {DEFAULT_MEMORY_MB} MB applies"));
         }
-        if timeout.is_none() {
+        if timeout.is_none() && !unknown(&notes, "timeout") {
             notes.push(format!("timeout is not set; the Serverless Framework default {DEFAULT_TIMEOUT_S} s applies"));
         }
 
@@ -340,6 +344,12 @@ pub fn names_training(name: &str) -> bool {
                 || word.starts_with("finetun")
                 || word == "fine"
         })
+}
+
+/// Whether a setting was written but could not be resolved (its note says why).
+fn unknown(notes: &[String], field: &str) -> bool {
+    let prefix = format!("{field}: ");
+    notes.iter().any(|note| note.starts_with(&prefix))
 }
 
 #[cfg(test)]

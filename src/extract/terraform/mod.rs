@@ -106,4 +106,15 @@ mod tests {
         assert_eq!(found[1].reason, None);
         assert_eq!(found[1].location.line, 3);
     }
+
+    #[test]
+    fn a_comment_after_a_block_belongs_to_the_next_one() {
+        let text = "functions:\n  a:\n    handler: train.handler\n\n  # tcolint:ignore=FIT001 meant for b\n  b:\n    handler: h\n";
+        let source = SourceFile::new("serverless.yml", text);
+        let a = text.find("a:").unwrap();
+        let b = text.find("  b:").unwrap() + 2;
+        assert!(suppressions(&source, a, b).is_empty());
+        let found = suppressions(&source, b, text.len());
+        assert_eq!(found[0].reason.as_deref(), Some("meant for b"));
+    }
 }
