@@ -320,6 +320,8 @@ pub fn extract(
                     .map(|(t, _)| t)
                     .or_else(|| properties.and_then(|p| p.path(&["Code", "ImageUri"])).and_then(|n| intrinsics.value(Some(n)).ok().flatten()));
                 let package_type = read("PackageType", &mut notes).map(|(t, _)| t).or(image.as_ref().map(|_| "Image".to_string()));
+                // An image brings its own runtime; a Globals runtime is for zip packages.
+                let runtime = runtime.filter(|_| package_type.as_deref() != Some("Image"));
                 let architecture = property("Architectures")
                     .and_then(|a| a.items().next())
                     .and_then(|a| intrinsics.value(Some(a)).ok().flatten());
