@@ -502,6 +502,56 @@ impl Report {
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
+
+    /// The findings every CI format renders, worst first, then by file,
+    /// line, column and rule: CI systems that cap annotations show the
+    /// ones that matter.
+    pub fn sorted_findings(&self) -> Vec<&FindingReport> {
+        let mut sorted: Vec<&FindingReport> = self.findings.iter().collect();
+        sorted.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.location.file.cmp(&b.location.file))
+                .then_with(|| a.location.line.cmp(&b.location.line))
+                .then_with(|| a.location.column.cmp(&b.location.column))
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.workload.cmp(&b.workload))
+        });
+        sorted
+    }
+}
+
+impl FindingReport {
+    /// A fingerprint that survives edits which only move lines: a stable
+    /// 64-bit FNV-1a hash of rule, workload id and file, as 16 hex digits.
+    /// SARIF's partialFingerprints, GitLab's fingerprint and the baseline
+    /// all use it.
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let parts = [
+            self.rule.as_str(),
+            self.workload.as_deref().unwrap_or(""),
+            &portable_path(&self.location.file),
+        ];
+        for part in parts {
+            // A separator byte that cannot occur in text keeps ("ab","c") and ("a","bc") apart.
+            for byte in part.bytes().chain([0xff]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+}
+
+/// A path as CI tools want it: forward slashes, no leading `./`.
+pub fn portable_path(file: &str) -> String {
+    let forward = file.replace('\\', "/");
+    let mut path = forward.as_str();
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest;
+    }
+    path.to_string()
 }
 
 fn plan_summary(workloads: &[WorkloadReport]) -> Option<PlanSummary> {
@@ -686,5 +736,57 @@ fn workload_report(
             image: spec.image.clone(),
             events: spec.events.iter().map(|e| e.kind.clone()).collect(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, workload: &str, file: &str, line: u32) -> FindingReport {
+        FindingReport {
+            rule: rule.into(),
+            name: String::new(),
+            severity: Severity::Warning,
+            message: String::new(),
+            workload: Some(workload.into()),
+            location: LocationReport {
+                file: file.into(),
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+                offset: 0,
+                len: 1,
+            },
+            monthly_usd: None,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn fingerprints_ignore_lines_and_path_spelling() {
+        let a = finding("TCO001", "k8s:Deployment/ml/x", "./k8s/app.yaml", 10);
+        let moved = finding("TCO001", "k8s:Deployment/ml/x", "k8s/app.yaml", 42);
+        assert_eq!(a.fingerprint(), moved.fingerprint());
+        assert_eq!(a.fingerprint().len(), 16);
+        let other_rule = finding("LAT002", "k8s:Deployment/ml/x", "k8s/app.yaml", 10);
+        assert_ne!(a.fingerprint(), other_rule.fingerprint());
+        // Field boundaries matter: ("ab", "c") is not ("a", "bc").
+        let left = finding("T", "ab", "c", 1);
+        let right = finding("T", "a", "bc", 1);
+        assert_ne!(left.fingerprint(), right.fingerprint());
+        // Fixed value: the baseline file stores these, so they never change.
+        assert_eq!(
+            finding("TCO001", "w", "./f.yaml", 9).fingerprint(),
+            "97d354866d1ded0d"
+        );
+    }
+
+    #[test]
+    fn portable_paths() {
+        assert_eq!(portable_path("./a/b.yaml"), "a/b.yaml");
+        assert_eq!(portable_path("a\\b.yaml"), "a/b.yaml");
+        assert_eq!(portable_path("/abs/x.tf"), "/abs/x.tf");
     }
 }
