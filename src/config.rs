@@ -383,7 +383,7 @@ mod tests {
         assert_eq!(config.default_cloud, Cloud::Aws);
         assert_eq!(
             config.rule_settings(&builtin().unwrap(), &[], &[]).len(),
-            12
+            13
         );
     }
 }

@@ -4,8 +4,10 @@
 //! The pipeline: [`discover`] → [`parse`] → [`extract`] → [`analyze`] → [`report`].
 
 pub mod analyze;
+pub mod baseline;
 pub mod catalog;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod extract;
 pub mod model;
@@ -15,3 +17,5 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+#[cfg(test)]
+mod test_support;

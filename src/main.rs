@@ -24,10 +24,11 @@ const EXIT_TROUBLE: u8 = 2;
     name = "tcolint",
     version,
     about = "Projected TCO and latency warnings for AI workloads in infrastructure-as-code",
-    long_about = "tcolint reads Kubernetes manifests and Terraform (plan JSON and .tf folders; \
-Serverless and SAM support is coming), finds every workload and GPU request, prices it from an \
-embedded catalogue and warns about idle GPU capacity, GPU pools that cannot scale down, GPU cold \
-starts and manifests the API server would reject.\n\n\
+    long_about = "tcolint reads Kubernetes manifests, Terraform (plan JSON and .tf folders), \
+Serverless Framework configs and AWS SAM / CloudFormation templates, finds every workload and GPU \
+request, prices it from an embedded catalogue and warns about idle GPU capacity, GPU pools that \
+cannot scale down, functions past their break-even with an always-on container, cold starts \
+against latency targets, platform limits and manifests the API server would reject.\n\n\
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, \
 2 tcolint could not do its job (bad arguments or configuration, a missing path)."
 )]
@@ -43,20 +44,51 @@ enum Command {
     /// List the rules: code, name, default severity and summary.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
     },
     /// Print a rule's documentation.
     Explain {
         /// Rule code, such as TCO001.
         code: String,
     },
+    /// Compare two versions: monthly cost before, after and the delta per
+    /// workload and in total, and the findings new in HEAD.
+    Diff(Box<DiffArgs>),
+    /// Print a shell completion script: `tcolint completions bash > /etc/bash_completion.d/tcolint`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Format {
+    /// Workloads, findings with source snippets, and a summary.
+    Text,
+    /// The full report as JSON (a stable public interface).
+    Json,
+    /// GitHub Actions workflow commands (annotations), plus a step summary
+    /// when $GITHUB_STEP_SUMMARY is set.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+enum RulesFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    /// Colour when standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,15 +114,79 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Configuration file (default: ./tcolint.yml when it exists).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
     /// Name shown for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     stdin_filename: String,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
+    /// Exit with 0 even when findings reach --fail-on (2 still means
+    /// tcolint could not do its job).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Text format: print findings only, without workloads and summary.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Text format: also list suppressed findings with their reasons (JSON
+    /// and SARIF always include them).
+    #[arg(long)]
+    show_suppressed: bool,
+    /// Report only findings that FILE (written by --write-baseline) does
+    /// not record.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record this run's findings in FILE, to use later with --baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    scan: ScanArgs,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// BASE and HEAD (two plan JSON files, two files or two folders); with
+    /// --base-ref, the paths to scan on both sides (default `.`).
+    paths: Vec<String>,
+    /// Compare the working tree with this git revision (checked out into a
+    /// temporary worktree, removed afterwards).
+    #[arg(long, value_name = "REV")]
+    base_ref: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Exit with 1 when the total monthly cost rises by more than this: an
+    /// amount in USD (`250`) or a percentage (`10%`).
+    #[arg(long, value_name = "USD|PERCENT%")]
+    fail_on_increase: Option<tcolint::diff::IncreaseLimit>,
+    /// Write the result to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    scan: ScanArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// A table for a terminal or a log.
+    Text,
+    /// The diff as data.
+    Json,
+    /// A pull-request comment.
+    Markdown,
+}
+
+/// What reads and judges the inputs, shared by `check` and `diff`.
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Configuration file (default: ./tcolint.yml when it exists).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Only these rule codes or prefixes (comma-separated), replacing `select` in tcolint.yml.
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     select: Vec<String>,
@@ -139,11 +235,18 @@ fn parse_size(text: &str) -> Result<u64, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let result = match cli.command {
-        Command::Check(args) => check(*args, color),
+        Command::Check(args) => check(*args),
+        Command::Diff(args) => diff(*args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { code } => explain(&code),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Rendered to memory: clap_complete panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "tcolint", &mut script);
+            write_output(None, &script).map(|()| 0)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -159,11 +262,30 @@ fn builtin_rules() -> Result<Vec<RuleMeta>, String> {
         .map_err(|error| format!("internal error: embedded rule data is invalid: {error}"))
 }
 
-fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
+/// Whether to colour output written to a terminal or a file.
+fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+/// The rules, catalogue, configuration and rule settings of one run.
+struct Prepared {
+    rules: Vec<RuleMeta>,
+    catalog: Catalog,
+    config: Config,
+    settings: Vec<rules::RuleSettings>,
+}
+
+fn prepare(scan: &ScanArgs, color: bool) -> Result<Prepared, String> {
     let rules = builtin_rules()?;
     let catalog = Catalog::embedded()
         .map_err(|error| format!("internal error: embedded catalogue is invalid: {error}"))?;
-    let config_path = match &args.config {
+    let config_path = match &scan.config {
         Some(path) => Some(path.clone()),
         None => Some(PathBuf::from(config::FILE_NAME)).filter(|path| path.is_file()),
     };
@@ -173,7 +295,7 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
         }
         None => Config::default(),
     };
-    if let Some(cloud) = args.default_cloud {
+    if let Some(cloud) = scan.default_cloud {
         config.default_cloud = match cloud {
             CloudArg::Aws => Cloud::Aws,
             CloudArg::Gcp => Cloud::Gcp,
@@ -185,35 +307,79 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
             .map(|code| config::validate_code(&code.trim().to_ascii_uppercase(), &rules))
             .collect()
     };
-    let select = codes(&args.select)?;
-    let ignore = codes(&args.ignore)?;
+    let select = codes(&scan.select)?;
+    let ignore = codes(&scan.ignore)?;
+    let settings = config.rule_settings(&rules, &select, &ignore);
+    Ok(Prepared {
+        rules,
+        catalog,
+        config,
+        settings,
+    })
+}
+
+impl ScanArgs {
+    fn options(&self, paths: Vec<String>, stdin_name: String) -> Options {
+        Options {
+            paths,
+            stdin_name,
+            max_file_size: self.max_file_size,
+            tf_root: self.tf_root.clone(),
+            vars: self.vars.clone(),
+            var_files: self.var_files.clone(),
+            opts: self.opts.clone(),
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8, String> {
+    let color = use_color(args.color, args.output.is_some());
     if args.paths.iter().filter(|p| *p == "-").count() > 1 {
         return Err("`-` (standard input) can be given only once".into());
     }
-    let settings = config.rule_settings(&rules, &select, &ignore);
-    let options = Options {
-        paths: args.paths,
-        stdin_name: args.stdin_filename,
-        max_file_size: args.max_file_size,
-        tf_root: args.tf_root,
-        vars: args.vars,
-        var_files: args.var_files,
-        opts: args.opts,
-    };
-    let report = scan::check(&options, &config, &catalog, &settings)?;
-    let mut stdout = std::io::stdout().lock();
-    let written = match args.format {
-        Format::Text => {
-            let rendered = tcolint::report::text::render(&report, color);
-            stdout.write_all(rendered.as_bytes())
-        }
-        Format::Json => tcolint::report::json::write(&report, &mut stdout),
-    };
-    if let Err(error) = written.and_then(|()| stdout.flush()) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write the report: {error}"));
-        }
+    let Prepared {
+        rules,
+        catalog,
+        config,
+        settings,
+    } = prepare(&args.scan, color)?;
+    let options = args.scan.options(args.paths, args.stdin_filename);
+    let mut report = scan::check(&options, &config, &catalog, &settings)?;
+    if let Some(path) = &args.write_baseline {
+        tcolint::baseline::Baseline::of(&report).write(path)?;
     }
+    if let Some(path) = &args.baseline {
+        tcolint::baseline::Baseline::read(path)?.apply(&mut report);
+    }
+    let rendered: Vec<u8> = match args.format {
+        Format::Text => tcolint::report::text::render_with(
+            &report,
+            tcolint::report::text::TextOptions {
+                color,
+                quiet: args.quiet,
+                show_suppressed: args.show_suppressed,
+            },
+        )
+        .into_bytes(),
+        Format::Json => {
+            let mut buffer = Vec::new();
+            tcolint::report::json::write(&report, &mut buffer)
+                .map_err(|error| format!("cannot render the report: {error}"))?;
+            buffer
+        }
+        Format::Github => {
+            write_step_summary(&tcolint::report::github::step_summary(&report))?;
+            tcolint::report::github::render(&report).into_bytes()
+        }
+        Format::Sarif => {
+            let mut buffer = Vec::new();
+            tcolint::report::sarif::write(&report, &rules, &mut buffer)
+                .map_err(|error| format!("cannot render the report: {error}"))?;
+            buffer
+        }
+        Format::Gitlab => tcolint::report::gitlab::render(&report).into_bytes(),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -222,7 +388,151 @@ fn check(args: CheckArgs, color: bool) -> Result<u8, String> {
     };
     let failed =
         matches!((threshold, report.worst()), (Some(threshold), Some(worst)) if worst >= threshold);
-    Ok(if failed { EXIT_FINDINGS } else { 0 })
+    Ok(if failed && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
+}
+
+fn diff(args: DiffArgs) -> Result<u8, String> {
+    let prepared = prepare(&args.scan, false)?;
+    if args.paths.iter().any(|p| p == "-") {
+        return Err("diff reads files and folders, not standard input".into());
+    }
+    let options = args.scan.options(Vec::new(), "<stdin>".into());
+    let (config, catalog, settings) = (&prepared.config, &prepared.catalog, &prepared.settings);
+    let result = match (&args.base_ref, args.paths.as_slice()) {
+        (Some(rev), paths) => {
+            let paths = if paths.is_empty() {
+                vec![".".to_string()]
+            } else {
+                paths.to_vec()
+            };
+            tcolint::diff::scan_against_ref(rev, &paths, &options, config, catalog, settings)?
+        }
+        (None, [base, head]) => {
+            tcolint::diff::scan_pair(base, head, &options, config, catalog, settings)?
+        }
+        (None, _) => {
+            return Err(
+                "diff needs BASE and HEAD (two plan files or two folders), or --base-ref REV"
+                    .into(),
+            )
+        }
+    };
+    let rendered = match args.format {
+        DiffFormat::Markdown => tcolint::report::markdown::render_diff(&result),
+        DiffFormat::Json => {
+            serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n"
+        }
+        DiffFormat::Text => render_diff_text(&result),
+    };
+    write_output(args.output.as_deref(), rendered.as_bytes())?;
+    let exceeded = args
+        .fail_on_increase
+        .is_some_and(|limit| result.exceeds(limit));
+    if exceeded {
+        let _ = writeln!(
+            std::io::stderr(),
+            "tcolint: the monthly cost rises by more than --fail-on-increase {}",
+            args.fail_on_increase.unwrap()
+        );
+    }
+    Ok(if exceeded { EXIT_FINDINGS } else { 0 })
+}
+
+/// The diff as a plain table.
+fn render_diff_text(diff: &tcolint::diff::Diff) -> String {
+    use tcolint::numbers::usd;
+    let money = |value: Option<f64>| value.map_or_else(|| "unpriced".to_string(), usd);
+    let signed = |value: Option<f64>| match value {
+        Some(v) if v < 0.0 => format!("-{}", usd(-v)),
+        Some(v) => format!("+{}", usd(v)),
+        None => "unpriced".to_string(),
+    };
+    let mut out = format!("tcolint diff: {} -> {}\n\n", diff.base, diff.head);
+    for workload in diff.workloads.iter().filter(|w| w.status != "unchanged") {
+        out.push_str(&format!(
+            "  {:<9} {}  {} -> {}  ({})\n",
+            workload.status,
+            workload.id,
+            money(workload.monthly_before_usd),
+            money(workload.monthly_after_usd),
+            signed(workload.monthly_delta_usd)
+        ));
+    }
+    let summary = &diff.summary;
+    out.push_str(&format!(
+        "\n  total     {} -> {}/month ({}{}); {} added, {} removed, {} changed, {} unpriced\n",
+        usd(summary.monthly_before_usd),
+        usd(summary.monthly_after_usd),
+        signed(Some(summary.monthly_delta_usd)),
+        summary
+            .delta_percent
+            .map_or_else(String::new, |p| format!(", {p:+.2}%")),
+        summary.added,
+        summary.removed,
+        summary.changed,
+        summary.unpriced
+    ));
+    if !diff.new_findings.is_empty() {
+        out.push_str("\nNew findings\n");
+        for finding in &diff.new_findings {
+            let location = &finding.location;
+            out.push_str(&format!(
+                "  {}:{}:{}: {} {} {}\n",
+                location.file,
+                location.line,
+                location.column,
+                finding.severity,
+                finding.rule,
+                finding.message
+            ));
+        }
+    }
+    if diff.fixed_findings_count > 0 {
+        out.push_str(&format!(
+            "\n{} finding(s) of the base are gone\n",
+            diff.fixed_findings_count
+        ));
+    }
+    out
+}
+
+/// Writes the rendered report to `path`, or to standard output (a closed
+/// pipe, as in `tcolint check | head`, is not an error).
+fn write_output(path: Option<&std::path::Path>, rendered: &[u8]) -> Result<(), String> {
+    if let Some(path) = path {
+        return std::fs::write(path, rendered)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()));
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(rendered).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the report: {error}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Appends to the file GitHub Actions names in $GITHUB_STEP_SUMMARY, when set.
+fn write_step_summary(markdown: &str) -> Result<(), String> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|error| {
+            format!(
+                "cannot open $GITHUB_STEP_SUMMARY ({}): {error}",
+                path.to_string_lossy()
+            )
+        })?;
+    file.write_all(markdown.as_bytes())
+        .map_err(|error| format!("cannot write $GITHUB_STEP_SUMMARY: {error}"))
 }
 
 fn render_config_error(error: &ConfigError, color: bool) -> String {
@@ -243,11 +553,13 @@ fn render_config_error(error: &ConfigError, color: bool) -> String {
     )
 }
 
-fn list_rules(format: Format) -> Result<u8, String> {
+fn list_rules(format: RulesFormat) -> Result<u8, String> {
     let rules = builtin_rules()?;
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n",
-        Format::Text => {
+        RulesFormat::Json => {
+            serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n"
+        }
+        RulesFormat::Text => {
             let mut out = String::new();
             for rule in &rules {
                 out.push_str(&format!(

@@ -232,7 +232,11 @@ pub fn check(
             .as_ref()
             .is_some_and(|change| change.action == crate::model::ChangeAction::Delete);
         if !deleted {
+            let first = findings.len();
             rules::run(assessment, rules, &mut findings);
+            let own: Vec<&Finding> = findings[first..].iter().collect();
+            let unused = rules::unused_suppressions(assessment.workload, &own, rules);
+            findings.extend(unused);
         }
     }
     if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {

@@ -1,4 +1,5 @@
-//! Snapshots of the text and JSON output on fixtures with findings of every
+//! Snapshots of every output format (text, JSON, GitHub, GitLab; SARIF in
+//! tests/sarif.rs) on fixtures with findings of every
 //! rule and severity. Review changes with `cargo insta review` (or set
 //! INSTA_UPDATE=always and read the diff).
 
@@ -35,4 +36,43 @@ fn json_output() {
 fn rules_listing() {
     let (_, stdout, _) = run(&["rules"]);
     insta::assert_snapshot!("rules", stdout);
+}
+
+#[test]
+fn github_output_and_step_summary() {
+    let summary = common::scratch("snapshot-step-summary").join("summary.md");
+    let output = common::tcolint()
+        .args(["check", "--format", "github"])
+        .args(FILES)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("github", String::from_utf8_lossy(&output.stdout));
+    insta::assert_snapshot!(
+        "github_step_summary",
+        std::fs::read_to_string(&summary).unwrap()
+    );
+}
+
+#[test]
+fn gitlab_output() {
+    let mut args = vec!["check", "--format", "gitlab"];
+    args.extend(FILES);
+    let (code, stdout, _) = run(&args);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("gitlab", stdout);
+}
+
+#[test]
+fn markdown_diff_comment() {
+    let (code, stdout, _) = run(&[
+        "diff",
+        "--format",
+        "markdown",
+        "fixtures/diff/base",
+        "fixtures/diff/head",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("markdown_diff", stdout);
 }

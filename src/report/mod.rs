@@ -4,7 +4,11 @@
 //! The JSON form of this struct (`--format json`) is a public interface:
 //! fields are added, never renamed or removed.
 
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
@@ -370,6 +374,10 @@ pub struct Summary {
     pub suppressed: usize,
     /// For plans: the monthly cost before and after, and the delta.
     pub plan: Option<PlanSummary>,
+    /// Findings hidden because the baseline (`--baseline`) records them;
+    /// absent without a baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<usize>,
 }
 
 impl Report {
@@ -474,6 +482,7 @@ impl Report {
                 .count(),
             suppressed: suppressed.len(),
             plan,
+            baselined: None,
         };
         Report {
             schema_version: SCHEMA_VERSION,
@@ -742,27 +751,7 @@ fn workload_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn finding(rule: &str, workload: &str, file: &str, line: u32) -> FindingReport {
-        FindingReport {
-            rule: rule.into(),
-            name: String::new(),
-            severity: Severity::Warning,
-            message: String::new(),
-            workload: Some(workload.into()),
-            location: LocationReport {
-                file: file.into(),
-                line,
-                column: 1,
-                end_line: line,
-                end_column: 2,
-                offset: 0,
-                len: 1,
-            },
-            monthly_usd: None,
-            reason: None,
-        }
-    }
+    use crate::test_support::finding;
 
     #[test]
     fn fingerprints_ignore_lines_and_path_spelling() {

@@ -12,24 +12,69 @@ use super::{FindingReport, Report, WorkloadReport};
 use crate::numbers::{trim, usd};
 use crate::rules::Severity;
 
+/// How much the text report shows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// ANSI colours.
+    pub color: bool,
+    /// Findings only: no header, workloads or summary (`--quiet`).
+    pub quiet: bool,
+    /// Also list the findings a suppression silenced, with its reason
+    /// (`--show-suppressed`).
+    pub show_suppressed: bool,
+}
+
 /// Renders the report for a terminal (`color`) or a log.
 pub fn render(report: &Report, color: bool) -> String {
+    render_with(
+        report,
+        TextOptions {
+            color,
+            ..TextOptions::default()
+        },
+    )
+}
+
+/// Renders the report with the given options.
+pub fn render_with(report: &Report, options: TextOptions) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "tcolint {} (price catalogue {})\n",
-        report.tool.version, report.tool.catalog_date
-    );
-    for workload in &report.workloads {
-        render_workload(&mut out, workload);
+    if !options.quiet {
+        let _ = writeln!(
+            out,
+            "tcolint {} (price catalogue {})\n",
+            report.tool.version, report.tool.catalog_date
+        );
+        for workload in &report.workloads {
+            render_workload(&mut out, workload);
+        }
     }
-    let handler = handler(color);
+    let handler = handler(options.color);
     for finding in &report.findings {
         let diagnostic = SourceDiagnostic::from_finding(finding, report);
         let _ = handler.render_report(&mut out, &diagnostic);
         out.push('\n');
     }
-    render_summary(&mut out, report);
+    if options.show_suppressed && !report.suppressed.is_empty() {
+        let _ = writeln!(out, "Suppressed");
+        for finding in &report.suppressed {
+            let location = &finding.location;
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {} {} on {}: {}",
+                location.file,
+                location.line,
+                location.column,
+                finding.rule,
+                finding.name,
+                finding.workload.as_deref().unwrap_or("-"),
+                finding.reason.as_deref().unwrap_or("(no reason given)")
+            );
+        }
+        out.push('\n');
+    }
+    if !options.quiet {
+        render_summary(&mut out, report);
+    }
     out
 }
 
@@ -241,6 +286,9 @@ fn render_summary(out: &mut String, report: &Report) {
     );
     if summary.suppressed > 0 {
         findings.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
+    if let Some(hidden) = summary.baselined {
+        findings.push_str(&format!(", {hidden} in the baseline (not shown)"));
     }
     let _ = writeln!(out, "  findings    {findings}");
     for skipped in &report.skipped {

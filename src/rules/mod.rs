@@ -80,7 +80,7 @@ pub struct RuleMeta {
     pub documentation: String,
 }
 
-const RULE_FILES: [(&str, &str); 12] = [
+const RULE_FILES: [(&str, &str); 13] = [
     ("E001.md", include_str!("../../rules/E001.md")),
     ("GPU001.md", include_str!("../../rules/GPU001.md")),
     ("GPU002.md", include_str!("../../rules/GPU002.md")),
@@ -93,10 +93,14 @@ const RULE_FILES: [(&str, &str); 12] = [
     ("FIT001.md", include_str!("../../rules/FIT001.md")),
     ("FIT002.md", include_str!("../../rules/FIT002.md")),
     ("FIT003.md", include_str!("../../rules/FIT003.md")),
+    ("SUP001.md", include_str!("../../rules/SUP001.md")),
 ];
 
 /// The code of the invalid-input rule, raised by the parse and extract stages.
 pub const INVALID_INPUT: &str = "E001";
+
+/// The code reported for a suppression that silences nothing.
+pub const UNUSED_SUPPRESSION: &str = "SUP001";
 
 type Check = fn(&Assessment<'_>, &RuleSettings) -> Vec<Draft>;
 
@@ -262,6 +266,52 @@ pub fn run(assessment: &Assessment<'_>, rules: &[RuleSettings], out: &mut Vec<Fi
     }
 }
 
+/// SUP001: the suppressions written on `workload` that silenced none of
+/// `findings` (all of this run's findings on it). Suppressions naming only
+/// rules that are not enabled are not judged.
+pub fn unused_suppressions(
+    workload: &crate::model::Workload,
+    findings: &[&Finding],
+    rules: &[RuleSettings],
+) -> Vec<Finding> {
+    let Some(settings) = rules.iter().find(|r| r.meta.code == UNUSED_SUPPRESSION) else {
+        return Vec::new();
+    };
+    let enabled = |code: &str| {
+        rules
+            .iter()
+            .any(|r| r.meta.code != UNUSED_SUPPRESSION && r.meta.code.starts_with(code))
+    };
+    workload
+        .suppressions
+        .iter()
+        .filter(|suppression| suppression.codes.iter().any(|code| enabled(code)))
+        .filter(|suppression| {
+            !findings.iter().any(|finding| {
+                finding.suppressed.is_some()
+                    && suppression
+                        .codes
+                        .iter()
+                        .any(|code| finding.code.starts_with(code.as_str()))
+            })
+        })
+        .map(|suppression| Finding {
+            code: settings.meta.code.clone(),
+            name: settings.meta.name.clone(),
+            severity: settings.severity,
+            message: format!(
+                "the suppression of {} on {} matches no finding in this run; delete it or narrow it",
+                suppression.codes.join(", "),
+                workload.id
+            ),
+            workload: Some(workload.id.clone()),
+            location: suppression.location.clone(),
+            monthly_usd: None,
+            suppressed: None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,7 +324,7 @@ mod tests {
             codes,
             [
                 "E001", "FIT001", "FIT002", "FIT003", "GPU001", "GPU002", "LAT001", "LAT002",
-                "TCO001", "TCO002", "TCO003", "TCO004"
+                "SUP001", "TCO001", "TCO002", "TCO003", "TCO004"
             ]
         );
         for rule in &rules {
@@ -294,7 +344,11 @@ mod tests {
                 .name
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-'));
-            assert!(rule.code == INVALID_INPUT || check_for(&rule.code).is_some());
+            assert!(
+                rule.code == INVALID_INPUT
+                    || rule.code == UNUSED_SUPPRESSION
+                    || check_for(&rule.code).is_some()
+            );
         }
         let tco = rules.iter().find(|r| r.code == "TCO001").unwrap();
         assert_eq!(tco.thresholds.get("min-utilization"), Some(&0.4));

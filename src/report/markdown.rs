@@ -1,0 +1,419 @@
+//! Markdown for a [`Diff`]: a pull-request comment with the cost change,
+//! the workloads behind it, the new findings, the assumptions and
+//! break-even charts. Like every formatter it only renders: each number
+//! comes from the diff (the chart lines are straight lines through numbers
+//! the report already holds).
+//!
+//! Every piece of text taken from the scanned files goes through [`cell`]
+//! (tables and prose) or [`mermaid_label`] (charts), so a resource name
+//! cannot break the layout or inject HTML.
+
+use std::fmt::Write;
+
+use crate::analyze::serverless::DAYS_PER_MONTH;
+use crate::diff::{Diff, WorkloadDiff};
+use crate::numbers::{trim, usd};
+
+/// Most break-even charts in one comment.
+const MAX_CHARTS: usize = 5;
+
+/// A pull-request comment for a diff.
+pub fn render_diff(diff: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## {}\n", heading(diff));
+    let _ = writeln!(
+        out,
+        "Monthly baseline cost of `{}` (base) → `{}` (head): {} → {}.\n",
+        code(&diff.base),
+        code(&diff.head),
+        usd(diff.summary.monthly_before_usd),
+        usd(diff.summary.monthly_after_usd)
+    );
+    workloads(diff, &mut out);
+    findings(diff, &mut out);
+    assumptions(diff, &mut out);
+    charts(diff, &mut out);
+    out
+}
+
+/// `tcolint: monthly cost +$X (+Y%)`, `−$X (−Y%)` or `no change`.
+fn heading(diff: &Diff) -> String {
+    let delta = diff.summary.monthly_delta_usd;
+    if delta == 0.0 {
+        return "tcolint: monthly cost no change".to_string();
+    }
+    let percent = diff
+        .summary
+        .delta_percent
+        .map(|p| format!(" ({}{}%)", sign(p), trim(p.abs(), 1)))
+        .unwrap_or_default();
+    format!("tcolint: monthly cost {}{percent}", signed_usd(delta))
+}
+
+fn sign(value: f64) -> &'static str {
+    if value < 0.0 {
+        "\u{2212}"
+    } else {
+        "+"
+    }
+}
+
+/// `+$1.00`, `−$1.00`, `$0.00`.
+fn signed_usd(value: f64) -> String {
+    if value == 0.0 {
+        usd(0.0)
+    } else {
+        format!("{}{}", sign(value), usd(value.abs()))
+    }
+}
+
+fn money(value: Option<f64>) -> String {
+    value.map_or_else(|| "unpriced".to_string(), usd)
+}
+
+fn delta(value: Option<f64>) -> String {
+    value.map_or_else(|| "unpriced".to_string(), signed_usd)
+}
+
+/// Escapes text for one cell of a GitHub-flavoured Markdown table, so that
+/// no text can end the cell or the row, start a link, a code span or HTML:
+///
+/// - `\` becomes `\\` (so the escapes below cannot be undone),
+/// - `|` becomes `\|` (the column separator),
+/// - `\r`, `\n` and other control characters become a space (a row is one line;
+///   `<br>` is not used),
+/// - `&`, `<` and `>` become `&amp;`, `&lt;` and `&gt;` (no HTML, no entities),
+/// - `` ` `` becomes `` \` `` (no code spans),
+/// - `[` and `]` become `\[` and `\]` (no links or images).
+///
+/// The result renders as the original text (with line breaks as spaces).
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '`' => out.push_str("\\`"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => {
+                // `\r\n` is one line break, one space.
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for inside a code span: backticks and line breaks dropped.
+fn code(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '`' || c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Text for a Mermaid label: quotes, brackets, braces, angle brackets,
+/// backticks, semicolons, `#`, `&`, `|` and line breaks removed.
+fn mermaid_label(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .filter(|c| !"\"'[](){}<>`;#&|\\".contains(*c))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn row(out: &mut String, w: &WorkloadDiff) {
+    let status = match w.status {
+        "added" => " _(added)_",
+        "removed" => " _(removed)_",
+        _ => "",
+    };
+    let _ = writeln!(
+        out,
+        "| {}{status} | {} | {} | {} |",
+        cell(&w.id),
+        money(w.monthly_before_usd),
+        money(w.monthly_after_usd),
+        delta(w.monthly_delta_usd)
+    );
+}
+
+const HEADER: &str = "| Workload | Before | After | Delta |\n|---|--:|--:|--:|\n";
+
+fn workloads(diff: &Diff, out: &mut String) {
+    let (moved, unchanged): (Vec<&WorkloadDiff>, Vec<&WorkloadDiff>) =
+        diff.workloads.iter().partition(|w| w.status != "unchanged");
+    if moved.is_empty() {
+        out.push_str("No workload's cost changed.\n\n");
+    } else {
+        out.push_str(HEADER);
+        for w in &moved {
+            row(out, w);
+        }
+        let s = &diff.summary;
+        let _ = writeln!(
+            out,
+            "| **Total** | {} | {} | **{}** |\n",
+            usd(s.monthly_before_usd),
+            usd(s.monthly_after_usd),
+            signed_usd(s.monthly_delta_usd)
+        );
+        let _ = writeln!(
+            out,
+            "{} changed, {} added, {} removed.\n",
+            s.changed, s.added, s.removed
+        );
+    }
+    let unpriced: Vec<&&WorkloadDiff> = moved
+        .iter()
+        .chain(unchanged.iter())
+        .filter(|w| w.monthly_delta_usd.is_none())
+        .collect();
+    if !unpriced.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} workload(s) without a price on one side are left out of the totals:\n",
+            unpriced.len()
+        );
+        for w in unpriced {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                cell(&w.id),
+                cell(w.unpriced_reason.as_deref().unwrap_or("unpriced"))
+            );
+        }
+        out.push('\n');
+    }
+    if !unchanged.is_empty() {
+        let _ = writeln!(
+            out,
+            "<details><summary>{} unchanged workload(s)</summary>\n",
+            unchanged.len()
+        );
+        out.push_str(HEADER);
+        for w in &unchanged {
+            row(out, w);
+        }
+        out.push_str("\n</details>\n\n");
+    }
+}
+
+fn findings(diff: &Diff, out: &mut String) {
+    out.push_str("### New findings\n\n");
+    if diff.new_findings.is_empty() {
+        out.push_str("No new findings.");
+    } else {
+        out.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
+        for f in &diff.new_findings {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                f.severity.as_str(),
+                cell(format!("{} {}", f.rule, f.name).trim()),
+                cell(&format!("{}:{}", f.location.file, f.location.line)),
+                cell(&f.message)
+            );
+        }
+    }
+    if diff.fixed_findings_count > 0 {
+        let _ = write!(
+            out,
+            "\n{} finding(s) of the base are gone.",
+            diff.fixed_findings_count
+        );
+    }
+    out.push_str("\n\n");
+}
+
+fn assumptions(diff: &Diff, out: &mut String) {
+    let mut seen: Vec<&str> = Vec::new();
+    for w in diff
+        .workloads
+        .iter()
+        .filter(|w| w.status == "added" || w.status == "changed")
+    {
+        for a in &w.assumptions {
+            if !seen.contains(&a.as_str()) {
+                seen.push(a);
+            }
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    out.push_str("### Assumptions\n\n");
+    for a in seen {
+        let _ = writeln!(out, "- {}", cell(a));
+    }
+    out.push('\n');
+}
+
+/// The two lines of a break-even chart, at `points` request volumes:
+/// (the workload's monthly cost, the alternative's monthly cost, what each
+/// line is). `None` when the diff lacks a number a line needs.
+fn chart_lines(w: &WorkloadDiff, points: &[f64]) -> Option<(Vec<f64>, Vec<f64>, &'static str)> {
+    let be = w.break_even.as_ref()?;
+    let volume = be.requests_per_day;
+    if !volume.is_finite() || volume <= 0.0 {
+        return None;
+    }
+    match (be.alternative_monthly_usd, w.per_request_usd) {
+        // A function billed per request against a flat always-on container.
+        (Some(alternative), Some(per_request)) => {
+            let fixed = w.fixed_monthly_usd.unwrap_or(0.0);
+            let workload = points
+                .iter()
+                .map(|r| fixed + per_request * r * DAYS_PER_MONTH)
+                .collect();
+            Some((
+                workload,
+                points.iter().map(|_| alternative).collect(),
+                "the workload grows with requests; the alternative is flat",
+            ))
+        }
+        // An always-on workload against scaling to zero: the alternative
+        // costs nothing at no traffic and as much at the break-even.
+        (None, _) => {
+            let monthly = w.monthly_after_usd?;
+            if monthly <= 0.0 {
+                return None;
+            }
+            Some((
+                points.iter().map(|_| monthly).collect(),
+                points.iter().map(|r| monthly * r / volume).collect(),
+                "the workload is flat; the alternative grows with requests",
+            ))
+        }
+        (Some(_), None) => None,
+    }
+}
+
+/// Charted: changed or added workloads with a break-even whose
+/// `requests-per-day` is within a factor of 2 of it, or that have a TCO001
+/// or TCO002 finding in HEAD; at most [`MAX_CHARTS`], in table order.
+fn in_question(w: &WorkloadDiff) -> bool {
+    let Some(be) = &w.break_even else {
+        return false;
+    };
+    let near = w
+        .requests_per_day
+        .is_some_and(|r| r >= be.requests_per_day / 2.0 && r <= be.requests_per_day * 2.0);
+    (w.status == "added" || w.status == "changed")
+        && (near || w.rules.iter().any(|r| r == "TCO001" || r == "TCO002"))
+}
+
+fn charts(diff: &Diff, out: &mut String) {
+    let mut drawn = 0;
+    for w in diff.workloads.iter().filter(|w| in_question(w)) {
+        if drawn == MAX_CHARTS {
+            break;
+        }
+        let Some(be) = &w.break_even else { continue };
+        let top = be.requests_per_day * 2.0;
+        let points: Vec<f64> = (0..=4).map(|i| top * f64::from(i) / 4.0).collect();
+        let Some((workload, alternative, legend)) = chart_lines(w, &points) else {
+            continue;
+        };
+        if drawn == 0 {
+            out.push_str("### Break-even\n\n");
+        }
+        drawn += 1;
+        let max = workload
+            .iter()
+            .chain(&alternative)
+            .fold(0.0_f64, |a, b| a.max(*b));
+        let list = |values: &[f64], decimals: usize| {
+            values
+                .iter()
+                .map(|v| trim(*v, decimals))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "{}: break-even at {} requests/day against {}; {}.\n",
+            cell(&w.id),
+            trim(be.requests_per_day, 0),
+            cell(&be.alternative),
+            legend
+        );
+        let _ = writeln!(
+            out,
+            "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis \"requests/day\" [{}]\n    y-axis \"USD/month\" 0 --> {}\n    line [{}]\n    line [{}]\n```\n",
+            mermaid_label(&w.id),
+            list(&points, 0),
+            trim((max * 1.1).ceil(), 0),
+            list(&workload, 2),
+            list(&alternative, 2)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::DiffSummary;
+
+    #[test]
+    fn cells_cannot_break_a_table_or_inject_html() {
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("a\r\nb"), "a b");
+        assert_eq!(cell("<script>&"), "&lt;script&gt;&amp;");
+        assert_eq!(cell("`x`"), "\\`x\\`");
+        assert_eq!(cell("[y](z)"), "\\[y\\](z)");
+        assert_eq!(cell("plain id/1.2"), "plain id/1.2");
+        assert_eq!(mermaid_label("a\"b[c]\nd<e>`f`"), "abcdef");
+    }
+
+    fn diff(before: f64, after: f64) -> Diff {
+        Diff {
+            schema_version: 1,
+            base: "main".into(),
+            head: "HEAD".into(),
+            workloads: Vec::new(),
+            new_findings: Vec::new(),
+            fixed_findings_count: 0,
+            summary: DiffSummary {
+                monthly_before_usd: before,
+                monthly_after_usd: after,
+                monthly_delta_usd: after - before,
+                delta_percent: (before > 0.0).then(|| (after - before) / before * 100.0),
+                unpriced: 0,
+                added: 0,
+                removed: 0,
+                changed: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(
+            heading(&diff(1000.0, 1250.5)),
+            "tcolint: monthly cost +$250.50 (+25.1%)"
+        );
+        assert_eq!(
+            heading(&diff(2000.0, 1000.0)),
+            "tcolint: monthly cost \u{2212}$1,000.00 (\u{2212}50%)"
+        );
+        assert_eq!(heading(&diff(0.0, 73.0)), "tcolint: monthly cost +$73.00");
+        assert_eq!(heading(&diff(5.0, 5.0)), "tcolint: monthly cost no change");
+        let text = render_diff(&diff(5.0, 5.0));
+        assert!(text.starts_with("## tcolint: monthly cost no change\n"));
+        assert!(text.contains("No new findings."));
+    }
+}

@@ -1,0 +1,244 @@
+//! Options for CI use: --output, --exit-zero, --quiet, --color,
+//! --show-suppressed, baselines, unused suppressions (SUP001), the GitHub
+//! step summary and shell completions.
+
+mod common;
+
+use common::{check_json, findings, run, scratch, tcolint};
+
+const SUPPRESSIONS: &str = "fixtures/kubernetes/rule-suppression-ignore.yaml";
+
+#[test]
+fn output_goes_to_the_named_file_and_exit_zero_keeps_the_code_at_zero() {
+    let dir = scratch("output");
+    let out = dir.join("report.json");
+    let (code, stdout, _) = run(&[
+        "check",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+        "fixtures/serverless/cold",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(report["summary"]["warnings"], 1);
+
+    let (code, _, _) = run(&["check", "--exit-zero", "fixtures/serverless/cold"]);
+    assert_eq!(code, 0);
+    // Trouble is still trouble.
+    let (code, _, stderr) = run(&["check", "--exit-zero", "no/such/path"]);
+    assert_eq!(code, 2, "{stderr}");
+    // An output file that cannot be written is trouble too.
+    let (code, _, stderr) = run(&[
+        "check",
+        "--output",
+        dir.join("missing/dir/x.txt").to_str().unwrap(),
+        "fixtures/serverless/cold",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+}
+
+#[test]
+fn quiet_prints_findings_only_and_show_suppressed_lists_reasons() {
+    let (_, quiet, _) = run(&["check", "--quiet", "fixtures/serverless/cold"]);
+    assert!(quiet.contains("LAT001 cold-start-exceeds-slo"));
+    assert!(!quiet.contains("Summary"));
+    assert!(!quiet.contains("sls:ml-cold/route"), "no workload listing");
+    assert!(!quiet.contains("Suppressed"));
+
+    let (_, shown, _) = run(&[
+        "check",
+        "-q",
+        "--show-suppressed",
+        "fixtures/serverless/cold",
+    ]);
+    assert!(shown.contains(
+        "fixtures/serverless/cold/serverless.yml:67:3: LAT001 cold-start-exceeds-slo on sls:ml-cold/ocr: \
+         the upload UI shows a progress bar; a slow first page is accepted"
+    ));
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let colored = |args: &[&str], no_color: bool| {
+        let mut command = tcolint();
+        command.args(args);
+        if !no_color {
+            command.env_remove("NO_COLOR");
+        }
+        let output = command.output().unwrap();
+        String::from_utf8_lossy(&output.stdout).contains('\u{1b}')
+    };
+    let base = ["check", "fixtures/serverless/cold"];
+    assert!(colored(&[&base[..], &["--color", "always"]].concat(), true));
+    assert!(!colored(
+        &[&base[..], &["--color", "never"]].concat(),
+        false
+    ));
+    // auto: not a terminal here, so no colour even without NO_COLOR.
+    assert!(!colored(&base, false));
+}
+
+#[test]
+fn unused_suppressions_are_reported_where_they_are_written() {
+    let (_, report) = check_json(&[SUPPRESSIONS]);
+    assert_eq!(
+        findings(&report, "findings", "SUP001"),
+        [(
+            "rule-suppression-ignore.yaml".to_string(),
+            70,
+            5,
+            "info".to_string(),
+            "k8s:Deployment/rules-suppression/translation-nllb".to_string()
+        )]
+    );
+    // The two suppressions that silence something are not reported.
+    assert_eq!(report["suppressed"].as_array().unwrap().len(), 2);
+    // A suppression for a rule that did not run is not judged.
+    let (_, without) = check_json(&["--ignore", "GPU002", SUPPRESSIONS]);
+    assert!(findings(&without, "findings", "SUP001").is_empty());
+    // Comment suppressions are judged the same way: backfill's is used.
+    let (_, batch) = check_json(&["fixtures/serverless/batch"]);
+    assert!(findings(&batch, "findings", "SUP001").is_empty());
+    let dir = scratch("stale-comment");
+    let stale = std::fs::read_to_string("fixtures/serverless/batch/serverless.yml")
+        .unwrap()
+        .replace("tcolint:ignore=FIT001", "tcolint:ignore=LAT001");
+    std::fs::write(dir.join("serverless.yml"), stale).unwrap();
+    let (_, stale) = check_json(&[dir.to_str().unwrap()]);
+    let sup = findings(&stale, "findings", "SUP001");
+    assert_eq!(sup.len(), 1, "{sup:?}");
+    assert_eq!((sup[0].1, sup[0].4.as_str()), (57, "sls:ml-batch/backfill"));
+}
+
+#[test]
+fn a_baseline_hides_known_findings_even_when_lines_move() {
+    let dir = scratch("baseline");
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let manifest = std::fs::read_to_string("fixtures/kubernetes/rule-tco001-fires.yaml").unwrap();
+    std::fs::write(project.join("app.yaml"), &manifest).unwrap();
+    let baseline = dir.join("baseline.json");
+    let project_arg = project.to_str().unwrap();
+
+    let (code, _, stderr) = run(&[
+        "check",
+        "--write-baseline",
+        baseline.to_str().unwrap(),
+        project_arg,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert_eq!(recorded["findings"].as_array().unwrap().len(), 2);
+
+    // Same findings, lines moved by a comment block: nothing new.
+    let moved = format!("# a\n# b\n# c\n{manifest}");
+    std::fs::write(project.join("app.yaml"), &moved).unwrap();
+    let (code, report) = check_json(&["--baseline", baseline.to_str().unwrap(), project_arg]);
+    assert_eq!(code, 0);
+    assert!(report["findings"].as_array().unwrap().is_empty());
+    assert_eq!(report["summary"]["baselined"], 2);
+    assert_eq!(report["summary"]["warnings"], 0);
+
+    // A new workload with the same problem is new.
+    let first_document = manifest.split("\n---").next().unwrap();
+    let extra = first_document.replace("summarizer-llama-8b", "summarizer-llama-8b-canary");
+    std::fs::write(project.join("app.yaml"), format!("{moved}\n---\n{extra}")).unwrap();
+    let (code, report) = check_json(&["--baseline", baseline.to_str().unwrap(), project_arg]);
+    assert_eq!(code, 1);
+    let new: Vec<_> = findings(&report, "findings", "TCO001")
+        .into_iter()
+        .map(|f| f.4)
+        .collect();
+    assert_eq!(
+        new,
+        ["k8s:Deployment/rules-tco001/summarizer-llama-8b-canary"]
+    );
+    assert_eq!(report["summary"]["baselined"], 2);
+
+    // A file that is not a baseline is a located error, exit 2.
+    std::fs::write(&baseline, "{\"schema_version\": 1,\n \"findings\": 3}\n").unwrap();
+    let (code, _, stderr) = run(&[
+        "check",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        project_arg,
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("baseline.json:2:"), "{stderr}");
+    assert!(stderr.contains("not a tcolint baseline"), "{stderr}");
+}
+
+#[test]
+fn github_format_writes_the_step_summary_when_asked() {
+    let dir = scratch("step-summary");
+    let summary = dir.join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let output = tcolint()
+        .args(["check", "--format", "github", "fixtures/serverless/cold"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("::warning file=fixtures/serverless/cold/serverless.yml,line=47,"));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.starts_with("earlier step\n"), "appends");
+    assert!(written.contains("LAT001"));
+    assert!(written.contains("sls:ml-cold/detect"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, stdout, stderr) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        assert!(stdout.contains("tcolint"), "{shell}");
+        assert!(
+            stdout.contains("write-baseline"),
+            "{shell}: flags are listed"
+        );
+    }
+    let (code, _, _) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn sarif_and_gitlab_from_the_command_line() {
+    let dir = scratch("cli-sarif");
+    let sarif = dir.join("tcolint.sarif");
+    let (code, _, stderr) = run(&[
+        "check",
+        "--format",
+        "sarif",
+        "--output",
+        sarif.to_str().unwrap(),
+        "fixtures/sam/inference",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let levels: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["error", "warning", "warning", "note"]);
+
+    let (_, gitlab, _) = run(&["check", "--format", "gitlab", "fixtures/sam/inference"]);
+    let issues: serde_json::Value = serde_json::from_str(&gitlab).unwrap();
+    let severities: Vec<&str> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["critical", "major", "major", "info"]);
+}
