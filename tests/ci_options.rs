@@ -242,3 +242,30 @@ fn sarif_and_gitlab_from_the_command_line() {
         .collect();
     assert_eq!(severities, ["critical", "major", "major", "info"]);
 }
+
+/// A name holding a line break, a terminal escape sequence and a
+/// bidirectional override: inert in text, exact in JSON.
+#[test]
+fn hostile_names_are_inert_in_text_and_exact_in_json() {
+    let dir = scratch("hostile-text");
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"evil\\n::error::x\\x1b[2J\\u202etxt\"\n  namespace: ml\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: m\n        image: x\n        resources:\n          requests:\n            nvidia.com/gpu: 2\n          limits:\n            nvidia.com/gpu: 1\n";
+    std::fs::write(dir.join("app.yaml"), manifest).unwrap();
+    let path = dir.to_str().unwrap();
+    let (code, text, _) = run(&["check", "--color", "never", path]);
+    assert_eq!(code, 1);
+    assert!(
+        !text.contains('\u{1b}'),
+        "no escape byte reaches the terminal"
+    );
+    assert!(!text.contains('\u{202e}'));
+    assert!(
+        text.contains("k8s:Deployment/ml/evil\\n::error::x\\u{1b}[2J\\u{202e}txt"),
+        "{text}"
+    );
+    assert!(!text.lines().any(|line| line.starts_with("::error::x")));
+    let (_, report) = check_json(&[path]);
+    assert_eq!(
+        report["workloads"][0]["id"],
+        "k8s:Deployment/ml/evil\n::error::x\u{1b}[2J\u{202e}txt"
+    );
+}

@@ -45,7 +45,9 @@ pub fn render_with(report: &Report, options: TextOptions) -> String {
             report.tool.version, report.tool.catalog_date
         );
         for workload in &report.workloads {
-            render_workload(&mut out, workload);
+            let mut block = String::new();
+            render_workload(&mut block, workload);
+            out.push_str(&inert_lines(&block));
         }
     }
     let handler = handler(options.color);
@@ -61,13 +63,13 @@ pub fn render_with(report: &Report, options: TextOptions) -> String {
             let _ = writeln!(
                 out,
                 "  {}:{}:{}: {} {} on {}: {}",
-                location.file,
+                inert(&location.file),
                 location.line,
                 location.column,
                 finding.rule,
                 finding.name,
-                finding.workload.as_deref().unwrap_or("-"),
-                finding.reason.as_deref().unwrap_or("(no reason given)")
+                inert(finding.workload.as_deref().unwrap_or("-")),
+                inert(finding.reason.as_deref().unwrap_or("(no reason given)"))
             );
         }
         out.push('\n');
@@ -94,12 +96,16 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
     let _ = writeln!(
         out,
         "{}  ({}, {})",
-        workload.id, workload.kind, workload.purpose
+        inert(&workload.id),
+        inert(&workload.kind),
+        workload.purpose
     );
     let _ = writeln!(
         out,
         "  at          {}:{}:{}",
-        location.file, location.line, location.column
+        inert(&location.file),
+        location.line,
+        location.column
     );
     let max = workload
         .replicas
@@ -292,7 +298,66 @@ fn render_summary(out: &mut String, report: &Report) {
     }
     let _ = writeln!(out, "  findings    {findings}");
     for skipped in &report.skipped {
-        let _ = writeln!(out, "  skipped     {}: {}", skipped.file, skipped.reason);
+        let _ = writeln!(
+            out,
+            "  skipped     {}: {}",
+            inert(&skipped.file),
+            inert(&skipped.reason)
+        );
+    }
+}
+
+/// Text from the scanned files made inert for a terminal: control
+/// characters (line breaks, escape sequences) and bidirectional overrides
+/// are shown as escapes, so a name cannot fake lines, recolour or clear the
+/// screen, or reorder what the reader sees.
+fn inert(text: &str) -> String {
+    text.chars().map(escape_char).collect()
+}
+
+/// [`inert`] for a rendered block, keeping its own line breaks.
+fn inert_lines(block: &str) -> String {
+    block
+        .chars()
+        .map(|c| {
+            if c == '\n' {
+                c.to_string()
+            } else {
+                escape_char(c)
+            }
+        })
+        .collect()
+}
+
+/// Source text for a snippet, with control characters (other than line
+/// breaks and tabs) and bidirectional overrides replaced by `?` byte for
+/// byte, so spans still point at the same offsets.
+fn inert_source(text: &Arc<str>) -> Arc<str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Arc::clone(text);
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+fn escape_char(c: char) -> String {
+    let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if c.is_control() || bidi || c == '\u{2028}' || c == '\u{2029}' {
+        c.escape_default().to_string()
+    } else {
+        c.to_string()
     }
 }
 
@@ -342,13 +407,16 @@ impl SourceDiagnostic {
             .sources
             .get(location.file.as_str())
             .filter(|source| !source.text.is_empty())
-            .map(|source| NamedSource::new(location.file.clone(), Arc::clone(&source.text)));
+            .map(|source| NamedSource::new(inert(&location.file), inert_source(&source.text)));
         let message = if source.is_some() {
-            finding.message.clone()
+            inert(&finding.message)
         } else {
             format!(
                 "{}:{}:{}: {}",
-                location.file, location.line, location.column, finding.message
+                inert(&location.file),
+                location.line,
+                location.column,
+                inert(&finding.message)
             )
         };
         SourceDiagnostic {
@@ -393,5 +461,24 @@ impl Diagnostic for SourceDiagnostic {
             self.span.0,
             self.span.1,
         ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_is_inert() {
+        assert_eq!(inert("a\nb\x1b[2Jc"), "a\\nb\\u{1b}[2Jc");
+        assert_eq!(inert("evil\u{202e}txt"), "evil\\u{202e}txt");
+        assert_eq!(inert("plain/é.yaml"), "plain/é.yaml");
+        assert_eq!(inert_lines("x\ny\rz\n"), "x\ny\\rz\n");
+        let source: Arc<str> = "key: a\x1b[31m\u{202e}\nnext: 1\n".into();
+        let cleaned = inert_source(&source);
+        assert_eq!(cleaned.len(), source.len(), "offsets are kept");
+        assert_eq!(&*cleaned, "key: a?[31m???\nnext: 1\n");
+        let plain: Arc<str> = "k: v\n".into();
+        assert!(Arc::ptr_eq(&inert_source(&plain), &plain));
     }
 }
