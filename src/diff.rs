@@ -525,6 +525,10 @@ pub fn scan_against_ref(
     catalog: &Catalog,
     settings: &[RuleSettings],
 ) -> Result<Diff, String> {
+    // A revision is never an option to git.
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err(format!("--base-ref: {rev:?} is not a revision"));
+    }
     let here = std::env::current_dir()
         .map_err(|error| format!("cannot read the current folder: {error}"))?;
     let paths: Vec<String> = if paths.is_empty() {

@@ -426,6 +426,9 @@ fn against_a_git_revision() {
     let (code, _, stderr) = run(&["diff", "--base-ref", "HEAD", "../elsewhere"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("inside the repository"), "{stderr}");
+    let (code, _, stderr) = run(&["diff", "--base-ref=--output=x", "k8s"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("is not a revision"), "{stderr}");
     let (code, _, stderr) = run(&["diff", "--base-ref", "no-such-rev", "k8s"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("unknown revision"), "{stderr}");
