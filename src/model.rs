@@ -72,7 +72,8 @@ pub enum Billing {
     /// `catalog/services.tsv` service (Cloud Run instance-based billing).
     UnitRates(String),
     /// Pay per request and duration (Lambda, SageMaker Serverless): priced
-    /// by the serverless model, which is not in this release.
+    /// by the serverless model (`analyze/serverless.rs`) where the
+    /// catalogue has rates (Lambda in us-east-1).
     PerRequest,
 }
 
