@@ -351,35 +351,30 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     if let Some(path) = &args.baseline {
         tcolint::baseline::Baseline::read(path)?.apply(&mut report);
     }
-    let rendered: Vec<u8> = match args.format {
-        Format::Text => tcolint::report::text::render_with(
-            &report,
-            tcolint::report::text::TextOptions {
-                color,
-                quiet: args.quiet,
-                show_suppressed: args.show_suppressed,
-            },
-        )
-        .into_bytes(),
-        Format::Json => {
-            let mut buffer = Vec::new();
-            tcolint::report::json::write(&report, &mut buffer)
-                .map_err(|error| format!("cannot render the report: {error}"))?;
-            buffer
-        }
+    // Written straight to the destination: a JSON report of a large tree
+    // runs to tens of MB.
+    let mut out = open_output(args.output.as_deref())?;
+    let written = match args.format {
+        Format::Text => out.write_all(
+            tcolint::report::text::render_with(
+                &report,
+                tcolint::report::text::TextOptions {
+                    color,
+                    quiet: args.quiet,
+                    show_suppressed: args.show_suppressed,
+                },
+            )
+            .as_bytes(),
+        ),
+        Format::Json => tcolint::report::json::write(&report, &mut out),
         Format::Github => {
             write_step_summary(&tcolint::report::github::step_summary(&report))?;
-            tcolint::report::github::render(&report).into_bytes()
+            out.write_all(tcolint::report::github::render(&report).as_bytes())
         }
-        Format::Sarif => {
-            let mut buffer = Vec::new();
-            tcolint::report::sarif::write(&report, &rules, &mut buffer)
-                .map_err(|error| format!("cannot render the report: {error}"))?;
-            buffer
-        }
-        Format::Gitlab => tcolint::report::gitlab::render(&report).into_bytes(),
+        Format::Sarif => tcolint::report::sarif::write(&report, &rules, &mut out),
+        Format::Gitlab => out.write_all(tcolint::report::gitlab::render(&report).as_bytes()),
     };
-    write_output(args.output.as_deref(), &rendered)?;
+    finish_output(written.and_then(|()| out.flush()), args.output.as_deref())?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -500,20 +495,36 @@ fn render_diff_text(diff: &tcolint::diff::Diff) -> String {
     out
 }
 
-/// Writes the rendered report to `path`, or to standard output (a closed
-/// pipe, as in `tcolint check | head`, is not an error).
+/// The report's destination: the file `path`, or standard output.
+fn open_output(path: Option<&std::path::Path>) -> Result<Box<dyn Write>, String> {
+    Ok(match path {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+/// The outcome of writing a report: a closed pipe on standard output (as
+/// in `tcolint check | head`) is not an error.
+fn finish_output(
+    written: std::io::Result<()>,
+    path: Option<&std::path::Path>,
+) -> Result<(), String> {
+    match (written, path) {
+        (Ok(()), _) => Ok(()),
+        (Err(error), Some(path)) => Err(format!("cannot write {}: {error}", path.display())),
+        (Err(error), None) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        (Err(error), None) => Err(format!("cannot write the report: {error}")),
+    }
+}
+
+/// Writes an already rendered text to `path` or standard output.
 fn write_output(path: Option<&std::path::Path>, rendered: &[u8]) -> Result<(), String> {
-    if let Some(path) = path {
-        return std::fs::write(path, rendered)
-            .map_err(|error| format!("cannot write {}: {error}", path.display()));
-    }
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(rendered).and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write the report: {error}"))
-        }
-        _ => Ok(()),
-    }
+    let mut out = open_output(path)?;
+    let written = out.write_all(rendered).and_then(|()| out.flush());
+    finish_output(written, path)
 }
 
 /// Appends to the file GitHub Actions names in $GITHUB_STEP_SUMMARY, when set.
