@@ -269,3 +269,30 @@ fn hostile_names_are_inert_in_text_and_exact_in_json() {
         "k8s:Deployment/ml/evil\n::error::x\u{1b}[2J\u{202e}txt"
     );
 }
+
+/// `tcolint check --format json | head -c 10`: a reader that stops early
+/// is not an error (exit 1 for the findings, not 2).
+#[test]
+fn a_closed_pipe_is_not_trouble() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    for format in ["json", "sarif", "text"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tcolint"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", "--format", format, "fixtures"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 10];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The pipe's read end is dropped here.
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

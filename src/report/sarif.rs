@@ -206,7 +206,7 @@ pub fn write(report: &Report, rules: &[RuleMeta], out: &mut dyn Write) -> io::Re
         }],
     };
     let mut buffered = io::BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut buffered, &log).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut buffered, &log).map_err(super::json::io_error)?;
     buffered.write_all(b"\n")?;
     buffered.flush()
 }
