@@ -29,6 +29,10 @@ use super::{portable_path, FindingReport, Report};
 use crate::numbers::usd;
 use crate::rules::Severity;
 
+/// Where the step summary stops listing findings, safely below GitHub's
+/// 1 MiB limit for one step's summary (a row is at most a few KB).
+const SUMMARY_LIMIT_BYTES: usize = 900 * 1024;
+
 /// The most annotations of one severity GitHub shows for a step.
 pub const ANNOTATIONS_SHOWN: usize = 10;
 
@@ -97,7 +101,19 @@ pub fn step_summary(report: &Report) -> String {
     }
     out.push_str("| Severity | Rule | Location | Workload | Message |\n");
     out.push_str("| --- | --- | --- | --- | --- |\n");
-    for finding in findings {
+    let total = findings.len();
+    for (index, finding) in findings.into_iter().enumerate() {
+        // GitHub rejects a step summary over 1 MiB: stop short of it.
+        if out.len() > SUMMARY_LIMIT_BYTES {
+            let _ = writeln!(
+                out,
+                "\n{} more finding{} not listed: GitHub limits a step summary to 1 MiB; \
+                 `tcolint check --format json` has all of them.",
+                total - index,
+                plural(total - index)
+            );
+            break;
+        }
         let location = &finding.location;
         let _ = writeln!(
             out,
@@ -533,5 +549,27 @@ spec:
             .filter(|l| l.starts_with("| warning |"))
             .count();
         assert_eq!(rows, 12);
+    }
+
+    #[test]
+    fn the_step_summary_stays_under_githubs_limit() {
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let mut report = Report::build(&[], Vec::new(), Vec::new(), 0, Vec::new(), &catalog);
+        report.findings = (0..2000)
+            .map(|index| {
+                let mut finding =
+                    crate::test_support::finding("TCO001", &format!("w{index}"), "a.yaml", index);
+                finding.message = "x".repeat(1000);
+                finding
+            })
+            .collect();
+        let summary = step_summary(&report);
+        assert!(summary.len() < 1024 * 1024, "{}", summary.len());
+        let rows = summary
+            .lines()
+            .filter(|l| l.starts_with("| warning |"))
+            .count();
+        assert!(rows > 800 && rows < 2000, "{rows}");
+        assert!(summary.contains(&format!("{} more findings not listed", 2000 - rows)));
     }
 }

@@ -84,7 +84,8 @@ fn delta(value: Option<f64>) -> String {
 ///   `<br>` is not used),
 /// - `&`, `<` and `>` become `&amp;`, `&lt;` and `&gt;` (no HTML, no entities),
 /// - `` ` `` becomes `` \` `` (no code spans),
-/// - `[` and `]` become `\[` and `\]` (no links or images).
+/// - `[` and `]` become `\[` and `\]` (no links or images),
+/// - `@` becomes `&#64;` (no mentions that notify people or teams).
 ///
 /// The result renders as the original text (with line breaks as spaces).
 pub fn cell(text: &str) -> String {
@@ -100,6 +101,8 @@ pub fn cell(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            // `@team` in a pull-request comment would notify the team.
+            '@' => out.push_str("&#64;"),
             '\r' => {
                 // `\r\n` is one line break, one space.
                 if chars.peek() == Some(&'\n') {
@@ -376,6 +379,7 @@ mod tests {
         assert_eq!(cell("`x`"), "\\`x\\`");
         assert_eq!(cell("[y](z)"), "\\[y\\](z)");
         assert_eq!(cell("plain id/1.2"), "plain id/1.2");
+        assert_eq!(cell("owner @ml-platform"), "owner &#64;ml-platform");
         assert_eq!(mermaid_label("a\"b[c]\nd<e>`f`"), "abcdef");
     }
 
