@@ -498,6 +498,27 @@ fn findings_point_at_their_lines() {
         "module.gpu_node_groups[\"llm-a10g\"].aws_eks_node_group.this"
     );
     assert_eq!(findings(&aws, "findings", "TCO001").len(), 13);
+    // Provisioned concurrency in its own resource: at that resource's value.
+    assert_eq!(
+        findings(&aws, "findings", "TCO003"),
+        [(
+            "lambda.tf".to_string(),
+            36,
+            3,
+            "info".to_string(),
+            "aws_lambda_function.embed_router".to_string()
+        )]
+    );
+    common::assert_usd(
+        &aws["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "TCO003")
+            .unwrap()["monthly_usd"],
+        109.50,
+        "provisioned standby",
+    );
     let suppressed = findings(&aws, "suppressed", "TCO004");
     assert_eq!(
         (suppressed[0].0.as_str(), suppressed[0].1, suppressed[0].2),

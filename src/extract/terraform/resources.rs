@@ -475,6 +475,14 @@ fn aws_lambda_function(
                 .known();
             function.provisioned_concurrency =
                 Some(function.provisioned_concurrency.unwrap_or(0) + concurrency.unwrap_or(0));
+            // TCO003 points at the setting that costs the money.
+            function.locations.insert(
+                "provisioned".into(),
+                other
+                    .attributes
+                    .view()
+                    .location("provisioned_concurrent_executions"),
+            );
             workload
                 .notes
                 .push(format!("provisioned concurrency from {}", other.address));
