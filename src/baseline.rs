@@ -9,7 +9,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::report::{portable_path, Report};
-use crate::rules::Severity;
 
 /// The version of the baseline file's shape.
 const BASELINE_VERSION: u32 = 1;
@@ -123,16 +122,7 @@ impl Baseline {
             },
         );
         let hidden = before - report.findings.len();
-        let count = |severity: Severity| {
-            report
-                .findings
-                .iter()
-                .filter(|f| f.severity == severity)
-                .count()
-        };
-        report.summary.errors = count(Severity::Error);
-        report.summary.warnings = count(Severity::Warning);
-        report.summary.infos = count(Severity::Info);
+        report.count_findings();
         report.summary.baselined = Some(hidden);
         hidden
     }

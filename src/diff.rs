@@ -413,18 +413,9 @@ fn new_findings(base: &Side<'_>, head: &Side<'_>) -> (Vec<FindingReport>, usize)
         match remaining.get_mut(&key(head, finding)) {
             Some(left) if *left > 0 => *left -= 1,
             _ => {
-                let mut location = finding.location.clone();
-                location.file = head.display(&location.file);
-                new.push(FindingReport {
-                    rule: finding.rule.clone(),
-                    name: finding.name.clone(),
-                    severity: finding.severity,
-                    message: finding.message.clone(),
-                    workload: finding.workload.clone(),
-                    location,
-                    monthly_usd: finding.monthly_usd,
-                    reason: None,
-                });
+                let mut copy = finding.clone();
+                copy.location.file = head.display(&finding.location.file);
+                new.push(copy);
             }
         }
     }

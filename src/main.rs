@@ -421,7 +421,7 @@ fn diff(args: DiffArgs) -> Result<u8, String> {
         DiffFormat::Json => {
             serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n"
         }
-        DiffFormat::Text => render_diff_text(&result),
+        DiffFormat::Text => tcolint::report::text::render_diff(&result),
     };
     write_output(args.output.as_deref(), rendered.as_bytes())?;
     let exceeded = args
@@ -435,64 +435,6 @@ fn diff(args: DiffArgs) -> Result<u8, String> {
         );
     }
     Ok(if exceeded { EXIT_FINDINGS } else { 0 })
-}
-
-/// The diff as a plain table.
-fn render_diff_text(diff: &tcolint::diff::Diff) -> String {
-    use tcolint::numbers::usd;
-    let money = |value: Option<f64>| value.map_or_else(|| "unpriced".to_string(), usd);
-    let signed = |value: Option<f64>| match value {
-        Some(v) if v < 0.0 => format!("-{}", usd(-v)),
-        Some(v) => format!("+{}", usd(v)),
-        None => "unpriced".to_string(),
-    };
-    let mut out = format!("tcolint diff: {} -> {}\n\n", diff.base, diff.head);
-    for workload in diff.workloads.iter().filter(|w| w.status != "unchanged") {
-        out.push_str(&format!(
-            "  {:<9} {}  {} -> {}  ({})\n",
-            workload.status,
-            workload.id,
-            money(workload.monthly_before_usd),
-            money(workload.monthly_after_usd),
-            signed(workload.monthly_delta_usd)
-        ));
-    }
-    let summary = &diff.summary;
-    out.push_str(&format!(
-        "\n  total     {} -> {}/month ({}{}); {} added, {} removed, {} changed, {} unpriced\n",
-        usd(summary.monthly_before_usd),
-        usd(summary.monthly_after_usd),
-        signed(Some(summary.monthly_delta_usd)),
-        summary
-            .delta_percent
-            .map_or_else(String::new, |p| format!(", {p:+.2}%")),
-        summary.added,
-        summary.removed,
-        summary.changed,
-        summary.unpriced
-    ));
-    if !diff.new_findings.is_empty() {
-        out.push_str("\nNew findings\n");
-        for finding in &diff.new_findings {
-            let location = &finding.location;
-            out.push_str(&format!(
-                "  {}:{}:{}: {} {} {}\n",
-                location.file,
-                location.line,
-                location.column,
-                finding.severity,
-                finding.rule,
-                finding.message
-            ));
-        }
-    }
-    if diff.fixed_findings_count > 0 {
-        out.push_str(&format!(
-            "\n{} finding(s) of the base are gone\n",
-            diff.fixed_findings_count
-        ));
-    }
-    out
 }
 
 /// The report's destination: the file `path`, or standard output.

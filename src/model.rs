@@ -501,6 +501,15 @@ pub struct Suppression {
     pub location: Location,
 }
 
+impl Suppression {
+    /// Whether it silences rule `code` (its codes are codes or prefixes).
+    pub fn matches(&self, code: &str) -> bool {
+        self.codes
+            .iter()
+            .any(|prefix| code.starts_with(prefix.as_str()))
+    }
+}
+
 /// One provisioned thing tcolint prices: a Kubernetes controller (or one
 /// role of a multi-role object), later a VM group, a function…
 #[derive(Clone, Debug)]

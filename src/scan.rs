@@ -39,6 +39,22 @@ pub struct Options {
     pub opts: Vec<(String, String)>,
 }
 
+impl Options {
+    /// The command line's defaults (16 MiB files, stdin shown as
+    /// `<stdin>`, no variables or options) for `paths`.
+    pub fn for_paths(paths: Vec<String>) -> Options {
+        Options {
+            paths,
+            stdin_name: "<stdin>".into(),
+            max_file_size: 16 << 20,
+            tf_root: None,
+            vars: Vec::new(),
+            var_files: Vec::new(),
+            opts: Vec::new(),
+        }
+    }
+}
+
 /// Whether an input is a Terraform configuration file (read per folder).
 fn is_terraform_config(input: &Input) -> bool {
     match input {

@@ -37,15 +37,7 @@ pub fn scan(paths: &[&str]) -> Report {
     let catalog = Catalog::embedded().expect("catalogue");
     let config = Config::default();
     let settings = config.rule_settings(&rules, &[], &[]);
-    let options = Options {
-        paths: paths.iter().map(|p| p.to_string()).collect(),
-        stdin_name: "<stdin>".into(),
-        max_file_size: 16 << 20,
-        tf_root: None,
-        vars: Vec::new(),
-        var_files: Vec::new(),
-        opts: Vec::new(),
-    };
+    let options = Options::for_paths(paths.iter().map(|p| p.to_string()).collect());
     scan::check(&options, &config, &catalog, &settings).expect("scan")
 }
 

@@ -25,15 +25,7 @@ fn setup() -> Setup {
     let config = Config::default();
     let settings = config.rule_settings(&rules, &[], &[]);
     Setup {
-        options: Options {
-            paths: Vec::new(),
-            stdin_name: "<stdin>".into(),
-            max_file_size: 16 << 20,
-            tf_root: None,
-            vars: Vec::new(),
-            var_files: Vec::new(),
-            opts: Vec::new(),
-        },
+        options: Options::for_paths(Vec::new()),
         config,
         catalog: Catalog::embedded().unwrap(),
         settings,

@@ -18,15 +18,7 @@ fn check(paths: &[&str]) -> (Report, Vec<RuleMeta>) {
     let catalog = Catalog::embedded().expect("catalogue is valid");
     let config = Config::default();
     let settings = config.rule_settings(&rules, &[], &[]);
-    let options = Options {
-        paths: paths.iter().map(|p| p.to_string()).collect(),
-        stdin_name: "<stdin>".into(),
-        max_file_size: 16 * 1024 * 1024,
-        tf_root: None,
-        vars: Vec::new(),
-        var_files: Vec::new(),
-        opts: Vec::new(),
-    };
+    let options = Options::for_paths(paths.iter().map(|p| p.to_string()).collect());
     let report = scan::check(&options, &config, &catalog, &settings).expect("scan runs");
     (report, rules)
 }

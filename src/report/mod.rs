@@ -303,7 +303,7 @@ pub struct WorkloadReport {
 }
 
 /// One finding as reported.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct FindingReport {
     /// Rule code.
     pub rule: String,
@@ -420,7 +420,6 @@ impl Report {
                 active.push(report);
             }
         }
-        let count = |severity: Severity| active.iter().filter(|f| f.severity == severity).count();
         // A resource the plan deletes is not part of what runs after it.
         let running: Vec<&Assessment<'_>> = assessments
             .iter()
@@ -460,9 +459,9 @@ impl Report {
                 .filter_map(|w| w.cost.as_ref())
                 .map(|c| crate::numbers::round(c.monthly_usd, 2))
                 .sum(),
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            infos: count(Severity::Info),
+            errors: 0,
+            warnings: 0,
+            infos: 0,
             peak_monthly_usd: running_reports
                 .iter()
                 .filter_map(|w| w.cost.as_ref())
@@ -484,7 +483,7 @@ impl Report {
             plan,
             baselined: None,
         };
-        Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
                 name: "tcolint",
@@ -504,7 +503,28 @@ impl Report {
                 .collect(),
             summary,
             sources,
-        }
+        };
+        report.count_findings();
+        report
+    }
+
+    /// Sets the summary's error, warning and info counts from `findings`
+    /// (after building, and again when a baseline removes some).
+    pub fn count_findings(&mut self) {
+        let count = |severity: Severity| {
+            self.findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .count()
+        };
+        let (errors, warnings, infos) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
+        self.summary.errors = errors;
+        self.summary.warnings = warnings;
+        self.summary.infos = infos;
     }
 
     /// The worst severity among unsuppressed findings.

@@ -173,21 +173,13 @@ impl ResultProperties<'_> {
 
 /// Writes the report as SARIF 2.1.0.
 pub fn write(report: &Report, rules: &[RuleMeta], out: &mut dyn Write) -> io::Result<()> {
-    let mut suppressed: Vec<&FindingReport> = report.suppressed.iter().collect();
-    suppressed.sort_by(|a, b| {
-        a.location
-            .file
-            .cmp(&b.location.file)
-            .then_with(|| a.location.line.cmp(&b.location.line))
-            .then_with(|| a.location.column.cmp(&b.location.column))
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.workload.cmp(&b.workload))
-    });
+    // Suppressed findings follow, in the report's order (file, line,
+    // column, rule).
     let results = report
         .sorted_findings()
         .into_iter()
         .map(|finding| result(finding, rules, false))
-        .chain(suppressed.into_iter().map(|f| result(f, rules, true)))
+        .chain(report.suppressed.iter().map(|f| result(f, rules, true)))
         .collect();
     let log = Log {
         schema: SCHEMA_URI,

@@ -307,6 +307,64 @@ fn render_summary(out: &mut String, report: &Report) {
     }
 }
 
+/// `tcolint diff --format text`: changed workloads, the total and the new
+/// findings as a plain table.
+pub fn render_diff(diff: &crate::diff::Diff) -> String {
+    let money = |value: Option<f64>| value.map_or_else(|| "unpriced".to_string(), usd);
+    let signed = |value: Option<f64>| match value {
+        Some(v) if v < 0.0 => format!("-{}", usd(-v)),
+        Some(v) => format!("+{}", usd(v)),
+        None => "unpriced".to_string(),
+    };
+    let mut out = format!("tcolint diff: {} -> {}\n\n", diff.base, diff.head);
+    for workload in diff.workloads.iter().filter(|w| w.status != "unchanged") {
+        out.push_str(&format!(
+            "  {:<9} {}  {} -> {}  ({})\n",
+            workload.status,
+            workload.id,
+            money(workload.monthly_before_usd),
+            money(workload.monthly_after_usd),
+            signed(workload.monthly_delta_usd)
+        ));
+    }
+    let summary = &diff.summary;
+    out.push_str(&format!(
+        "\n  total     {} -> {}/month ({}{}); {} added, {} removed, {} changed, {} unpriced\n",
+        usd(summary.monthly_before_usd),
+        usd(summary.monthly_after_usd),
+        signed(Some(summary.monthly_delta_usd)),
+        summary
+            .delta_percent
+            .map_or_else(String::new, |p| format!(", {p:+.2}%")),
+        summary.added,
+        summary.removed,
+        summary.changed,
+        summary.unpriced
+    ));
+    if !diff.new_findings.is_empty() {
+        out.push_str("\nNew findings\n");
+        for finding in &diff.new_findings {
+            let location = &finding.location;
+            out.push_str(&format!(
+                "  {}:{}:{}: {} {} {}\n",
+                location.file,
+                location.line,
+                location.column,
+                finding.severity,
+                finding.rule,
+                finding.message
+            ));
+        }
+    }
+    if diff.fixed_findings_count > 0 {
+        out.push_str(&format!(
+            "\n{} finding(s) of the base are gone\n",
+            diff.fixed_findings_count
+        ));
+    }
+    out
+}
+
 /// Text from the scanned files made inert for a terminal: control
 /// characters (line breaks, escape sequences) and bidirectional overrides
 /// are shown as escapes, so a name cannot fake lines, recolour or clear the

@@ -242,11 +242,7 @@ pub fn run(assessment: &Assessment<'_>, rules: &[RuleSettings], out: &mut Vec<Fi
             let suppressed = workload
                 .suppressions
                 .iter()
-                .find(|s| {
-                    s.codes
-                        .iter()
-                        .any(|code| settings.meta.code.starts_with(code.as_str()))
-                })
+                .find(|s| s.matches(&settings.meta.code))
                 .map(|s| s.reason.clone());
             out.push(Finding {
                 code: settings.meta.code.clone(),
@@ -287,13 +283,9 @@ pub fn unused_suppressions(
         .iter()
         .filter(|suppression| suppression.codes.iter().any(|code| enabled(code)))
         .filter(|suppression| {
-            !findings.iter().any(|finding| {
-                finding.suppressed.is_some()
-                    && suppression
-                        .codes
-                        .iter()
-                        .any(|code| finding.code.starts_with(code.as_str()))
-            })
+            !findings
+                .iter()
+                .any(|finding| finding.suppressed.is_some() && suppression.matches(&finding.code))
         })
         .map(|suppression| Finding {
             code: settings.meta.code.clone(),
