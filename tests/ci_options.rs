@@ -268,6 +268,19 @@ fn hostile_names_are_inert_in_text_and_exact_in_json() {
         report["workloads"][0]["id"],
         "k8s:Deployment/ml/evil\n::error::x\u{1b}[2J\u{202e}txt"
     );
+
+    // The same in the diff's text table: an empty BASE, the hostile HEAD.
+    let base = scratch("hostile-text-base");
+    let (code, text, stderr) = run(&["diff", base.to_str().unwrap(), path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
+    assert!(
+        text.contains("added     k8s:Deployment/ml/evil\\n::error::x\\u{1b}[2J"),
+        "{text}"
+    );
 }
 
 /// `tcolint check --format json | head -c 10`: a reader that stops early

@@ -316,12 +316,16 @@ pub fn render_diff(diff: &crate::diff::Diff) -> String {
         Some(v) => format!("+{}", usd(v)),
         None => "unpriced".to_string(),
     };
-    let mut out = format!("tcolint diff: {} -> {}\n\n", diff.base, diff.head);
+    let mut out = format!(
+        "tcolint diff: {} -> {}\n\n",
+        inert(&diff.base),
+        inert(&diff.head)
+    );
     for workload in diff.workloads.iter().filter(|w| w.status != "unchanged") {
         out.push_str(&format!(
             "  {:<9} {}  {} -> {}  ({})\n",
             workload.status,
-            workload.id,
+            inert(&workload.id),
             money(workload.monthly_before_usd),
             money(workload.monthly_after_usd),
             signed(workload.monthly_delta_usd)
@@ -347,12 +351,12 @@ pub fn render_diff(diff: &crate::diff::Diff) -> String {
             let location = &finding.location;
             out.push_str(&format!(
                 "  {}:{}:{}: {} {} {}\n",
-                location.file,
+                inert(&location.file),
                 location.line,
                 location.column,
                 finding.severity,
                 finding.rule,
-                finding.message
+                inert(&finding.message)
             ));
         }
     }
