@@ -224,6 +224,15 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
             seconds(cold_start.total_s),
             parts.join(" + ")
         );
+        // Each part's source, as the cost's basis line gives its price's.
+        for part in &cold_start.parts {
+            let assumed = if part.assumed { " (assumed)" } else { "" };
+            let _ = writeln!(
+                out,
+                "              - {}{assumed}: {}",
+                part.name, part.basis
+            );
+        }
     }
     for (index, assumption) in workload.assumptions.iter().enumerate() {
         let label = if index == 0 { "assumes" } else { "" };
