@@ -1,7 +1,7 @@
 //! FIT001 training-on-serverless: training, or long heavy batch work, on a
 //! platform with a 15-minute limit.
 
-use super::{Draft, RuleSettings};
+use super::{Draft, RuleSettings, Threshold};
 use crate::analyze::Assessment;
 use crate::model::Purpose;
 use crate::numbers::trim;
@@ -14,8 +14,8 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     let purpose = assessment.profile.purpose.value;
     let timeout = spec.timeout_s.unwrap_or(0.0);
     let memory = spec.memory_mb.unwrap_or(0.0);
-    let heavy = timeout >= settings.threshold("batch-timeout-s")
-        && memory >= settings.threshold("batch-memory-mb")
+    let heavy = timeout >= settings.threshold(Threshold::BatchTimeoutS)
+        && memory >= settings.threshold(Threshold::BatchMemoryMb)
         && matches!(purpose, Purpose::Batch | Purpose::Training);
     if purpose != Purpose::Training && !heavy {
         return Vec::new();

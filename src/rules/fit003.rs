@@ -1,7 +1,7 @@
 //! FIT003 platform-limit-exceeded: function settings Lambda rejects, and
 //! timeouts API Gateway cuts short.
 
-use super::{Draft, RuleSettings};
+use super::{Draft, RuleSettings, Threshold};
 use crate::analyze::Assessment;
 use crate::model::Platform;
 use crate::numbers::trim;
@@ -26,8 +26,8 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         });
     };
     let (min_memory, max_memory) = (
-        settings.threshold("min-memory-mb"),
-        settings.threshold("max-memory-mb"),
+        settings.threshold(Threshold::MinMemoryMb),
+        settings.threshold(Threshold::MaxMemoryMb),
     );
     if let Some(memory) = spec.memory_mb {
         if memory < min_memory || memory > max_memory {
@@ -42,8 +42,8 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
             );
         }
     }
-    let max_timeout = settings.threshold("max-timeout-s");
-    let gateway = settings.threshold("api-gateway-timeout-s");
+    let max_timeout = settings.threshold(Threshold::MaxTimeoutS);
+    let gateway = settings.threshold(Threshold::ApiGatewayTimeoutS);
     if let Some(timeout) = spec.timeout_s {
         if timeout > max_timeout {
             push(
@@ -71,8 +71,8 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         }
     }
     let (min_storage, max_storage) = (
-        settings.threshold("min-ephemeral-mb"),
-        settings.threshold("max-ephemeral-mb"),
+        settings.threshold(Threshold::MinEphemeralMb),
+        settings.threshold(Threshold::MaxEphemeralMb),
     );
     if let Some(storage) = spec.ephemeral_storage_mb {
         if storage < min_storage || storage > max_storage {

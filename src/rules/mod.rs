@@ -1,18 +1,92 @@
 //! The rule catalogue. Each rule's metadata and documentation is a data
 //! file under `rules/` (YAML front matter, Markdown body), embedded at build
-//! time; its detection logic is one Rust module here.
+//! time; its detection logic is one Rust module here. The registry below
+//! lists every rule once; the module list, the embedded files, dispatch,
+//! `tcolint rules`, the SARIF rule entries and the rule tests derive from it.
 
-mod fit001;
-mod fit002;
-mod fit003;
-mod gpu001;
-mod gpu002;
-mod lat001;
-mod lat002;
-mod tco001;
-mod tco002;
-mod tco003;
-mod tco004;
+/// Declares the rule registry. One line per rule, in code order:
+/// `CODE => module [Key = "threshold-name", …];`, where `module` (the file
+/// `src/rules/<module>.rs`, which defines `check`) is left out for rules
+/// raised by the pipeline itself, and the bracketed thresholds are the typed
+/// keys of the thresholds `rules/<CODE>.md` declares.
+macro_rules! registry {
+    ($(
+        $code:ident $(=> $module:ident)? $([$($key:ident = $name:literal),* $(,)?])? ;
+    )*) => {
+        $($(mod $module;)?)*
+
+        /// A rule threshold, by typed key: a misspelled key does not
+        /// compile, and a rule file that does not declare exactly its rule's
+        /// keys fails to load.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Threshold {
+            $($($(
+                #[doc = concat!("`", $name, "` of ", stringify!($code), ".")]
+                $key,
+            )*)?)*
+        }
+
+        impl Threshold {
+            /// Every threshold of every rule.
+            pub const ALL: &'static [Threshold] = &[$($($(Threshold::$key,)*)?)*];
+
+            /// The name in `rules/<CODE>.md` and `tcolint.yml`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($($(Threshold::$key => $name,)*)?)*
+                }
+            }
+
+            /// The code of the rule it belongs to.
+            pub fn rule(self) -> &'static str {
+                match self {
+                    $($($(Threshold::$key => stringify!($code),)*)?)*
+                }
+            }
+        }
+
+        /// Every built-in rule: code, embedded rule file, detection logic.
+        const REGISTRY: &[Registered] = &[$(
+            Registered {
+                code: stringify!($code),
+                file: include_str!(concat!("../../rules/", stringify!($code), ".md")),
+                check: registry!(@check $($module)?),
+            },
+        )*];
+    };
+    (@check) => { None };
+    (@check $module:ident) => { Some($module::check as Check) };
+}
+
+registry! {
+    E001;
+    FIT001 => fit001 [BatchTimeoutS = "batch-timeout-s", BatchMemoryMb = "batch-memory-mb"];
+    FIT002 => fit002;
+    FIT003 => fit003 [
+        MinMemoryMb = "min-memory-mb",
+        MaxMemoryMb = "max-memory-mb",
+        MaxTimeoutS = "max-timeout-s",
+        MinEphemeralMb = "min-ephemeral-mb",
+        MaxEphemeralMb = "max-ephemeral-mb",
+        ApiGatewayTimeoutS = "api-gateway-timeout-s",
+    ];
+    GPU001 => gpu001;
+    GPU002 => gpu002;
+    LAT001 => lat001;
+    LAT002 => lat002;
+    SUP001;
+    TCO001 => tco001 [MinUtilization = "min-utilization"];
+    TCO002 => tco002;
+    TCO003 => tco003;
+    TCO004 => tco004;
+}
+
+/// One registry entry.
+struct Registered {
+    code: &'static str,
+    file: &'static str,
+    check: Option<Check>,
+}
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -78,23 +152,11 @@ pub struct RuleMeta {
     /// Markdown: what it detects, why, how to fix, how to suppress.
     #[serde(skip)]
     pub documentation: String,
+    /// The detection logic, for rules judged per workload (E001 and SUP001
+    /// are raised by the pipeline itself).
+    #[serde(skip)]
+    pub check: Option<Check>,
 }
-
-const RULE_FILES: [(&str, &str); 13] = [
-    ("E001.md", include_str!("../../rules/E001.md")),
-    ("GPU001.md", include_str!("../../rules/GPU001.md")),
-    ("GPU002.md", include_str!("../../rules/GPU002.md")),
-    ("TCO001.md", include_str!("../../rules/TCO001.md")),
-    ("LAT002.md", include_str!("../../rules/LAT002.md")),
-    ("TCO004.md", include_str!("../../rules/TCO004.md")),
-    ("LAT001.md", include_str!("../../rules/LAT001.md")),
-    ("TCO002.md", include_str!("../../rules/TCO002.md")),
-    ("TCO003.md", include_str!("../../rules/TCO003.md")),
-    ("FIT001.md", include_str!("../../rules/FIT001.md")),
-    ("FIT002.md", include_str!("../../rules/FIT002.md")),
-    ("FIT003.md", include_str!("../../rules/FIT003.md")),
-    ("SUP001.md", include_str!("../../rules/SUP001.md")),
-];
 
 /// The code of the invalid-input rule, raised by the parse and extract stages.
 pub const INVALID_INPUT: &str = "E001";
@@ -102,34 +164,38 @@ pub const INVALID_INPUT: &str = "E001";
 /// The code reported for a suppression that silences nothing.
 pub const UNUSED_SUPPRESSION: &str = "SUP001";
 
-type Check = fn(&Assessment<'_>, &RuleSettings) -> Vec<Draft>;
+/// A rule's detection logic over one assessed workload.
+pub type Check = fn(&Assessment<'_>, &RuleSettings) -> Vec<Draft>;
 
-/// The detection logic for each code with one.
-fn check_for(code: &str) -> Option<Check> {
-    match code {
-        "GPU001" => Some(gpu001::check),
-        "GPU002" => Some(gpu002::check),
-        "TCO001" => Some(tco001::check),
-        "LAT002" => Some(lat002::check),
-        "TCO004" => Some(tco004::check),
-        "LAT001" => Some(lat001::check),
-        "TCO002" => Some(tco002::check),
-        "TCO003" => Some(tco003::check),
-        "FIT001" => Some(fit001::check),
-        "FIT002" => Some(fit002::check),
-        "FIT003" => Some(fit003::check),
-        _ => None,
-    }
+/// Every built-in rule, in code order (the registry's order).
+pub fn builtin() -> Result<Vec<RuleMeta>, String> {
+    REGISTRY.iter().map(load).collect()
 }
 
-/// Every built-in rule, in code order.
-pub fn builtin() -> Result<Vec<RuleMeta>, String> {
-    let mut rules = Vec::new();
-    for (file, text) in RULE_FILES {
-        rules.push(parse_rule_file(file, text)?);
+/// Reads a registered rule's file and checks that it declares exactly the
+/// thresholds the registry gives the rule, so every typed key has a value.
+fn load(entry: &Registered) -> Result<RuleMeta, String> {
+    let file = format!("{}.md", entry.code);
+    let mut meta = parse_rule_file(&file, entry.file)?;
+    let keys: Vec<&str> = Threshold::ALL
+        .iter()
+        .filter(|key| key.rule() == entry.code)
+        .map(|key| key.name())
+        .collect();
+    for name in meta.thresholds.keys() {
+        if !keys.contains(&name.as_str()) {
+            return Err(format!(
+                "rules/{file}: threshold `{name}` has no key in the rule registry"
+            ));
+        }
     }
-    rules.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(rules)
+    if let Some(missing) = keys.iter().find(|key| !meta.thresholds.contains_key(**key)) {
+        return Err(format!(
+            "rules/{file}: the rule registry expects threshold `{missing}`"
+        ));
+    }
+    meta.check = entry.check;
+    Ok(meta)
 }
 
 fn parse_rule_file(file: &str, text: &str) -> Result<RuleMeta, String> {
@@ -176,6 +242,7 @@ fn parse_rule_file(file: &str, text: &str) -> Result<RuleMeta, String> {
         summary: field("summary")?,
         thresholds,
         documentation: documentation.trim().to_string(),
+        check: None,
     })
 }
 
@@ -191,9 +258,11 @@ pub struct RuleSettings {
 }
 
 impl RuleSettings {
-    /// A threshold's effective value.
-    pub fn threshold(&self, name: &str) -> f64 {
-        self.thresholds.get(name).copied().unwrap_or(f64::NAN)
+    /// A threshold's effective value. Loading checked that the rule file
+    /// declares every key of its rule, so a rule's own key always has one.
+    pub fn threshold(&self, key: Threshold) -> f64 {
+        debug_assert_eq!(key.rule(), self.meta.code, "{key:?} is not this rule's");
+        self.thresholds.get(key.name()).copied().unwrap_or(f64::NAN)
     }
 }
 
@@ -234,7 +303,7 @@ pub struct Finding {
 /// Runs every enabled rule with logic over one assessed workload.
 pub fn run(assessment: &Assessment<'_>, rules: &[RuleSettings], out: &mut Vec<Finding>) {
     for settings in rules {
-        let Some(check) = check_for(&settings.meta.code) else {
+        let Some(check) = settings.meta.check else {
             continue;
         };
         for draft in check(assessment, settings) {
@@ -311,14 +380,6 @@ mod tests {
     #[test]
     fn every_rule_file_parses_and_documents_itself() {
         let rules = builtin().unwrap();
-        let codes: Vec<&str> = rules.iter().map(|r| r.code.as_str()).collect();
-        assert_eq!(
-            codes,
-            [
-                "E001", "FIT001", "FIT002", "FIT003", "GPU001", "GPU002", "LAT001", "LAT002",
-                "SUP001", "TCO001", "TCO002", "TCO003", "TCO004"
-            ]
-        );
         for rule in &rules {
             for section in [
                 "## What it detects",
@@ -336,14 +397,86 @@ mod tests {
                 .name
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-'));
-            assert!(
-                rule.code == INVALID_INPUT
-                    || rule.code == UNUSED_SUPPRESSION
-                    || check_for(&rule.code).is_some()
-            );
+            // Only the rules the pipeline raises itself have no check.
+            let raised_by_pipeline = rule.code == INVALID_INPUT || rule.code == UNUSED_SUPPRESSION;
+            assert_eq!(rule.check.is_none(), raised_by_pipeline, "{}", rule.code);
         }
         let tco = rules.iter().find(|r| r.code == "TCO001").unwrap();
         assert_eq!(tco.thresholds.get("min-utilization"), Some(&0.4));
+    }
+
+    #[test]
+    fn the_registry_lists_every_rule_file_once_in_code_order() {
+        let codes: Vec<&str> = REGISTRY.iter().map(|entry| entry.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "registry lines are unique and in code order");
+        for code in &codes {
+            let (letters, digits) = code.split_at(code.len() - 3);
+            assert!(
+                !letters.is_empty()
+                    && letters.chars().all(|c| c.is_ascii_uppercase())
+                    && digits.chars().all(|c| c.is_ascii_digit()),
+                "{code} is not LETTERS + three digits"
+            );
+        }
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut files: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".md"))
+            .collect();
+        files.sort();
+        let registered: Vec<String> = codes.iter().map(|code| format!("{code}.md")).collect();
+        assert_eq!(files, registered, "every rules/*.md has a registry line");
+        for code in [INVALID_INPUT, UNUSED_SUPPRESSION] {
+            assert!(codes.contains(&code), "{code}");
+        }
+    }
+
+    #[test]
+    fn every_threshold_key_has_its_rules_value() {
+        let rules = builtin().unwrap();
+        for key in Threshold::ALL {
+            let rule = rules.iter().find(|r| r.code == key.rule()).unwrap();
+            let settings = RuleSettings {
+                meta: rule.clone(),
+                severity: rule.severity,
+                thresholds: rule.thresholds.clone(),
+            };
+            assert!(settings.threshold(*key).is_finite(), "{key:?}");
+        }
+        let fit003 = rules.iter().find(|r| r.code == "FIT003").unwrap();
+        assert_eq!(fit003.thresholds.len(), 6);
+    }
+
+    #[test]
+    fn a_rule_file_must_declare_exactly_its_registered_thresholds() {
+        let front = |thresholds: &str| {
+            format!("---\ncode: TCO001\nname: x\nseverity: info\nsummary: s\n{thresholds}---\nbody")
+        };
+        let check = |text: &'static str| {
+            load(&Registered {
+                code: "TCO001",
+                file: text,
+                check: None,
+            })
+        };
+        let misspelled = front("thresholds:\n  min-utilisation: 0.4\n");
+        let error = check(misspelled.leak()).unwrap_err();
+        assert!(error.contains("`min-utilisation` has no key"), "{error}");
+        let missing = front("");
+        let error = check(missing.leak()).unwrap_err();
+        assert!(
+            error.contains("expects threshold `min-utilization`"),
+            "{error}"
+        );
+        let exact = front("thresholds:\n  min-utilization: 0.3\n");
+        assert_eq!(
+            check(exact.leak()).unwrap().thresholds["min-utilization"],
+            0.3
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! TCO001 idle-gpu-capacity: always-on GPU capacity below a utilization
 //! threshold; reports the idle cost.
 
-use super::{Draft, RuleSettings};
+use super::{Draft, RuleSettings, Threshold};
 use crate::analyze::Assessment;
 use crate::model::UsageKey;
 use crate::numbers::{trim, usd};
@@ -20,7 +20,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     let Some(utilization) = assessment.profile.number(UsageKey::Utilization) else {
         return Vec::new();
     };
-    let threshold = settings.threshold("min-utilization");
+    let threshold = settings.threshold(Threshold::MinUtilization);
     if utilization.value >= threshold {
         return Vec::new();
     }
