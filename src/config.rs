@@ -15,7 +15,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::model::{Cloud, UsageKey, UsageValue};
+use crate::analyze::profile::UsageEntry;
+use crate::analyze::Settings;
+use crate::model::{Cloud, UsageKey};
 use crate::parse::yaml::{parse_stream, Limits, NodeRef};
 use crate::rules::{RuleMeta, RuleSettings, Severity};
 use crate::source::{Location, SourceFile};
@@ -32,34 +34,6 @@ pub struct ConfigError {
     pub location: Option<Location>,
     /// The file, for rendering a snippet.
     pub source: Option<Arc<SourceFile>>,
-}
-
-/// One `usage:` entry: a workload id or glob and the values it sets.
-#[derive(Clone, Debug)]
-pub struct UsageEntry {
-    /// The id or glob as written.
-    pub pattern: String,
-    matcher: Option<glob::Pattern>,
-    /// The values it sets.
-    pub values: Vec<(UsageKey, UsageValue)>,
-    /// Where the entry is written.
-    pub location: Location,
-}
-
-impl UsageEntry {
-    /// Whether the entry names this workload: exactly, or as a glob.
-    pub fn matches(&self, workload_id: &str) -> bool {
-        self.pattern == workload_id
-            || self
-                .matcher
-                .as_ref()
-                .is_some_and(|pattern| pattern.matches(workload_id))
-    }
-
-    /// Whether the entry names exactly this workload (beats any glob).
-    pub fn is_exact(&self, workload_id: &str) -> bool {
-        self.pattern == workload_id
-    }
 }
 
 /// A rule's configured severity and thresholds.
@@ -219,12 +193,11 @@ impl Config {
                                 .map_err(|reason| fail(Some(setting), format!("{name}: {reason}")))?;
                             values.push((key, parsed));
                         }
-                        config.usage.push(UsageEntry {
-                            matcher: glob::Pattern::new(&pattern).ok(),
+                        config.usage.push(UsageEntry::new(
                             pattern,
                             values,
-                            location: source.location(pattern_node.start(), pattern_node.len()),
-                        });
+                            source.location(pattern_node.start(), pattern_node.len()),
+                        ));
                     }
                 }
                 other => {
@@ -236,6 +209,15 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// What analysis takes from the configuration: the default cloud and
+    /// the usage profiles.
+    pub fn analysis(&self) -> Settings<'_> {
+        Settings {
+            default_cloud: self.default_cloud,
+            usage: &self.usage,
+        }
     }
 
     /// The rules this run checks, with effective severities and thresholds.
@@ -325,6 +307,7 @@ pub fn validate_code(code: &str, rules: &[RuleMeta]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::UsageValue;
     use crate::rules::builtin;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {

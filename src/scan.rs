@@ -235,9 +235,10 @@ pub fn check(
         (&a.location.file, a.location.offset).cmp(&(&b.location.file, b.location.offset))
     });
 
+    let settings = config.analysis();
     let assessments: Vec<Assessment<'_>> = workloads
         .par_iter()
-        .map(|workload| assess(workload, config, catalog))
+        .map(|workload| assess(workload, &settings, catalog))
         .collect();
     let mut findings: Vec<Finding> = Vec::new();
     for assessment in &assessments {

@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use crate::analyze::profile::Profile;
 use crate::catalog::{Catalog, GpuModel, Instance, HOURS_PER_MONTH};
-use crate::config::Config;
 use crate::model::{AcceleratorVendor, Billing, Cloud, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
 use crate::source::Location;
@@ -219,11 +218,11 @@ impl Demand {
     }
 }
 
-/// Prices `workload`.
+/// Prices `workload`; `default_cloud` applies when nothing names its cloud.
 pub fn price(
     workload: &Workload,
     profile: &Profile,
-    config: &Config,
+    default_cloud: Cloud,
     catalog: &Catalog,
 ) -> Pricing {
     let demand = Demand {
@@ -261,7 +260,7 @@ pub fn price(
     let chosen = if !placement.instance_types.is_empty() {
         by_instance_type(workload, &demand, catalog, &mut pricing)
     } else if !placement.gpu_models.is_empty() {
-        by_gpu_model(workload, &demand, config, catalog, &mut pricing)
+        by_gpu_model(workload, &demand, default_cloud, catalog, &mut pricing)
     } else {
         return by_unit_prices(workload, profile, &demand, catalog, pricing);
     };
@@ -435,7 +434,7 @@ fn by_instance_type(
 fn by_gpu_model(
     workload: &Workload,
     demand: &Demand,
-    config: &Config,
+    default_cloud: Cloud,
     catalog: &Catalog,
     pricing: &mut Pricing,
 ) -> Option<Choice> {
@@ -472,8 +471,8 @@ fn by_gpu_model(
     let (cloud, cloud_basis) = match &workload.placement.cloud {
         Some((cloud, key)) => (*cloud, format!("{cloud} (from the {key} label)")),
         None => (
-            config.default_cloud,
-            format!("{} (the default cloud)", config.default_cloud),
+            default_cloud,
+            format!("{default_cloud} (the default cloud)"),
         ),
     };
     pricing.cloud = Some(cloud);
@@ -1058,9 +1057,8 @@ mod tests {
 
     fn priced(workload: &Workload) -> Pricing {
         let catalog = Catalog::embedded().unwrap();
-        let config = Config::default();
-        let profile = profile::resolve(workload, &config, &catalog);
-        price(workload, &profile, &config, &catalog)
+        let profile = profile::resolve(workload, &[], &catalog);
+        price(workload, &profile, Cloud::Aws, &catalog)
     }
 
     fn close(a: f64, b: f64) -> bool {

@@ -10,13 +10,31 @@ pub mod serverless;
 pub mod shape;
 
 use crate::catalog::Catalog;
-use crate::config::Config;
-use crate::model::{UsageKey, Workload};
+use crate::model::{Cloud, UsageKey, Workload};
 use crate::numbers::trim;
 
 use self::cost::Pricing;
 use self::latency::ColdStart;
-use self::profile::{Origin, Profile};
+use self::profile::{Origin, Profile, UsageEntry};
+
+/// What analysis takes from the run's configuration, as plain inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'c> {
+    /// Cloud assumed when a workload names none.
+    pub default_cloud: Cloud,
+    /// Usage profiles by workload id or glob, in file order.
+    pub usage: &'c [UsageEntry],
+}
+
+impl Default for Settings<'_> {
+    /// AWS, no usage profiles (what an absent `tcolint.yml` means).
+    fn default() -> Self {
+        Settings {
+            default_cloud: Cloud::Aws,
+            usage: &[],
+        }
+    }
+}
 
 /// Everything tcolint derives about one workload.
 #[derive(Clone, Debug)]
@@ -36,9 +54,13 @@ pub struct Assessment<'w> {
 }
 
 /// Assesses one workload.
-pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) -> Assessment<'w> {
-    let profile = profile::resolve(workload, config, catalog);
-    let mut pricing = cost::price(workload, &profile, config, catalog);
+pub fn assess<'w>(
+    workload: &'w Workload,
+    settings: &Settings<'_>,
+    catalog: &Catalog,
+) -> Assessment<'w> {
+    let profile = profile::resolve(workload, settings.usage, catalog);
+    let mut pricing = cost::price(workload, &profile, settings.default_cloud, catalog);
     let break_even = breakeven::break_even(workload, &profile, &pricing, catalog);
     if let Some(estimate) = &mut pricing.estimate {
         estimate.break_even = break_even;
@@ -54,8 +76,8 @@ pub fn assess<'w>(workload: &'w Workload, config: &Config, catalog: &Catalog) ->
         .map(|before| {
             cost::price(
                 before,
-                &profile::resolve(before, config, catalog),
-                config,
+                &profile::resolve(before, settings.usage, catalog),
+                settings.default_cloud,
                 catalog,
             )
         });

@@ -8,8 +8,47 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::config::Config;
 use crate::model::{Purpose, UsageKey, UsageValue, Workload};
+use crate::source::Location;
+
+/// One usage profile of the configuration: a workload id or glob and the
+/// values it sets.
+#[derive(Clone, Debug)]
+pub struct UsageEntry {
+    /// The id or glob as written.
+    pub pattern: String,
+    matcher: Option<glob::Pattern>,
+    /// The values it sets.
+    pub values: Vec<(UsageKey, UsageValue)>,
+    /// Where the entry is written.
+    pub location: Location,
+}
+
+impl UsageEntry {
+    /// An entry for `pattern` (an id, or a glob over ids).
+    pub fn new(pattern: String, values: Vec<(UsageKey, UsageValue)>, location: Location) -> Self {
+        UsageEntry {
+            matcher: glob::Pattern::new(&pattern).ok(),
+            pattern,
+            values,
+            location,
+        }
+    }
+
+    /// Whether the entry names this workload: exactly, or as a glob.
+    pub fn matches(&self, workload_id: &str) -> bool {
+        self.pattern == workload_id
+            || self
+                .matcher
+                .as_ref()
+                .is_some_and(|pattern| pattern.matches(workload_id))
+    }
+
+    /// Whether the entry names exactly this workload (beats any glob).
+    pub fn is_exact(&self, workload_id: &str) -> bool {
+        self.pattern == workload_id
+    }
+}
 
 /// Where a profile value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -59,21 +98,16 @@ impl Profile {
     }
 }
 
-/// Resolves the profile of `workload`.
-pub fn resolve(workload: &Workload, config: &Config, catalog: &Catalog) -> Profile {
+/// Resolves the profile of `workload` from its annotations, the usage
+/// profiles `usage` (in file order) and the catalogue's defaults.
+pub fn resolve(workload: &Workload, usage: &[UsageEntry], catalog: &Catalog) -> Profile {
     let mut chosen: BTreeMap<UsageKey, (UsageValue, Origin, String)> = BTreeMap::new();
     // Globs first, exact ids after, so an exact entry beats any glob; later
     // entries of the same kind beat earlier ones.
-    let matching = config
-        .usage
+    let matching = usage
         .iter()
         .filter(|entry| entry.matches(&workload.id) && !entry.is_exact(&workload.id))
-        .chain(
-            config
-                .usage
-                .iter()
-                .filter(|entry| entry.is_exact(&workload.id)),
-        );
+        .chain(usage.iter().filter(|entry| entry.is_exact(&workload.id)));
     for entry in matching {
         for (key, value) in &entry.values {
             chosen.insert(
@@ -159,11 +193,8 @@ pub fn resolve(workload: &Workload, config: &Config, catalog: &Catalog) -> Profi
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::model::{Compute, Placement, Platform, Scaling, UsageSetting};
-    use crate::rules::builtin;
     use crate::source::SourceFile;
 
     fn workload(annotations: &[(UsageKey, UsageValue)]) -> Workload {
@@ -200,20 +231,30 @@ mod tests {
         }
     }
 
-    fn config(text: &str) -> Config {
-        Config::parse(
-            &Arc::new(SourceFile::new("tcolint.yml", text)),
-            &builtin().unwrap(),
+    fn entry(pattern: &str, values: &[(UsageKey, f64)]) -> UsageEntry {
+        UsageEntry::new(
+            pattern.into(),
+            values
+                .iter()
+                .map(|(key, value)| (*key, UsageValue::Number(*value)))
+                .collect(),
+            SourceFile::new("tcolint.yml", "x").start(),
         )
-        .unwrap()
     }
 
     #[test]
     fn annotation_beats_exact_id_beats_glob_beats_default() {
         let catalog = Catalog::embedded().unwrap();
-        let config = config(
-            "usage:\n  \"k8s:Deployment/ml/llm\": {utilization: 0.3}\n  \"k8s:Deployment/*\": {utilization: 0.2, latency-slo-ms: 800}\n",
-        );
+        let config = [
+            entry("k8s:Deployment/ml/llm", &[(UsageKey::Utilization, 0.3)]),
+            entry(
+                "k8s:Deployment/*",
+                &[
+                    (UsageKey::Utilization, 0.2),
+                    (UsageKey::LatencySloMs, 800.0),
+                ],
+            ),
+        ];
         let profile = resolve(&workload(&[]), &config, &catalog);
         let utilization = profile.number(UsageKey::Utilization).unwrap();
         assert_eq!(
@@ -229,7 +270,7 @@ mod tests {
             Origin::Annotation
         );
 
-        let profile = resolve(&workload(&[]), &Config::default(), &catalog);
+        let profile = resolve(&workload(&[]), &[], &catalog);
         let utilization = profile.number(UsageKey::Utilization).unwrap();
         assert_eq!(
             (utilization.value, utilization.origin),
@@ -243,7 +284,7 @@ mod tests {
     fn purpose_sets_the_defaults() {
         let catalog = Catalog::embedded().unwrap();
         let training = workload(&[(UsageKey::Purpose, UsageValue::Purpose(Purpose::Training))]);
-        let profile = resolve(&training, &Config::default(), &catalog);
+        let profile = resolve(&training, &[], &catalog);
         assert_eq!(profile.purpose.value, Purpose::Training);
         assert_eq!(profile.number(UsageKey::Utilization).unwrap().value, 0.5);
         assert!(profile.number(UsageKey::LatencySloMs).is_none());

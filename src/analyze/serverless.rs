@@ -232,7 +232,6 @@ pub fn usd_small(value: f64) -> String {
 mod tests {
     use super::*;
     use crate::analyze::{breakeven, profile};
-    use crate::config::Config;
     use crate::extract::serverless::function_workload;
     use crate::model::{FunctionEvent, UsageSetting, UsageValue};
     use crate::source::SourceFile;
@@ -286,7 +285,7 @@ mod tests {
 
     fn priced(workload: &Workload) -> (Pricing, Profile) {
         let catalog = Catalog::embedded().unwrap();
-        let profile = profile::resolve(workload, &Config::default(), &catalog);
+        let profile = profile::resolve(workload, &[], &catalog);
         (
             price(workload, &profile, &catalog, Pricing::default()),
             profile,

@@ -11,8 +11,8 @@
 use std::fmt::Write;
 
 use crate::analyze::serverless::DAYS_PER_MONTH;
-use crate::diff::{Diff, WorkloadDiff};
 use crate::numbers::{trim, usd};
+use crate::report::diff::{Diff, WorkloadDiff};
 
 /// Most break-even charts in one comment.
 const MAX_CHARTS: usize = 5;
@@ -369,7 +369,7 @@ fn charts(diff: &Diff, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::DiffSummary;
+    use crate::report::diff::DiffSummary;
 
     #[test]
     fn cells_cannot_break_a_table_or_inject_html() {

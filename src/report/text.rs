@@ -318,7 +318,7 @@ fn render_summary(out: &mut String, report: &Report) {
 
 /// `tcolint diff --format text`: changed workloads, the total and the new
 /// findings as a plain table.
-pub fn render_diff(diff: &crate::diff::Diff) -> String {
+pub fn render_diff(diff: &crate::report::diff::Diff) -> String {
     let money = |value: Option<f64>| value.map_or_else(|| "unpriced".to_string(), usd);
     let signed = |value: Option<f64>| match value {
         Some(v) if v < 0.0 => format!("-{}", usd(-v)),
