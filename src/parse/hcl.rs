@@ -41,3 +41,61 @@ pub fn labels(block: &Block) -> Option<(String, String)> {
     let second = block.labels.get(1)?.as_str().to_string();
     Some((first, second))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hcl::eval::{Context, Evaluate};
+
+    /// The attribute `name`'s value, evaluated with `c = true`, as JSON.
+    fn value_of(text: &str, name: &str) -> String {
+        let body = parse(&SourceFile::new("t.tf", text)).unwrap_or_else(|e| panic!("{e:?}"));
+        let attribute = body
+            .get_attribute(name)
+            .unwrap_or_else(|| panic!("no {name}"));
+        let expr = hcl::Expression::from(attribute.value.clone());
+        let mut ctx = Context::new();
+        ctx.declare_var("c", true);
+        let value = expr.evaluate(&ctx).unwrap();
+        serde_json::to_string(&value).unwrap()
+    }
+
+    /// Values as `terraform console` prints them (issue 12).
+    #[test]
+    fn a_repeated_object_key_keeps_the_later_value() {
+        assert_eq!(value_of("m = { name = \"a\", name = \"b\" }", "m"), r#"{"name":"b"}"#);
+        assert_eq!(value_of("m = {\n  n = 1\n  n = 2\n}", "m"), r#"{"n":2}"#);
+        assert_eq!(value_of("m = { \"n\" = 1, n = 2 }", "m"), r#"{"n":2}"#);
+        // The later key's span is kept, so a finding can point at it.
+        let text = "m = { name = \"a\", name = \"b\" }";
+        let body = parse(&SourceFile::new("t.tf", text)).unwrap();
+        let hcl::edit::expr::Expression::Object(object) = &body.get_attribute("m").unwrap().value
+        else {
+            panic!("not an object")
+        };
+        let (key, _) = object.iter().next().unwrap();
+        assert_eq!(key.span(), Some(18..22));
+    }
+
+    #[test]
+    fn newlines_are_insignificant_inside_for_expressions() {
+        assert_eq!(
+            value_of("m = { for k in [\"a\"] : k => c ? \"1\" :\n\"2\" }", "m"),
+            r#"{"a":"1"}"#
+        );
+        assert_eq!(
+            value_of("m = { for k in c ?\n[\"a\"] : [] : k =>\n k }", "m"),
+            r#"{"a":"a"}"#
+        );
+        assert_eq!(
+            value_of("m = [for k in [\"a\"] : c ? k :\n\"z\"]", "m"),
+            r#"["a"]"#
+        );
+    }
+
+    #[test]
+    fn a_conditional_broken_inside_an_object_item_is_still_an_error() {
+        // Terraform: "Invalid expression" (object items end at a newline).
+        assert!(parse(&SourceFile::new("t.tf", "m = { a = c ?\n 1 : 2 }")).is_err());
+    }
+}

@@ -736,4 +736,60 @@ mod tests {
             .message
             .contains("more than 5"));
     }
+
+    /// (text, the value PyYAML gives as JSON): layouts libyaml, PyYAML and
+    /// go-yaml (kubectl) accept that strict YAML 1.2 rejects (issue 12).
+    const LENIENT_LAYOUTS: [(&str, &str); 8] = [
+        // A double-quoted scalar continued left of its `-` entry.
+        ("a:\n    - \"x\n  y\"\n    - z\n", r#"{"a":["x y","z"]}"#),
+        // … and at column 0 (PEM blocks pasted into a quoted value).
+        ("a:\n  b: \"-----BEGIN\nqwer\n-----END\"\n  c: d\n", r#"{"a":{"b":"-----BEGIN qwer -----END","c":"d"}}"#),
+        // Single quotes, the neighbour.
+        ("a:\n    - 'x\n  y'\n", r#"{"a":["x y"]}"#),
+        // A flow sequence closed at the indentation of its mapping inside a `- ` entry.
+        ("- a: [\n  1\n  ]\n  b: 2\n", r#"[{"a":[1],"b":2}]"#),
+        // A flow mapping closed left of its key.
+        ("a:\n  b: {\n    c: 1\n }\n", r#"{"a":{"b":{"c":1}}}"#),
+        // Flow items at column 0.
+        ("a:\n  b: [\n1, 2\n]\n", r#"{"a":{"b":[1,2]}}"#),
+        // A quoted item at column 0 inside a flow sequence.
+        ("a:\n  b: [\"x\ny\"]\n", r#"{"a":{"b":["x y"]}}"#),
+        // A flow sequence opened on the `-` line and closed on the next.
+        ("c:\n- [a,\n b]\n", r#"{"c":[["a","b"]]}"#),
+    ];
+
+    fn to_json(node: NodeRef<'_>) -> String {
+        if node.is_mapping() {
+            let entries: Vec<String> = node
+                .entries()
+                .map(|(k, v)| format!("{:?}:{}", k.as_str().unwrap(), to_json(v)))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        } else if node.is_sequence() {
+            let items: Vec<String> = node.items().map(to_json).collect();
+            format!("[{}]", items.join(","))
+        } else if node.is_plain() && node.as_u64().is_some() {
+            node.as_str().unwrap().to_string()
+        } else {
+            format!("{:?}", node.as_str().unwrap())
+        }
+    }
+
+    #[test]
+    fn accepts_what_libyaml_accepts_with_the_same_values() {
+        for (text, expected) in LENIENT_LAYOUTS {
+            let doc = parse_one(text);
+            assert_eq!(to_json(doc.root()), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn still_rejects_a_block_entry_left_of_its_mapping() {
+        // PyYAML rejects this too: a plain (unquoted) continuation and a
+        // block key still obey indentation.
+        for text in ["a:\n    - x\n  y\n", "a:\n  b: 1\n c: 2\n"] {
+            let docs = parse_stream(text, &Limits::default());
+            assert!(docs.iter().any(Result::is_err), "{text:?}");
+        }
+    }
 }

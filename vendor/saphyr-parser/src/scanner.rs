@@ -755,7 +755,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        if (self.mark.col as isize) < self.indent {
+        // tcolint patch: indentation means nothing inside a flow collection (libyaml, PyYAML
+        // and go-yaml accept `key: [\n  a\n]` with the `]` at or left of the block's
+        // indentation; kubectl reads such manifests). Only block context checks it.
+        if self.flow_level == 0 && (self.mark.col as isize) < self.indent {
             return Err(ScanError::new_str(self.mark, "invalid indentation"));
         }
 
@@ -2047,12 +2050,9 @@ impl<'input, T: Input> Scanner<'input, T> {
                 ));
             }
 
-            if (self.mark.col as isize) < self.indent {
-                return Err(ScanError::new_str(
-                    start_mark,
-                    "invalid indentation in quoted scalar",
-                ));
-            }
+            // tcolint patch: no indentation check on a quoted scalar's continuation lines. The
+            // quotes delimit it; libyaml, PyYAML and go-yaml fold such lines whatever their
+            // indentation (only a document marker at column 0 ends the scan, checked above).
 
             leading_blanks = false;
             self.consume_flow_scalar_non_whitespace_chars(
@@ -2296,12 +2296,8 @@ impl<'input, T: Input> Scanner<'input, T> {
         let indent = self.indent + 1;
         let start_mark = self.mark;
 
-        if self.flow_level > 0 && (start_mark.col as isize) < indent {
-            return Err(ScanError::new_str(
-                start_mark,
-                "invalid indentation in flow construct",
-            ));
-        }
+        // tcolint patch: a plain scalar inside a flow collection may start at any column, as
+        // in libyaml, PyYAML and go-yaml (see `fetch_next_token`).
 
         let mut string = String::with_capacity(32);
         self.buf_whitespaces.clear();

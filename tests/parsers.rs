@@ -1,0 +1,82 @@
+//! Inputs the reference tools accept and tcolint once rejected (issue 12):
+//! each is read without E001, with the values the real tool gives
+//! (`terraform console`, PyYAML/kubectl); see fixtures/parsers/README.md.
+
+mod common;
+
+use common::{check_json, workload};
+
+fn invalid_input(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "E001")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `{ instance_type = "g5.xlarge", instance_type = "g5.12xlarge" }`:
+/// Terraform keeps the later value, in one-line, multi-line and
+/// quoted-key-versus-identifier forms.
+#[test]
+fn hcl_object_with_a_repeated_key_keeps_the_later_value() {
+    let (_, report) = check_json(&["--fail-on", "never", "fixtures/parsers/hcl-duplicate-key"]);
+    assert_eq!(invalid_input(&report), Vec::<String>::new());
+    assert_eq!(
+        workload(&report, "aws_instance.gpu")["instance_type"],
+        "g5.12xlarge"
+    );
+    assert_eq!(
+        workload(&report, "aws_instance.cpu")["instance_type"],
+        "c5.xlarge"
+    );
+}
+
+/// `{ for k in x : k => c ? "1" :<newline> "2" }` and a collection broken
+/// across lines: `local.sizes` is `{batch = "g5.12xlarge", serve =
+/// "g5.12xlarge"}` and `local.counts` `{batch = 1, serve = 2}` in
+/// `terraform console`.
+#[test]
+fn hcl_conditional_broken_across_lines_inside_for() {
+    let (_, report) = check_json(&[
+        "--fail-on",
+        "never",
+        "fixtures/parsers/hcl-for-conditional",
+    ]);
+    assert_eq!(invalid_input(&report), Vec::<String>::new());
+    let ids: Vec<&str> = report["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "aws_instance.serve[0]",
+            "aws_instance.serve[1]",
+            "aws_instance.batch[0]"
+        ]
+    );
+    for id in ids {
+        assert_eq!(workload(&report, id)["instance_type"], "g5.12xlarge");
+    }
+}
+
+/// A quoted scalar continued left of its `-` entry and flow collections
+/// closed at the indentation of their mapping: read as PyYAML reads them.
+#[test]
+fn yaml_layouts_kubectl_accepts() {
+    let (_, report) = check_json(&[
+        "--fail-on",
+        "never",
+        "fixtures/parsers/yaml-indentation.yaml",
+    ]);
+    assert_eq!(invalid_input(&report), Vec::<String>::new());
+    let vllm = workload(&report, "k8s:Deployment/ml/vllm-flow-layout");
+    assert_eq!(vllm["gpu"]["per_replica"], 1.0);
+    assert_eq!(vllm["gpu"]["model"], "L4");
+    assert_eq!(vllm["gpu"]["location"]["line"], 30);
+    assert_eq!(vllm["replicas"]["min"], 2);
+}
