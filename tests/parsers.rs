@@ -39,11 +39,7 @@ fn hcl_object_with_a_repeated_key_keeps_the_later_value() {
 /// `terraform console`.
 #[test]
 fn hcl_conditional_broken_across_lines_inside_for() {
-    let (_, report) = check_json(&[
-        "--fail-on",
-        "never",
-        "fixtures/parsers/hcl-for-conditional",
-    ]);
+    let (_, report) = check_json(&["--fail-on", "never", "fixtures/parsers/hcl-for-conditional"]);
     assert_eq!(invalid_input(&report), Vec::<String>::new());
     let ids: Vec<&str> = report["workloads"]
         .as_array()

@@ -63,7 +63,10 @@ mod tests {
     /// Values as `terraform console` prints them (issue 12).
     #[test]
     fn a_repeated_object_key_keeps_the_later_value() {
-        assert_eq!(value_of("m = { name = \"a\", name = \"b\" }", "m"), r#"{"name":"b"}"#);
+        assert_eq!(
+            value_of("m = { name = \"a\", name = \"b\" }", "m"),
+            r#"{"name":"b"}"#
+        );
         assert_eq!(value_of("m = {\n  n = 1\n  n = 2\n}", "m"), r#"{"n":2}"#);
         assert_eq!(value_of("m = { \"n\" = 1, n = 2 }", "m"), r#"{"n":2}"#);
         // The later key's span is kept, so a finding can point at it.

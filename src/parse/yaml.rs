@@ -743,7 +743,10 @@ mod tests {
         // A double-quoted scalar continued left of its `-` entry.
         ("a:\n    - \"x\n  y\"\n    - z\n", r#"{"a":["x y","z"]}"#),
         // … and at column 0 (PEM blocks pasted into a quoted value).
-        ("a:\n  b: \"-----BEGIN\nqwer\n-----END\"\n  c: d\n", r#"{"a":{"b":"-----BEGIN qwer -----END","c":"d"}}"#),
+        (
+            "a:\n  b: \"-----BEGIN\nqwer\n-----END\"\n  c: d\n",
+            r#"{"a":{"b":"-----BEGIN qwer -----END","c":"d"}}"#,
+        ),
         // Single quotes, the neighbour.
         ("a:\n    - 'x\n  y'\n", r#"{"a":["x y"]}"#),
         // A flow sequence closed at the indentation of its mapping inside a `- ` entry.
