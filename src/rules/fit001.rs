@@ -40,3 +40,43 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         escalate: false,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Threshold;
+    use crate::test_support::{rule_findings, serverless};
+
+    fn job(name: &str, purpose: &str, timeout_s: u32, memory_mb: u32) -> String {
+        let (timeout, memory) = (format!("timeout: {timeout_s}"), format!("memorySize: {memory_mb}"));
+        let purpose = format!("purpose: {purpose}");
+        serverless(
+            name,
+            &[&timeout, &memory, "events:", "  - schedule: rate(6 hours)"],
+            &[&purpose, "requests-per-day: 4"],
+        )
+    }
+
+    #[test]
+    fn heavy_batch_work_at_the_thresholds_fires() {
+        let found = rule_findings("FIT001", &[], "serverless.yml", &job("score", "batch", 600, 8192));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("it runs batch work for up to 600 s with 8192 MB, on a platform that stops every invocation at 15 minutes"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn lighter_or_interactive_work_is_silent_unless_the_thresholds_say_otherwise() {
+        let short = job("score", "batch", 599, 8192);
+        assert!(rule_findings("FIT001", &[], "serverless.yml", &short).is_empty());
+        assert!(rule_findings("FIT001", &[], "serverless.yml", &job("score", "batch", 600, 8191)).is_empty());
+        assert!(rule_findings("FIT001", &[], "serverless.yml", &job("score", "inference", 900, 10240)).is_empty());
+        let lowered = [(Threshold::BatchTimeoutS, 300.0)];
+        assert_eq!(rule_findings("FIT001", &lowered, "serverless.yml", &short).len(), 1);
+    }
+
+    #[test]
+    fn training_fires_whatever_the_size() {
+        let found = rule_findings("FIT001", &[], "serverless.yml", &job("score", "training", 60, 512));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains(": it trains ("), "{}", found[0].message);
+    }
+}

@@ -89,3 +89,59 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     }
     drafts
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Threshold;
+    use crate::test_support::{rule_findings, serverless};
+
+    const HTTP: [&str; 2] = ["events:", "  - http: {path: run, method: post}"];
+    const SCHEDULE: [&str; 2] = ["events:", "  - schedule: rate(1 hour)"];
+
+    fn function(settings: &[&str], events: &[&str]) -> String {
+        let mut all = settings.to_vec();
+        all.extend_from_slice(events);
+        serverless("run", &all, &[])
+    }
+
+    fn messages(text: &str, thresholds: &[(Threshold, f64)]) -> Vec<String> {
+        rule_findings("FIT003", thresholds, "serverless.yml", text)
+            .into_iter()
+            .map(|finding| finding.message)
+            .collect()
+    }
+
+    #[test]
+    fn each_limit_is_checked_one_unit_past_it() {
+        let text = function(&["memorySize: 127", "ephemeralStorageSize: 511", "timeout: 901"], &SCHEDULE);
+        assert_eq!(
+            messages(&text, &[]),
+            [
+                "sls:rules/run: memory 127 MB is outside Lambda's 128–10240 MB",
+                "sls:rules/run: ephemeral storage 511 MB is outside Lambda's 512–10240 MB",
+                "sls:rules/run: timeout 901 s is above Lambda's 900 s",
+            ]
+        );
+        let at_limits = function(&["memorySize: 128", "ephemeralStorageSize: 512", "timeout: 900"], &SCHEDULE);
+        assert!(messages(&at_limits, &[]).is_empty());
+    }
+
+    #[test]
+    fn the_api_gateway_timeout_applies_only_behind_api_gateway() {
+        let behind = messages(&function(&["timeout: 30"], &HTTP), &[]);
+        assert_eq!(behind.len(), 1);
+        assert!(behind[0].contains("timeout 30 s is above API Gateway's 29 s integration timeout"), "{}", behind[0]);
+        assert!(messages(&function(&["timeout: 29"], &HTTP), &[]).is_empty());
+        assert!(messages(&function(&["timeout: 30"], &SCHEDULE), &[]).is_empty());
+        let raised = [(Threshold::ApiGatewayTimeoutS, 60.0)];
+        assert!(messages(&function(&["timeout: 30"], &HTTP), &raised).is_empty());
+    }
+
+    #[test]
+    fn the_limits_are_thresholds() {
+        let text = function(&["memorySize: 10240"], &SCHEDULE);
+        assert!(messages(&text, &[]).is_empty());
+        let lowered = [(Threshold::MaxMemoryMb, 8192.0)];
+        assert_eq!(messages(&text, &lowered), ["sls:rules/run: memory 10240 MB is outside Lambda's 128–8192 MB"]);
+    }
+}

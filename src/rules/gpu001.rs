@@ -43,3 +43,50 @@ fn same_quantity(a: &str, b: &str) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same_quantity;
+    use crate::test_support::rule_findings;
+
+    #[test]
+    fn quantities_compare_by_value() {
+        assert!(same_quantity("2", " 2"));
+        assert!(same_quantity("1000m", "1"));
+        assert!(same_quantity("1k", "1000"));
+        assert!(!same_quantity("2", "1"));
+        assert!(!same_quantity("two", "2"));
+    }
+
+    fn pod(resources: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: asr\n  namespace: speech\nspec:\n  containers:\n  - name: whisper\n    image: whisper:1\n    resources:\n{resources}"
+        )
+    }
+
+    #[test]
+    fn a_request_without_an_equal_limit_fires_at_the_request() {
+        let missing = rule_findings("GPU001", &[], "pod.yaml", &pod("      requests: {nvidia.com/gpu: 1}\n"));
+        assert_eq!(missing.len(), 1);
+        assert!(missing[0].message.contains("container \"whisper\" requests 1 nvidia.com/gpu without a limit; the API server rejects extended resources unless request equals limit (set limits.nvidia.com/gpu to 1)"), "{}", missing[0].message);
+        assert_eq!(missing[0].location.line, 11);
+        let different = rule_findings(
+            "GPU001",
+            &[],
+            "pod.yaml",
+            &pod("      requests: {amd.com/gpu: 2}\n      limits: {amd.com/gpu: 1}\n"),
+        );
+        assert!(different[0].message.contains("requests 2 amd.com/gpu but limits it to 1"), "{}", different[0].message);
+    }
+
+    #[test]
+    fn equal_amounts_or_a_limit_alone_are_silent() {
+        for resources in [
+            "      requests: {nvidia.com/gpu: \"2\"}\n      limits: {nvidia.com/gpu: 2000m}\n",
+            "      limits: {nvidia.com/gpu: 1}\n",
+            "      requests: {cpu: \"2\"}\n",
+        ] {
+            assert!(rule_findings("GPU001", &[], "pod.yaml", &pod(resources)).is_empty(), "{resources}");
+        }
+    }
+}

@@ -50,3 +50,36 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         escalate: false,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{rule_findings, serverless};
+
+    /// A 3008 MB python3.12 function loading a 1 GB model: 83 ms of
+    /// runtime init + 1 GB at 1.3957 GB/s = 799.5 ms of cold start.
+    fn sentiment(settings: &[&str], slo_ms: u32) -> String {
+        let slo = format!("latency-slo-ms: {slo_ms}");
+        let mut all = vec!["memorySize: 3008"];
+        all.extend_from_slice(settings);
+        serverless("sentiment", &all, &["requests-per-day: 10000", "model-size-gb: 1", &slo])
+    }
+
+    const HTTP: [&str; 2] = ["events:", "  - http: {path: sentiment, method: post}"];
+
+    #[test]
+    fn fires_when_the_cold_start_exceeds_the_slo() {
+        let found = rule_findings("LAT001", &[], "serverless.yml", &sentiment(&HTTP, 790));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("a cold start takes about 799 ms (runtime init 83 ms + model loading 716.5 ms"), "{}", found[0].message);
+        assert!(found[0].message.contains("above its latency SLO of 790 ms"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn silent_within_the_slo_when_kept_warm_or_not_called_synchronously() {
+        assert!(rule_findings("LAT001", &[], "serverless.yml", &sentiment(&HTTP, 800)).is_empty());
+        let warm = [HTTP[0], HTTP[1], "provisionedConcurrency: 1"];
+        assert!(rule_findings("LAT001", &[], "serverless.yml", &sentiment(&warm, 790)).is_empty());
+        let queue = ["events:", "  - schedule: rate(1 hour)"];
+        assert!(rule_findings("LAT001", &[], "serverless.yml", &sentiment(&queue, 790)).is_empty());
+    }
+}

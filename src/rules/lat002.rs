@@ -73,3 +73,48 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         escalate: exceeds,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::rule_findings;
+    use crate::rules::Severity;
+
+    /// SDXL on one L4 (g6.xlarge), 7 GB of weights, scaled by KEDA
+    /// between `min` and 4 replicas.
+    fn sdxl(purpose: &str, slo_ms: Option<u32>, min: u32) -> String {
+        let slo = slo_ms
+            .map(|slo| format!("    tcolint.io/latency-slo-ms: \"{slo}\"\n"))
+            .unwrap_or_default();
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: sdxl\n  namespace: art\n  annotations:\n    tcolint.io/purpose: {purpose}\n    tcolint.io/model-size-gb: \"7\"\n{slo}spec:\n  replicas: 1\n  selector:\n    matchLabels: {{app: sdxl}}\n  template:\n    metadata:\n      labels: {{app: sdxl}}\n    spec:\n      nodeSelector:\n        node.kubernetes.io/instance-type: g6.xlarge\n      containers:\n      - name: sdxl\n        image: ghcr.io/acme/sdxl:1.0\n        resources:\n          limits: {{cpu: \"3\", memory: 12Gi, nvidia.com/gpu: 1}}\n---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: sdxl\n  namespace: art\nspec:\n  scaleTargetRef:\n    name: sdxl\n  minReplicaCount: {min}\n  maxReplicaCount: 4\n  triggers:\n  - type: cpu\n    metadata: {{value: \"60\"}}\n"
+        )
+    }
+
+    #[test]
+    fn a_zero_floor_warns_with_the_projected_wait() {
+        let found = rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("inference", None, 0));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Warning);
+        let message = &found[0].message;
+        assert!(message.contains("scales GPU inference to zero (ScaledObject art/sdxl (minReplicaCount 0, maxReplicaCount 4)): the first request after an idle period waits about 314.8 s"), "{message}");
+        assert!(!message.contains("SLO"), "{message}");
+        // It points at minReplicaCount.
+        assert_eq!(found[0].location.line, 33);
+    }
+
+    #[test]
+    fn an_exceeded_slo_raises_it_to_an_error() {
+        let found = rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("inference", Some(60_000), 0));
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(found[0].message.contains("; that exceeds the latency SLO of 60000 ms"), "{}", found[0].message);
+        let found = rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("inference", Some(400_000), 0));
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0].message.contains("; within the latency SLO of 400000 ms"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn a_warm_floor_or_batch_work_is_silent() {
+        assert!(rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("inference", None, 1)).is_empty());
+        assert!(rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("batch", None, 0)).is_empty());
+    }
+}

@@ -493,4 +493,62 @@ mod tests {
             .unwrap_err()
             .contains("does not match"));
     }
+
+    /// A CPU or GPU Deployment carrying `suppression` as its ignore annotation.
+    fn suppressed(gpus: u32, suppression: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: ml\n  annotations:\n    tcolint.io/purpose: inference\n    tcolint.io/utilization: \"0.2\"\n    tcolint.io/ignore: \"{suppression}\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {{app: api}}\n  template:\n    metadata:\n      labels: {{app: api}}\n    spec:\n      nodeSelector:\n        node.kubernetes.io/instance-type: g6.xlarge\n      containers:\n      - name: api\n        image: api:1\n        resources:\n          limits: {{cpu: \"3\", memory: 12Gi, nvidia.com/gpu: {gpus}}}\n"
+        )
+    }
+
+    fn codes(report: &crate::report::Report) -> Vec<(&str, bool)> {
+        report
+            .findings
+            .iter()
+            .map(|finding| (finding.rule.as_str(), false))
+            .chain(
+                report
+                    .suppressed
+                    .iter()
+                    .map(|finding| (finding.rule.as_str(), true)),
+            )
+            .collect()
+    }
+
+    #[test]
+    fn a_suppression_that_silences_nothing_is_reported_at_itself() {
+        use crate::test_support::scan_text;
+        let report = scan_text(
+            "api.yaml",
+            &suppressed(0, "TCO001: warm pool"),
+            &["TCO001", "SUP001"],
+            &[],
+        );
+        assert_eq!(codes(&report), [("SUP001", false)]);
+        let finding = &report.findings[0];
+        assert_eq!(finding.message, "the suppression of TCO001 on k8s:Deployment/ml/api matches no finding in this run; delete it or narrow it");
+        assert_eq!((finding.location.line, finding.location.column), (9, 5));
+    }
+
+    #[test]
+    fn a_suppression_that_silences_a_finding_or_names_a_disabled_rule_is_not_reported() {
+        use crate::test_support::scan_text;
+        for suppression in ["TCO001: warm pool", "TCO: the whole family"] {
+            let report = scan_text(
+                "api.yaml",
+                &suppressed(1, suppression),
+                &["TCO001", "SUP001"],
+                &[],
+            );
+            assert_eq!(codes(&report), [("TCO001", true)], "{suppression}");
+        }
+        // TCO001 is not enabled: its suppression is not judged.
+        let report = scan_text(
+            "api.yaml",
+            &suppressed(0, "TCO001: warm pool"),
+            &["GPU", "SUP001"],
+            &[],
+        );
+        assert_eq!(codes(&report), []);
+    }
 }

@@ -67,3 +67,62 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         escalate: false,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Threshold;
+    use crate::test_support::rule_findings;
+
+    /// A vLLM Deployment on g6.xlarge (one L4 per replica), with an
+    /// optional utilization annotation.
+    fn deployment(kind: &str, replicas: u32, utilization: Option<&str>) -> String {
+        let annotation = utilization
+            .map(|u| format!("    tcolint.io/utilization: \"{u}\"\n"))
+            .unwrap_or_default();
+        format!(
+            "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n    tcolint.io/purpose: inference\n{annotation}spec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: llm}}\n  template:\n    metadata:\n      labels: {{app: llm}}\n    spec:\n      nodeSelector:\n        node.kubernetes.io/instance-type: g6.xlarge\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.6.3\n        resources:\n          limits: {{cpu: \"3\", memory: 12Gi, nvidia.com/gpu: 1}}\n"
+        )
+    }
+
+    fn findings(text: &str, thresholds: &[(Threshold, f64)]) -> Vec<crate::report::FindingReport> {
+        rule_findings("TCO001", thresholds, "llm.yaml", text)
+    }
+
+    #[test]
+    fn reports_the_idle_share_of_the_baseline() {
+        let found = findings(&deployment("Deployment", 2, Some("0.3")), &[]);
+        assert_eq!(found.len(), 1);
+        // 2 x g6.xlarge at $0.8048/h x 730 h = $1,175.008; idle 70% of it.
+        let idle = found[0].monthly_usd.unwrap();
+        assert!((idle - 0.7 * 1175.008).abs() < 0.01, "{idle}");
+        let message = &found[0].message;
+        assert!(message.contains("keeps 2 x L4 always on (2 min replica(s)) at 30% utilization, below the 40% threshold: $822.51/month of its $1,175.01/month baseline"), "{message}");
+        assert!(message.contains("set by annotation tcolint.io/utilization"), "{message}");
+    }
+
+    #[test]
+    fn the_threshold_is_exclusive_and_configurable() {
+        assert!(findings(&deployment("Deployment", 1, Some("0.4")), &[]).is_empty());
+        assert_eq!(findings(&deployment("Deployment", 1, Some("0.39")), &[]).len(), 1);
+        let text = deployment("Deployment", 1, Some("0.3"));
+        assert!(findings(&text, &[(Threshold::MinUtilization, 0.25)]).is_empty());
+        let found = findings(&text, &[(Threshold::MinUtilization, 0.31)]);
+        assert!(found[0].message.contains("below the 31% threshold"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn a_default_utilization_is_named_as_one() {
+        let found = findings(&deployment("Deployment", 1, None), &[]);
+        assert!(found[0].message.contains("Utilization 5% is a default for inference workloads"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn no_floor_or_a_job_that_exits_is_not_idle_capacity() {
+        assert!(findings(&deployment("Deployment", 0, Some("0.1")), &[]).is_empty());
+        let job = deployment("Job", 1, Some("0.1"))
+            .replace("apps/v1", "batch/v1")
+            .replace("  replicas: 1\n  selector:\n    matchLabels: {app: llm}\n", "")
+            .replace("    spec:\n      nodeSelector", "    spec:\n      restartPolicy: Never\n      nodeSelector");
+        assert!(findings(&job, &[]).is_empty());
+    }
+}

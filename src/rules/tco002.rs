@@ -47,3 +47,39 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         escalate: false,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{rule_findings, serverless};
+
+    /// A 1024 MB function behind an HTTP API, 100 ms per request.
+    fn embed(requests_per_day: u32) -> String {
+        let volume = format!("requests-per-day: {requests_per_day}");
+        serverless(
+            "embed",
+            &["events:", "  - httpApi: {path: /embed, method: post}"],
+            &[&volume, "avg-duration-ms: 100"],
+        )
+    }
+
+    #[test]
+    fn fires_above_the_break_even_with_the_excess() {
+        // $0.0000002 + 0.1 s x 1 GB x $0.0000166667 + $0.000001 per request;
+        // a t3.medium at $30.368/month breaks even at 348,279 requests/day.
+        let found = rule_findings("TCO002", &[], "serverless.yml", &embed(349_000));
+        assert_eq!(found.len(), 1);
+        let per_request = 0.0000002 + 0.1 * 0.0000166667 + 0.000001;
+        let monthly = 349_000.0 * 730.0 / 24.0 * per_request;
+        let excess = found[0].monthly_usd.unwrap();
+        assert!((excess - (monthly - 30.368)).abs() < 0.001, "{excess}");
+        let message = &found[0].message;
+        assert!(message.contains("serves 349000 requests/day, above its break-even of 348279 requests/day: it costs $30.43/month, one always-on t3.medium (2 vCPU, 4 GiB) would cost $30.37/month"), "{message}");
+    }
+
+    #[test]
+    fn silent_at_or_below_the_break_even_or_without_a_volume() {
+        assert!(rule_findings("TCO002", &[], "serverless.yml", &embed(348_000)).is_empty());
+        let unknown = serverless("embed", &["events:", "  - httpApi: {path: /embed, method: post}"], &[]);
+        assert!(rule_findings("TCO002", &[], "serverless.yml", &unknown).is_empty());
+    }
+}

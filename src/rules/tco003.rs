@@ -34,3 +34,35 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         escalate: false,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{rule_findings, serverless};
+
+    fn classify(concurrency: &str) -> String {
+        serverless(
+            "classify",
+            &["memorySize: 2048", concurrency, "events:", "  - httpApi: {path: /classify, method: post}"],
+            &["requests-per-day: 20000", "avg-duration-ms: 150"],
+        )
+    }
+
+    #[test]
+    fn gives_the_fixed_monthly_cost_of_the_warm_instances() {
+        let found = rule_findings("TCO003", &[], "serverless.yml", &classify("provisionedConcurrency: 2"));
+        assert_eq!(found.len(), 1);
+        // 2 instances x 2 GB x 730 h x 3600 s x $0.0000041667 per GB-s.
+        let fixed = found[0].monthly_usd.unwrap();
+        assert!((fixed - 2.0 * 2.0 * 730.0 * 3600.0 * 0.0000041667).abs() < 0.001, "{fixed}");
+        assert!(found[0].message.contains("keeps 2 instance(s) of 2048 MB warm with provisioned concurrency: $43.80/month whatever the traffic"), "{}", found[0].message);
+        // It points at the setting.
+        assert_eq!(found[0].location.line, 18);
+    }
+
+    #[test]
+    fn reserved_or_zero_provisioned_concurrency_costs_nothing_fixed() {
+        for setting in ["provisionedConcurrency: 0", "reservedConcurrency: 2"] {
+            assert!(rule_findings("TCO003", &[], "serverless.yml", &classify(setting)).is_empty(), "{setting}");
+        }
+    }
+}
