@@ -13,6 +13,7 @@ use std::fmt::Write;
 use crate::analyze::serverless::DAYS_PER_MONTH;
 use crate::numbers::{trim, usd};
 use crate::report::diff::{Diff, WorkloadDiff};
+use crate::rules::code;
 
 /// Most break-even charts in one comment.
 const MAX_CHARTS: usize = 5;
@@ -316,7 +317,10 @@ fn in_question(w: &WorkloadDiff) -> bool {
         .requests_per_day
         .is_some_and(|r| r >= be.requests_per_day / 2.0 && r <= be.requests_per_day * 2.0);
     (w.status == "added" || w.status == "changed")
-        && (near || w.rules.iter().any(|r| r == "TCO001" || r == "TCO002"))
+        && (near
+            || w.rules
+                .iter()
+                .any(|r| r == code::TCO001 || r == code::TCO002))
 }
 
 fn charts(diff: &Diff, out: &mut String) {

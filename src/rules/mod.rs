@@ -45,6 +45,15 @@ macro_rules! registry {
             }
         }
 
+        /// Every rule code as a constant, for code that names a rule: a
+        /// misspelled code does not compile.
+        pub mod code {
+            $(
+                #[doc = concat!("`", stringify!($code), "`.")]
+                pub const $code: &str = stringify!($code);
+            )*
+        }
+
         /// Every built-in rule: code, embedded rule file, detection logic.
         const REGISTRY: &[Registered] = &[$(
             Registered {
@@ -159,10 +168,10 @@ pub struct RuleMeta {
 }
 
 /// The code of the invalid-input rule, raised by the parse and extract stages.
-pub const INVALID_INPUT: &str = "E001";
+pub const INVALID_INPUT: &str = code::E001;
 
 /// The code reported for a suppression that silences nothing.
-pub const UNUSED_SUPPRESSION: &str = "SUP001";
+pub const UNUSED_SUPPRESSION: &str = code::SUP001;
 
 /// A rule's detection logic over one assessed workload.
 pub type Check = fn(&Assessment<'_>, &RuleSettings) -> Vec<Draft>;
