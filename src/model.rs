@@ -66,15 +66,69 @@ pub enum Billing {
     /// Whole machines: each replica is one instance of the named type.
     Instances,
     /// A managed service billed per hour whatever the load (a cluster
-    /// control plane); the name is a row of `catalog/services.tsv`.
-    ServiceHour(String),
-    /// Instances billed per vCPU, GiB and GPU at the rates of a
-    /// `catalog/services.tsv` service (Cloud Run instance-based billing).
-    UnitRates(String),
+    /// control plane).
+    ServiceHour(Service),
+    /// Instances billed per vCPU, GiB and GPU at the service's rates
+    /// (Fargate, Cloud Run instance-based billing).
+    UnitRates(Service),
     /// Pay per request and duration (Lambda, SageMaker Serverless): priced
     /// by the serverless model (`analyze/serverless.rs`) where the
     /// catalogue has rates (Lambda in us-east-1).
     PerRequest,
+}
+
+/// A managed service the catalogue prices: a `service` of
+/// `catalog/services.tsv`. The catalogue refuses to load without rates for
+/// every one, so a billing key cannot be misspelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    /// The EKS control plane (per cluster-hour).
+    EksControlPlane,
+    /// GKE cluster management (per cluster-hour).
+    GkeClusterManagement,
+    /// An AKS Standard-tier cluster (per cluster-hour).
+    AksStandard,
+    /// Cloud Run with instance-based billing (per vCPU, GiB and GPU second).
+    CloudRunInstance,
+    /// Fargate on x86_64 (per vCPU and GiB hour).
+    FargateX86_64,
+    /// Fargate on ARM64 (per vCPU and GiB hour).
+    FargateArm64,
+}
+
+impl Service {
+    /// Every service, for the catalogue's load check.
+    pub const ALL: [Service; 6] = [
+        Service::EksControlPlane,
+        Service::GkeClusterManagement,
+        Service::AksStandard,
+        Service::CloudRunInstance,
+        Service::FargateX86_64,
+        Service::FargateArm64,
+    ];
+
+    /// Its key in `catalog/services.tsv`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Service::EksControlPlane => "eks-control-plane",
+            Service::GkeClusterManagement => "gke-cluster-management",
+            Service::AksStandard => "aks-standard",
+            Service::CloudRunInstance => "cloud-run-instance",
+            Service::FargateX86_64 => "fargate-x86_64",
+            Service::FargateArm64 => "fargate-arm64",
+        }
+    }
+
+    /// Whether it is AWS Fargate (no GPUs, no GPU cold start).
+    pub fn is_fargate(self) -> bool {
+        matches!(self, Service::FargateX86_64 | Service::FargateArm64)
+    }
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
 }
 
 /// What a Terraform plan does to a resource.
@@ -143,33 +197,105 @@ pub struct FunctionSpec {
     pub image: Option<String>,
     /// What triggers it.
     pub events: Vec<FunctionEvent>,
-    /// Where its settings are written: `function`, `memory`, `timeout`,
-    /// `ephemeral`, `provisioned`.
-    pub locations: BTreeMap<String, Location>,
+    /// Where the function is defined (its block or key).
+    pub defined_at: Option<Location>,
+    /// Where each setting is written, when it is.
+    pub locations: BTreeMap<FunctionSetting, Location>,
 }
 
 impl FunctionSpec {
     /// Whether a synchronous HTTP caller waits on it (API Gateway, ALB).
     pub fn is_request_driven(&self) -> bool {
-        self.events
-            .iter()
-            .any(|e| matches!(e.kind.as_str(), "http" | "httpApi" | "alb"))
+        self.events.iter().any(|e| e.trigger.is_synchronous())
     }
 
-    /// Where `setting` is written, else the function itself.
-    pub fn location(&self, setting: &str) -> Option<&Location> {
-        self.locations
-            .get(setting)
-            .or_else(|| self.locations.get("function"))
+    /// Whether one of its triggers is `trigger`.
+    pub fn has_trigger(&self, trigger: &Trigger) -> bool {
+        self.events.iter().any(|e| &e.trigger == trigger)
+    }
+
+    /// Where `setting` is written, else where the function is defined.
+    pub fn location(&self, setting: FunctionSetting) -> Option<&Location> {
+        self.locations.get(&setting).or(self.defined_at.as_ref())
+    }
+}
+
+/// A function setting whose location a finding can point at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FunctionSetting {
+    /// Memory size.
+    Memory,
+    /// Timeout.
+    Timeout,
+    /// Ephemeral storage size.
+    EphemeralStorage,
+    /// Provisioned concurrency.
+    ProvisionedConcurrency,
+}
+
+/// What invokes a function. Each front end maps its own event names here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// An API Gateway REST API: callers wait for the answer.
+    RestApi,
+    /// An API Gateway HTTP API: callers wait for the answer.
+    HttpApi,
+    /// An Application Load Balancer: callers wait for the answer.
+    LoadBalancer,
+    /// A message queue (SQS).
+    Queue,
+    /// Object-storage notifications (S3).
+    Storage,
+    /// A schedule.
+    Schedule,
+    /// A stream (Kinesis, DynamoDB, Kafka).
+    Stream,
+    /// An event bus (EventBridge).
+    EventBus,
+    /// A notification topic (SNS).
+    Topic,
+    /// Anything else, by the name the source gives it.
+    Other(String),
+}
+
+impl Trigger {
+    /// The name shown in output (the Serverless Framework's event names,
+    /// which the JSON report has always used).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Trigger::RestApi => "http",
+            Trigger::HttpApi => "httpApi",
+            Trigger::LoadBalancer => "alb",
+            Trigger::Queue => "sqs",
+            Trigger::Storage => "s3",
+            Trigger::Schedule => "schedule",
+            Trigger::Stream => "stream",
+            Trigger::EventBus => "eventBridge",
+            Trigger::Topic => "sns",
+            Trigger::Other(name) => name,
+        }
+    }
+
+    /// Whether a caller waits for the function's answer.
+    pub fn is_synchronous(&self) -> bool {
+        matches!(
+            self,
+            Trigger::RestApi | Trigger::HttpApi | Trigger::LoadBalancer
+        )
+    }
+
+    /// Whether it is an API Gateway API (which cuts requests short at its
+    /// integration timeout).
+    pub fn is_api_gateway(&self) -> bool {
+        matches!(self, Trigger::RestApi | Trigger::HttpApi)
     }
 }
 
 /// A function trigger.
 #[derive(Clone, Debug)]
 pub struct FunctionEvent {
-    /// `http` (API Gateway REST), `httpApi`, `alb`, `sqs`, `s3`, `schedule`,
-    /// `stream`, `eventBridge`, …
-    pub kind: String,
+    /// What it is.
+    pub trigger: Trigger,
     /// Where it is written.
     pub location: Location,
 }
@@ -283,8 +409,12 @@ impl AcceleratorVendor {
 /// scheduler counts them.
 #[derive(Clone, Debug)]
 pub struct Accelerator {
-    /// The resource name as written (`nvidia.com/gpu`, `nvidia.com/mig-1g.5gb`…).
+    /// The resource name as written (`nvidia.com/gpu`, `nvidia.com/mig-1g.5gb`…),
+    /// or `instance` for the GPUs an instance type comes with.
     pub resource: String,
+    /// Whether these are the GPUs of the instance type itself (filled in
+    /// from the catalogue), not a request written in the source.
+    pub from_instance_type: bool,
     /// Who makes it.
     pub vendor: AcceleratorVendor,
     /// Whole devices per replica (a MIG slice or a NeuronCore is a fraction).
@@ -303,10 +433,35 @@ pub struct ExtendedResource {
     pub resource: String,
     /// The container that asks for it.
     pub container: String,
-    /// The request as written, with its location.
-    pub request: Option<(String, Location)>,
-    /// The limit as written, with its location.
-    pub limit: Option<(String, Location)>,
+    /// The request, when written.
+    pub request: Option<Quantity>,
+    /// The limit, when written.
+    pub limit: Option<Quantity>,
+}
+
+/// A resource quantity as written, with its value parsed at extraction.
+#[derive(Clone, Debug)]
+pub struct Quantity {
+    /// The text as written (`2`, `500m`).
+    pub text: String,
+    /// Its value in the resource's unit; `None` when it is not a valid
+    /// quantity (reported as E001 where it is written).
+    pub value: Option<f64>,
+    /// Where it is written.
+    pub location: Location,
+}
+
+impl Quantity {
+    /// Whether two quantities are the same amount (`1` and `1000m`).
+    pub fn same_amount(&self, other: &Quantity) -> bool {
+        if self.text.trim() == other.text.trim() {
+            return true;
+        }
+        match (self.value, other.value) {
+            (Some(a), Some(b)) => (a - b).abs() <= f64::EPSILON * a.abs().max(1.0),
+            _ => false,
+        }
+    }
 }
 
 /// What one replica provisions.
@@ -556,5 +711,54 @@ impl Workload {
     /// Whether the workload asks for any accelerator.
     pub fn has_accelerators(&self) -> bool {
         !self.compute.accelerators.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn quantity(text: &str, value: Option<f64>) -> Quantity {
+        Quantity {
+            text: text.into(),
+            value,
+            location: SourceFile::new("pod.yaml", "x").start(),
+        }
+    }
+
+    #[test]
+    fn quantities_compare_by_amount() {
+        assert!(quantity("1", Some(1.0)).same_amount(&quantity("1000m", Some(1.0))));
+        assert!(!quantity("2", Some(2.0)).same_amount(&quantity("1", Some(1.0))));
+        assert!(quantity(" 2", None).same_amount(&quantity("2 ", None)));
+        assert!(!quantity("x", None).same_amount(&quantity("1", Some(1.0))));
+    }
+
+    #[test]
+    fn triggers_keep_their_output_names() {
+        let triggers = [
+            Trigger::RestApi,
+            Trigger::HttpApi,
+            Trigger::LoadBalancer,
+            Trigger::Queue,
+            Trigger::Other("websocket".into()),
+        ];
+        let names: Vec<&str> = triggers.iter().map(Trigger::as_str).collect();
+        assert_eq!(names, ["http", "httpApi", "alb", "sqs", "websocket"]);
+        assert!(Trigger::LoadBalancer.is_synchronous() && !Trigger::LoadBalancer.is_api_gateway());
+        assert!(!Trigger::Queue.is_synchronous());
+    }
+
+    #[test]
+    fn every_service_has_catalogue_rates() {
+        // Catalog::embedded checks this at load; a missing row fails it.
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        for service in Service::ALL {
+            assert!(
+                catalog.service_rates(service.key()).next().is_some(),
+                "{service}"
+            );
+        }
     }
 }

@@ -242,10 +242,10 @@ pub fn price(
     match &workload.billing {
         Billing::PodShare | Billing::Instances => {}
         Billing::ServiceHour(service) => {
-            return by_service_hour(workload, service, catalog, pricing)
+            return by_service_hour(workload, service.key(), catalog, pricing)
         }
         Billing::UnitRates(service) => {
-            return by_service_rates(workload, profile, service, &demand, catalog, pricing)
+            return by_service_rates(workload, profile, service.key(), &demand, catalog, pricing)
         }
         Billing::PerRequest => {
             if workload.function.is_some() {
@@ -994,6 +994,7 @@ mod tests {
         let accelerators = if gpus > 0.0 {
             vec![Accelerator {
                 resource: "nvidia.com/gpu".into(),
+                from_instance_type: false,
                 vendor: AcceleratorVendor::Nvidia,
                 devices: gpus,
                 units: gpus,

@@ -137,7 +137,7 @@ pub fn function_cold_start(
 pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> Option<ColdStart> {
     // Platforms without GPUs (Fargate, Lambda) have no GPU cold start to project.
     if matches!(&workload.billing, crate::model::Billing::PerRequest)
-        || matches!(&workload.billing, crate::model::Billing::UnitRates(service) if service.starts_with("fargate"))
+        || matches!(&workload.billing, crate::model::Billing::UnitRates(service) if service.is_fargate())
     {
         return None;
     }

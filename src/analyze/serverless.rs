@@ -15,7 +15,7 @@
 use crate::analyze::cost::{CostEstimate, Method, Pricing};
 use crate::analyze::profile::Profile;
 use crate::catalog::{Catalog, HOURS_PER_MONTH};
-use crate::model::{FunctionSpec, UsageKey, Workload};
+use crate::model::{FunctionSpec, Trigger, UsageKey, Workload};
 use crate::numbers::{trim, usd};
 
 /// Days in a month, consistent with 730 hours.
@@ -48,11 +48,11 @@ pub fn rates(spec: &FunctionSpec, catalog: &Catalog) -> Option<LambdaRates> {
     } else {
         "x86_64"
     };
-    let api = if spec.events.iter().any(|e| e.kind == "http") {
+    let api = if spec.has_trigger(&Trigger::RestApi) {
         catalog
             .service("api-gateway-rest", "request")
             .map(|r| ("API Gateway REST", r.usd))
-    } else if spec.events.iter().any(|e| e.kind == "httpApi") {
+    } else if spec.has_trigger(&Trigger::HttpApi) {
         catalog
             .service("api-gateway-http", "request")
             .map(|r| ("API Gateway HTTP API", r.usd))
@@ -190,7 +190,7 @@ pub fn price(
             "no request volume set: request charges not counted".into()
         }
     };
-    if spec.events.iter().any(|e| e.kind == "alb") {
+    if spec.has_trigger(&Trigger::LoadBalancer) {
         pricing.notes.push("an ALB in front of the function is billed per hour and LCU; the catalogue has no ALB rates, so it is not counted".into());
     }
     pricing
@@ -241,7 +241,7 @@ mod tests {
         memory_mb: f64,
         architecture: &str,
         provisioned: Option<u32>,
-        event: &str,
+        trigger: Trigger,
         usage: &[(UsageKey, f64)],
     ) -> Workload {
         let at = SourceFile::new("serverless.yml", "x").start();
@@ -254,7 +254,7 @@ mod tests {
             package_type: Some("Zip".into()),
             provisioned_concurrency: provisioned,
             events: vec![FunctionEvent {
-                kind: event.into(),
+                trigger,
                 location: at.clone(),
             }],
             ..FunctionSpec::default()
@@ -298,7 +298,7 @@ mod tests {
             2048.0,
             "arm64",
             None,
-            "http",
+            Trigger::RestApi,
             &[
                 (UsageKey::RequestsPerDay, 100_000.0),
                 (UsageKey::AvgDurationMs, 250.0),
@@ -320,7 +320,7 @@ mod tests {
             2048.0,
             "x86_64",
             Some(2),
-            "httpApi",
+            Trigger::HttpApi,
             &[
                 (UsageKey::RequestsPerDay, 10_000.0),
                 (UsageKey::AvgDurationMs, 100.0),
@@ -343,7 +343,7 @@ mod tests {
             2048.0,
             "x86_64",
             None,
-            "sqs",
+            Trigger::Queue,
             &[(UsageKey::AvgDurationMs, 200.0)],
         );
         let catalog = Catalog::embedded().unwrap();
@@ -363,7 +363,7 @@ mod tests {
 
     #[test]
     fn regions_without_rates_are_unpriced() {
-        let mut workload = function(1024.0, "x86_64", None, "http", &[]);
+        let mut workload = function(1024.0, "x86_64", None, Trigger::RestApi, &[]);
         workload.placement.region = Some("eu-west-1".into());
         let (pricing, _) = priced(&workload);
         assert!(pricing.unpriced_reason.unwrap().contains("us-east-1 only"));

@@ -43,6 +43,7 @@ pub fn complete(workload: &mut Workload, catalog: &Catalog) {
         // machines restate them.
         workload.compute.accelerators = vec![Accelerator {
             resource: "instance".into(),
+            from_instance_type: true,
             vendor,
             devices: f64::from(row.gpu_count),
             units: f64::from(row.gpu_count),

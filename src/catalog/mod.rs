@@ -421,6 +421,19 @@ impl Catalog {
         if !self.sources.contains_key("CATALOG") {
             return Err("sources.tsv: no CATALOG row".into());
         }
+        // Workloads name services by a typed key; each must have rates.
+        for service in crate::model::Service::ALL {
+            if !self
+                .services
+                .iter()
+                .any(|rate| rate.service == service.key())
+            {
+                return Err(format!(
+                    "services.tsv: no rates for {}, which workloads are billed by",
+                    service.key()
+                ));
+            }
+        }
         Ok(())
     }
 

@@ -413,7 +413,7 @@ impl Report {
                 workload: finding.workload,
                 location: locate(&finding.location),
                 monthly_usd: finding.monthly_usd,
-                reason: finding.suppressed.flatten(),
+                reason: finding.suppressed.and_then(|s| s.reason),
             };
             if is_suppressed {
                 suppressed.push(report);
@@ -764,7 +764,11 @@ fn workload_report(
             snap_start: spec.snap_start,
             handler: spec.handler.clone(),
             image: spec.image.clone(),
-            events: spec.events.iter().map(|e| e.kind.clone()).collect(),
+            events: spec
+                .events
+                .iter()
+                .map(|e| e.trigger.as_str().to_string())
+                .collect(),
         }),
     }
 }

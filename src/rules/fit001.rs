@@ -35,7 +35,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
             "{}: {why}, on a platform that stops every invocation at 15 minutes and has no GPUs; run it as a job (Kubernetes Job, AWS Batch, SageMaker training)",
             workload.id
         ),
-        location: spec.location("function").cloned().unwrap_or_else(|| workload.location.clone()),
+        location: spec.defined_at.clone().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: None,
         escalate: false,
     }]

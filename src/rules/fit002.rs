@@ -8,7 +8,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
     let workload = assessment.workload;
     let platform = match (&workload.billing, workload.platform) {
         (_, Platform::AwsLambda) => "AWS Lambda",
-        (Billing::UnitRates(service), _) if service.starts_with("fargate") => "AWS Fargate",
+        (Billing::UnitRates(service), _) if service.is_fargate() => "AWS Fargate",
         (Billing::PerRequest, Platform::AwsSagemaker) => "SageMaker Serverless Inference",
         _ => return Vec::new(),
     };

@@ -3,7 +3,7 @@
 
 use super::{Draft, RuleSettings, Threshold};
 use crate::analyze::Assessment;
-use crate::model::Platform;
+use crate::model::{FunctionSetting, Platform};
 use crate::numbers::trim;
 
 pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec<Draft> {
@@ -11,13 +11,13 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     let (Some(spec), Platform::AwsLambda) = (&workload.function, workload.platform) else {
         return Vec::new();
     };
-    let at = |setting: &str| {
+    let at = |setting: FunctionSetting| {
         spec.location(setting)
             .cloned()
             .unwrap_or_else(|| workload.location.clone())
     };
     let mut drafts = Vec::new();
-    let mut push = |message: String, setting: &str| {
+    let mut push = |message: String, setting: FunctionSetting| {
         drafts.push(Draft {
             message: format!("{}: {message}", workload.id),
             location: at(setting),
@@ -38,7 +38,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
                     trim(min_memory, 0),
                     trim(max_memory, 0)
                 ),
-                "memory",
+                FunctionSetting::Memory,
             );
         }
     }
@@ -52,13 +52,10 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
                     trim(timeout, 0),
                     trim(max_timeout, 0)
                 ),
-                "timeout",
+                FunctionSetting::Timeout,
             );
         } else if timeout > gateway
-            && spec
-                .events
-                .iter()
-                .any(|e| e.kind == "http" || e.kind == "httpApi")
+            && spec.events.iter().any(|e| e.trigger.is_api_gateway())
         {
             push(
                 format!(
@@ -66,7 +63,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
                     trim(timeout, 0),
                     trim(gateway, 0)
                 ),
-                "timeout",
+                FunctionSetting::Timeout,
             );
         }
     }
@@ -83,7 +80,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
                     trim(min_storage, 0),
                     trim(max_storage, 0)
                 ),
-                "ephemeral",
+                FunctionSetting::EphemeralStorage,
             );
         }
     }

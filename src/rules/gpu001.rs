@@ -7,23 +7,23 @@ use crate::analyze::Assessment;
 pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Vec<Draft> {
     let mut drafts = Vec::new();
     for pair in &assessment.workload.compute.extended_resources {
-        let Some((request, location)) = &pair.request else {
+        let Some(request) = &pair.request else {
             continue;
         };
         let message = match &pair.limit {
             None => format!(
-                "container {:?} requests {request} {} without a limit; the API server rejects extended resources unless request equals limit (set limits.{} to {request})",
-                pair.container, pair.resource, pair.resource
+                "container {:?} requests {} {} without a limit; the API server rejects extended resources unless request equals limit (set limits.{} to {})",
+                pair.container, request.text, pair.resource, pair.resource, request.text
             ),
-            Some((limit, _)) if !same_quantity(request, limit) => format!(
-                "container {:?} requests {request} {} but limits it to {limit}; the API server rejects extended resources unless request equals limit",
-                pair.container, pair.resource
+            Some(limit) if !request.same_amount(limit) => format!(
+                "container {:?} requests {} {} but limits it to {}; the API server rejects extended resources unless request equals limit",
+                pair.container, request.text, pair.resource, limit.text
             ),
             Some(_) => continue,
         };
         drafts.push(Draft {
             message,
-            location: location.clone(),
+            location: request.location.clone(),
             monthly_usd: None,
             escalate: false,
         });
@@ -31,32 +31,9 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
     drafts
 }
 
-fn same_quantity(a: &str, b: &str) -> bool {
-    if a.trim() == b.trim() {
-        return true;
-    }
-    match (
-        crate::extract::kubernetes::parse_quantity(a),
-        crate::extract::kubernetes::parse_quantity(b),
-    ) {
-        (Ok(a), Ok(b)) => (a - b).abs() <= f64::EPSILON * a.abs().max(1.0),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::same_quantity;
     use crate::test_support::rule_findings;
-
-    #[test]
-    fn quantities_compare_by_value() {
-        assert!(same_quantity("2", " 2"));
-        assert!(same_quantity("1000m", "1"));
-        assert!(same_quantity("1k", "1000"));
-        assert!(!same_quantity("2", "1"));
-        assert!(!same_quantity("two", "2"));
-    }
 
     fn pod(resources: &str) -> String {
         format!(
@@ -83,6 +60,7 @@ mod tests {
     fn equal_amounts_or_a_limit_alone_are_silent() {
         for resources in [
             "      requests: {nvidia.com/gpu: \"2\"}\n      limits: {nvidia.com/gpu: 2000m}\n",
+            "      requests: {nvidia.com/gpu: 1k}\n      limits: {nvidia.com/gpu: \"1000\"}\n",
             "      limits: {nvidia.com/gpu: 1}\n",
             "      requests: {cpu: \"2\"}\n",
         ] {

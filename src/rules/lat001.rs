@@ -45,7 +45,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             trim(slo.value, 0),
             slo.basis
         ),
-        location: spec.location("function").cloned().unwrap_or_else(|| workload.location.clone()),
+        location: spec.defined_at.clone().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: None,
         escalate: false,
     }]

@@ -305,8 +305,15 @@ pub struct Finding {
     pub location: Location,
     /// The monthly cost it is about, if any.
     pub monthly_usd: Option<f64>,
-    /// The suppression's reason, when a suppression matched.
-    pub suppressed: Option<Option<String>>,
+    /// Set when a suppression on the workload silences it.
+    pub suppressed: Option<Suppressed>,
+}
+
+/// How a finding was silenced by a suppression on its workload.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Suppressed {
+    /// Why, as the suppression's author wrote it (a reason is optional).
+    pub reason: Option<String>,
 }
 
 /// Runs every enabled rule with logic over one assessed workload.
@@ -321,7 +328,9 @@ pub fn run(assessment: &Assessment<'_>, rules: &[RuleSettings], out: &mut Vec<Fi
                 .suppressions
                 .iter()
                 .find(|s| s.matches(&settings.meta.code))
-                .map(|s| s.reason.clone());
+                .map(|s| Suppressed {
+                    reason: s.reason.clone(),
+                });
             out.push(Finding {
                 code: settings.meta.code.clone(),
                 name: settings.meta.name.clone(),

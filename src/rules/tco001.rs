@@ -26,7 +26,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     }
     let gpus = workload.compute.accelerator_devices() * f64::from(workload.scaling.min);
     let model = assessment.pricing.gpu_model.as_ref().map_or(
-        if accelerator.resource == "instance" {
+        if accelerator.from_instance_type {
             "GPU"
         } else {
             accelerator.resource.as_str()

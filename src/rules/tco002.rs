@@ -41,7 +41,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         location: workload
             .function
             .as_ref()
-            .and_then(|spec| spec.location("function").cloned())
+            .and_then(|spec| spec.defined_at.clone())
             .unwrap_or_else(|| workload.location.clone()),
         monthly_usd: Some(excess),
         escalate: false,

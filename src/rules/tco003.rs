@@ -3,6 +3,7 @@
 
 use super::{Draft, RuleSettings};
 use crate::analyze::Assessment;
+use crate::model::FunctionSetting;
 use crate::numbers::{trim, usd};
 
 pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Vec<Draft> {
@@ -29,7 +30,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             workload.id,
             trim(spec.memory_mb.unwrap_or(0.0), 0)
         ),
-        location: spec.location("provisioned").cloned().unwrap_or_else(|| workload.location.clone()),
+        location: spec.location(FunctionSetting::ProvisionedConcurrency).cloned().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: fixed,
         escalate: false,
     }]

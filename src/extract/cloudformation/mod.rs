@@ -11,8 +11,9 @@ use crate::discover::Skipped;
 use crate::extract::serverless::function_workload;
 use crate::extract::{comment_suppressions, Problem};
 use crate::model::{
-    Accelerator, AcceleratorVendor, Billing, Cloud, Compute, FunctionEvent, FunctionSpec, Hint,
-    Placement, Platform, Purpose, Scaling, UsageKey, UsageSetting, Workload,
+    Accelerator, AcceleratorVendor, Billing, Cloud, Compute, FunctionEvent, FunctionSetting,
+    FunctionSpec, Hint, Placement, Platform, Purpose, Scaling, Service, Trigger, UsageKey,
+    UsageSetting, Workload,
 };
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::{Location, SourceFile};
@@ -336,7 +337,7 @@ pub fn extract(
                     .filter_map(|(_, event)| {
                         let kind = event.get("Type").and_then(|t| t.as_text())?;
                         Some(FunctionEvent {
-                            kind: event_kind(kind),
+                            trigger: trigger(kind),
                             location: location(event),
                         })
                     })
@@ -354,16 +355,16 @@ pub fn extract(
                     handler,
                     image,
                     events,
+                    defined_at: Some(location(*key)),
                     locations: BTreeMap::new(),
                 };
-                spec.locations.insert("function".into(), location(*key));
-                for (name, found) in [("memory", &memory), ("timeout", &timeout), ("ephemeral", &ephemeral)] {
+                for (setting, found) in [(FunctionSetting::Memory, &memory), (FunctionSetting::Timeout, &timeout), (FunctionSetting::EphemeralStorage, &ephemeral)] {
                     if let Some((_, at)) = found {
-                        spec.locations.insert(name.into(), at.clone());
+                        spec.locations.insert(setting, at.clone());
                     }
                 }
                 if let Some((_, at)) = &provisioned_here {
-                    spec.locations.insert("provisioned".into(), at.clone());
+                    spec.locations.insert(FunctionSetting::ProvisionedConcurrency, at.clone());
                 }
                 if memory.is_none() && !unknown(&notes, "MemorySize") {
                     notes.push(format!("MemorySize is not set; Lambda's default {DEFAULT_MEMORY_MB} MB applies"));
@@ -460,19 +461,19 @@ pub fn extract(
     out
 }
 
-fn event_kind(sam_type: &str) -> String {
+/// A SAM event source type as a trigger.
+fn trigger(sam_type: &str) -> Trigger {
     match sam_type {
-        "Api" => "http",
-        "HttpApi" => "httpApi",
-        "SQS" => "sqs",
-        "S3" => "s3",
-        "Schedule" | "ScheduleV2" => "schedule",
-        "Kinesis" | "DynamoDB" | "MSK" => "stream",
-        "EventBridgeRule" | "CloudWatchEvent" => "eventBridge",
-        "SNS" => "sns",
-        other => other,
+        "Api" => Trigger::RestApi,
+        "HttpApi" => Trigger::HttpApi,
+        "SQS" => Trigger::Queue,
+        "S3" => Trigger::Storage,
+        "Schedule" | "ScheduleV2" => Trigger::Schedule,
+        "Kinesis" | "DynamoDB" | "MSK" => Trigger::Stream,
+        "EventBridgeRule" | "CloudWatchEvent" => Trigger::EventBus,
+        "SNS" => Trigger::Topic,
+        other => Trigger::Other(other.to_string()),
     }
-    .to_string()
 }
 
 /// `Metadata: { tcolint: { requests-per-day: 1000, … } }` on a resource.
@@ -591,16 +592,16 @@ fn fargate_workload(
         .flatten()
         .unwrap_or_else(|| "X86_64".into());
     let service = if architecture.eq_ignore_ascii_case("ARM64") {
-        "fargate-arm64"
+        Service::FargateArm64
     } else {
-        "fargate-x86_64"
+        Service::FargateX86_64
     };
     let mut workload = base(
         id,
         kind,
         at,
         Platform::AwsEc2,
-        Billing::UnitRates(service.into()),
+        Billing::UnitRates(service),
         suppressions,
         usage,
     );
@@ -653,6 +654,7 @@ fn fargate_workload(
                 .unwrap_or(1.0);
             workload.compute.accelerators.push(Accelerator {
                 resource: "ResourceRequirements GPU".into(),
+                from_instance_type: false,
                 vendor: AcceleratorVendor::Nvidia,
                 devices: count,
                 units: count,

@@ -12,7 +12,7 @@ use super::quantity;
 use super::Ctx;
 use crate::extract::Problem;
 use crate::model::{
-    Accelerator, AcceleratorVendor, Cloud, Compute, ExtendedResource, Hint, Placement,
+    Accelerator, AcceleratorVendor, Cloud, Compute, ExtendedResource, Hint, Placement, Quantity,
 };
 use crate::parse::yaml::NodeRef;
 use crate::source::Location;
@@ -255,7 +255,11 @@ fn effective_requests(
         let find = |list: &[Written]| {
             list.iter()
                 .find(|w| w.resource == written.resource)
-                .map(|w| (w.raw.clone(), w.key_location.clone()))
+                .map(|w| Quantity {
+                    text: w.raw.clone(),
+                    value: quantity::parse(&w.raw).ok(),
+                    location: w.key_location.clone(),
+                })
         };
         compute.extended_resources.push(ExtendedResource {
             resource: written.resource.clone(),
@@ -294,6 +298,7 @@ fn accelerator(resource: &str, amount: &Amount) -> Option<Accelerator> {
     };
     (units > 0.0).then(|| Accelerator {
         resource: resource.to_string(),
+        from_instance_type: false,
         vendor,
         devices,
         units,
@@ -435,9 +440,11 @@ mod tests {
         );
         let pair = &shape.compute.extended_resources[0];
         assert_eq!(pair.resource, "nvidia.com/gpu");
-        let (request, at) = pair.request.clone().unwrap();
-        assert_eq!((request.as_str(), at.line, at.column), ("2", 5, 7));
-        assert_eq!(pair.limit.clone().unwrap().0, "1");
+        let request = pair.request.clone().unwrap();
+        let at = &request.location;
+        assert_eq!((request.text.as_str(), at.line, at.column), ("2", 5, 7));
+        assert_eq!(request.value, Some(2.0));
+        assert_eq!(pair.limit.clone().unwrap().text, "1");
         assert_eq!(shape.compute.accelerators[0].devices, 2.0);
     }
 

@@ -12,8 +12,8 @@ use std::path::Path;
 use crate::discover::Skipped;
 use crate::extract::{comment_suppressions, Problem};
 use crate::model::{
-    Billing, Cloud, Compute, FunctionEvent, FunctionSpec, Placement, Platform, Purpose, Scaling,
-    UsageKey, UsageSetting, Workload,
+    Billing, Cloud, Compute, FunctionEvent, FunctionSetting, FunctionSpec, Placement, Platform,
+    Purpose, Scaling, Trigger, UsageKey, UsageSetting, Workload,
 };
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::{Location, SourceFile};
@@ -163,7 +163,7 @@ pub fn extract(
             .filter_map(|event| {
                 let (kind, _) = event.entries().next()?;
                 Some(FunctionEvent {
-                    kind: kind.as_text()?.to_string(),
+                    trigger: trigger(kind.as_text()?),
                     location: location(kind),
                 })
             })
@@ -184,17 +184,17 @@ pub fn extract(
             handler,
             image,
             events,
+            defined_at: Some(location(key)),
             locations: BTreeMap::new(),
         };
-        spec.locations.insert("function".into(), location(key));
-        for (setting_name, found) in [
-            ("memory", &memory),
-            ("timeout", &timeout),
-            ("ephemeral", &ephemeral),
-            ("provisioned", &provisioned),
+        for (setting, found) in [
+            (FunctionSetting::Memory, &memory),
+            (FunctionSetting::Timeout, &timeout),
+            (FunctionSetting::EphemeralStorage, &ephemeral),
+            (FunctionSetting::ProvisionedConcurrency, &provisioned),
         ] {
             if let Some((_, at)) = found {
-                spec.locations.insert(setting_name.into(), at.clone());
+                spec.locations.insert(setting, at.clone());
             }
         }
         if memory.is_none() && !unknown(&notes, "memorySize") {
@@ -314,7 +314,9 @@ pub fn function_workload(
         scaling: Scaling {
             min: spec.provisioned_concurrency.unwrap_or(0),
             max: spec.reserved_concurrency,
-            min_location: spec.location("provisioned").cloned(),
+            min_location: spec
+                .location(FunctionSetting::ProvisionedConcurrency)
+                .cloned(),
             basis: format!(
                 "scales with requests from {} (provisioned concurrency){}",
                 spec.provisioned_concurrency.unwrap_or(0),
@@ -331,6 +333,22 @@ pub fn function_workload(
         change: None,
         function: Some(spec),
         vcpu_bounds: None,
+    }
+}
+
+/// A Serverless Framework event name as a trigger.
+fn trigger(event: &str) -> Trigger {
+    match event {
+        "http" => Trigger::RestApi,
+        "httpApi" => Trigger::HttpApi,
+        "alb" => Trigger::LoadBalancer,
+        "sqs" => Trigger::Queue,
+        "s3" => Trigger::Storage,
+        "schedule" => Trigger::Schedule,
+        "stream" => Trigger::Stream,
+        "eventBridge" => Trigger::EventBus,
+        "sns" => Trigger::Topic,
+        other => Trigger::Other(other.to_string()),
     }
 }
 

@@ -10,8 +10,8 @@ use crate::catalog::normalize_region;
 use crate::extract::kubernetes::pod::{aggregate, ContainerRole, ContainerSpec, Written};
 use crate::extract::Problem;
 use crate::model::{
-    Accelerator, AcceleratorVendor, Billing, Cloud, Compute, FunctionSpec, Hint, Placement,
-    Platform, Purpose, Scaling, Workload,
+    Accelerator, AcceleratorVendor, Billing, Cloud, Compute, FunctionSetting, FunctionSpec, Hint,
+    Placement, Platform, Purpose, Scaling, Service, Workload,
 };
 use crate::source::Location;
 
@@ -86,7 +86,7 @@ pub fn workloads(
             instance,
             Platform::AwsEks,
             Cloud::Aws,
-            "eks-control-plane",
+            Service::EksControlPlane,
             None,
         )],
         "aws_lambda_function" => vec![aws_lambda_function(instance, &view, related)],
@@ -387,14 +387,14 @@ fn service(
     instance: &ResourceInstance,
     platform: Platform,
     cloud: Cloud,
-    name: &str,
+    name: Service,
     region_value: Option<String>,
 ) -> Workload {
     let mut workload = base(
         instance,
         instance.address.clone(),
         platform,
-        Billing::ServiceHour(name.to_string()),
+        Billing::ServiceHour(name),
     );
     region(
         &mut workload,
@@ -443,15 +443,13 @@ fn aws_lambda_function(
         image: view.string("image_uri").known(),
         ..FunctionSpec::default()
     };
-    function.locations.insert(
-        "function".into(),
-        instance.attributes.block_location.clone(),
-    );
-    for (setting, key) in [("memory", "memory_size"), ("timeout", "timeout")] {
+    function.defined_at = Some(instance.attributes.block_location.clone());
+    for (setting, key) in [
+        (FunctionSetting::Memory, "memory_size"),
+        (FunctionSetting::Timeout, "timeout"),
+    ] {
         if view.number(key).known().is_some() {
-            function
-                .locations
-                .insert(setting.into(), view.location(key));
+            function.locations.insert(setting, view.location(key));
         }
     }
     // Provisioned concurrency lives in its own resource that names this function.
@@ -477,7 +475,7 @@ fn aws_lambda_function(
                 Some(function.provisioned_concurrency.unwrap_or(0) + concurrency.unwrap_or(0));
             // TCO003 points at the setting that costs the money.
             function.locations.insert(
-                "provisioned".into(),
+                FunctionSetting::ProvisionedConcurrency,
                 other
                     .attributes
                     .view()
@@ -627,6 +625,7 @@ fn guest_accelerators(workload: &mut Workload, view: &View<'_>) {
         let location = accelerator.value_location("type");
         workload.compute.accelerators.push(Accelerator {
             resource: "guest_accelerator".into(),
+            from_instance_type: false,
             vendor: AcceleratorVendor::Nvidia,
             devices: f64::from(count),
             units: f64::from(count),
@@ -753,7 +752,7 @@ fn google_container_cluster(instance: &ResourceInstance, view: &View<'_>) -> Vec
         instance,
         Platform::GcpGke,
         Cloud::Gcp,
-        "gke-cluster-management",
+        Service::GkeClusterManagement,
         region_value.clone(),
     )];
     if view.boolean("enable_autopilot").known() == Some(true) {
@@ -801,7 +800,7 @@ fn cloud_run(
         instance,
         instance.address.clone(),
         Platform::GcpCloudRun,
-        Billing::UnitRates("cloud-run-instance".into()),
+        Billing::UnitRates(Service::CloudRunInstance),
     );
     region(
         &mut workload,
@@ -944,7 +943,7 @@ fn azure_aks(instance: &ResourceInstance, view: &View<'_>) -> Vec<Workload> {
             instance,
             Platform::AzureAks,
             Cloud::Azure,
-            "aks-standard",
+            Service::AksStandard,
             location.clone(),
         ));
     }
