@@ -4,6 +4,15 @@
 //! lists every rule once; the module list, the embedded files, dispatch,
 //! `tcolint rules`, the SARIF rule entries and the rule tests derive from it.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::analyze::Assessment;
+use crate::parse::yaml::{parse_stream, Limits};
+use crate::source::Location;
+
 /// Declares the rule registry. One line per rule, in code order:
 /// `CODE => module [Key = "threshold-name", …];`, where `module` (the file
 /// `src/rules/<module>.rs`, which defines `check`) is left out for rules
@@ -96,15 +105,6 @@ struct Registered {
     file: &'static str,
     check: Option<Check>,
 }
-
-use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::Serialize;
-
-use crate::analyze::Assessment;
-use crate::parse::yaml::{parse_stream, Limits};
-use crate::source::Location;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
