@@ -14,9 +14,9 @@ use crate::extract::kubernetes::{self, Extraction};
 use crate::extract::Problem;
 use crate::extract::{cloudformation, serverless, terraform};
 use crate::model::Workload;
-use crate::parse::yaml::{parse_stream, Limits};
+use crate::parse::yaml::Limits;
 use crate::report::Report;
-use crate::rules::{self, Finding, RuleSettings};
+use crate::rules::{self, Finding, RuleSettings, Severity};
 use crate::source::SourceFile;
 
 /// What a `check` run reads and how.
@@ -162,6 +162,40 @@ struct FileResult {
     /// Parts of the file not analysed.
     skipped_parts: Vec<Skipped>,
     invalid: Vec<Problem>,
+    /// Keys written twice (E002), and whether each is an error.
+    duplicate_keys: Vec<(Problem, bool)>,
+}
+
+/// E002 findings for the keys written twice in `documents`: the later value
+/// is the one read (as PyYAML, go-yaml and serde_json do); in a Kubernetes
+/// manifest the API server's strict field validation rejects the object, so
+/// there it is an error.
+fn duplicate_keys(
+    source: &SourceFile,
+    documents: &[crate::parse::tree::Document],
+    syntax: crate::parse::Syntax,
+    kubernetes_manifest: bool,
+) -> Vec<(Problem, bool)> {
+    documents
+        .iter()
+        .flat_map(|document| document.duplicate_keys())
+        .map(|duplicate| {
+            let first = source.location(duplicate.first, 0);
+            let consequence = if kubernetes_manifest {
+                "; the API server rejects the object (strict field validation, kubectl's default)"
+            } else {
+                ""
+            };
+            let problem = Problem {
+                message: format!(
+                    "key `{}` is written twice in this {syntax} mapping (first at line {}); the later value is the one read{consequence}",
+                    duplicate.key, first.line
+                ),
+                location: source.location(duplicate.start, duplicate.end - duplicate.start),
+            };
+            (problem, kubernetes_manifest)
+        })
+        .collect()
 }
 
 /// Runs a check and returns its report. Fails only when a named path does
@@ -203,6 +237,7 @@ pub fn check(
             }
         })
         .collect();
+    let mut duplicate_keys: Vec<(Problem, bool)> = Vec::new();
     let mut files_scanned = config_inputs.len();
     sources.extend(terraform_sources);
     invalid.extend(terraform_problems);
@@ -222,6 +257,7 @@ pub fn check(
             sources.push(source);
         }
         invalid.extend(result.invalid);
+        duplicate_keys.extend(result.duplicate_keys);
         invalid.extend(result.extraction.problems);
         workloads.extend(result.extraction.workloads);
         workloads.extend(result.workloads);
@@ -267,6 +303,26 @@ pub fn check(
             monthly_usd: None,
             suppressed: None,
         }));
+    }
+    if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::DUPLICATE_KEY) {
+        findings.extend(
+            duplicate_keys
+                .into_iter()
+                .map(|(problem, is_error)| Finding {
+                    code: settings.meta.code.clone(),
+                    name: settings.meta.name.clone(),
+                    severity: if is_error {
+                        Severity::Error
+                    } else {
+                        settings.severity
+                    },
+                    message: problem.message,
+                    workload: None,
+                    location: problem.location,
+                    monthly_usd: None,
+                    suppressed: None,
+                }),
+        );
     }
     findings.sort_by(|a, b| {
         (
@@ -331,17 +387,20 @@ fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
         return result;
     }
     let source = Arc::new(SourceFile::new(display, text));
+    let named_json = path.is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
+    let (syntax, parsed) = crate::parse::structured(&source.text, named_json, limits);
     let mut documents = Vec::new();
-    for parsed in parse_stream(&source.text, limits) {
+    for parsed in parsed {
         match parsed {
             Ok(document) => documents.push(document),
             Err(error) => result.invalid.push(Problem {
-                message: format!("invalid YAML: {}", error.message),
+                message: format!("invalid {syntax}: {}", error.message),
                 location: source.location(error.offset, 0),
             }),
         }
     }
     let has_objects = documents.iter().any(|d| kubernetes::is_object(d.root()));
+    result.duplicate_keys = duplicate_keys(&source, &documents, syntax, has_objects);
     let serverless = documents
         .iter()
         .find(|d| serverless::is_serverless(d.root()));

@@ -76,3 +76,68 @@ fn yaml_layouts_kubectl_accepts() {
     assert_eq!(vllm["gpu"]["location"]["line"], 30);
     assert_eq!(vllm["replicas"]["min"], 2);
 }
+
+/// A JSON manifest as Python's `json.dumps` writes it: emoji as surrogate
+/// pairs. Read as JSON (serde_json's semantics), not through YAML.
+#[test]
+fn json_surrogate_pairs() {
+    let (_, report) = check_json(&[
+        "--fail-on",
+        "never",
+        "fixtures/parsers/json-surrogates.json",
+    ]);
+    assert_eq!(invalid_input(&report), Vec::<String>::new());
+    let chat = workload(&report, "k8s:Deployment/ml/chat-rocket");
+    assert_eq!(chat["gpu"]["per_replica"], 2.0);
+    assert_eq!(chat["gpu"]["model"], "L4");
+    assert_eq!(chat["replicas"]["min"], 3);
+    // The GPU count's span, on line 37 of the JSON file.
+    assert_eq!(chat["gpu"]["location"]["line"], 37);
+}
+
+/// E002 at the second key, the later value read: a warning outside
+/// Kubernetes (fixtures/rules/E002 has the Kubernetes error).
+#[test]
+fn duplicate_keys_take_the_later_value_with_a_finding_at_the_second() {
+    let (code, report) = check_json(&["fixtures/parsers/duplicate-keys"]);
+    assert_eq!(code, 1, "warnings fail by default");
+    assert_eq!(
+        workload(&report, "sls:doc-embedder/embed")["function"]["memory_mb"],
+        3008.0
+    );
+    assert_eq!(
+        workload(&report, "cfn:template/Scorer")["function"]["memory_mb"],
+        4096.0
+    );
+    let found: Vec<(String, u64, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "E002")
+        .map(|f| {
+            (
+                f["location"]["file"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["column"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "fixtures/parsers/duplicate-keys/serverless.yml".to_string(),
+                17,
+                5,
+                "warning".to_string()
+            ),
+            (
+                "fixtures/parsers/duplicate-keys/template.json".to_string(),
+                15,
+                9,
+                "warning".to_string()
+            ),
+        ]
+    );
+}

@@ -12,6 +12,9 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
+use super::tree::{resolve_duplicates, DuplicateKey, SyntaxError};
+pub use super::tree::{Document, Node, NodeId, NodeKind, NodeRef};
+
 /// Caps that keep hostile input cheap.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -31,257 +34,7 @@ impl Default for Limits {
 }
 
 /// Why a YAML stream (or one of its documents) could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct YamlError {
-    /// The parser's reason.
-    pub message: String,
-    /// Byte offset in the text where parsing failed.
-    pub offset: usize,
-}
-
-/// Index of a node in its [`Document`].
-pub type NodeId = u32;
-
-/// One node: a scalar, a sequence or a mapping, with its byte span.
-#[derive(Debug)]
-pub struct Node {
-    /// What the node holds.
-    pub kind: NodeKind,
-    /// Byte offset where the node starts.
-    pub start: usize,
-    /// Byte offset where the node ends.
-    pub end: usize,
-    /// A local tag such as `!Ref`, if the node had one.
-    pub tag: Option<Box<str>>,
-}
-
-/// The content of a node.
-#[derive(Debug)]
-pub enum NodeKind {
-    /// A scalar and whether it was written plain (unquoted).
-    Scalar {
-        /// The scalar's text.
-        value: Box<str>,
-        /// Plain (unquoted) scalars can be null, booleans or numbers.
-        plain: bool,
-    },
-    /// A sequence of nodes.
-    Sequence(Vec<NodeId>),
-    /// A mapping, in source order.
-    Mapping(Vec<(NodeId, NodeId)>),
-}
-
-/// One YAML document.
-#[derive(Debug)]
-pub struct Document {
-    nodes: Vec<Node>,
-    root: NodeId,
-    /// Byte offset of the document's first content.
-    pub start: usize,
-}
-
-impl Document {
-    /// The root node.
-    pub fn root(&self) -> NodeRef<'_> {
-        NodeRef {
-            doc: self,
-            id: self.root,
-        }
-    }
-
-    /// Visits every node reachable from `from` once (aliases make the tree
-    /// a DAG; visiting each node once keeps walks linear), depth first.
-    pub fn walk<'a>(&'a self, from: NodeRef<'a>, mut visit: impl FnMut(NodeRef<'a>)) {
-        let mut seen = vec![false; self.nodes.len()];
-        let mut stack = vec![from.id];
-        while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id as usize], true) {
-                continue;
-            }
-            let node = NodeRef { doc: self, id };
-            visit(node);
-            match &self.nodes[id as usize].kind {
-                NodeKind::Scalar { .. } => {}
-                NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
-                NodeKind::Mapping(entries) => {
-                    for (key, value) in entries.iter().rev() {
-                        stack.push(*value);
-                        stack.push(*key);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A node together with the document that owns it.
-#[derive(Clone, Copy)]
-pub struct NodeRef<'a> {
-    doc: &'a Document,
-    id: NodeId,
-}
-
-impl std::fmt::Debug for NodeRef<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.node().fmt(f)
-    }
-}
-
-impl<'a> NodeRef<'a> {
-    fn node(&self) -> &'a Node {
-        &self.doc.nodes[self.id as usize]
-    }
-
-    /// The node's index in its document; aliases share it with their anchor.
-    pub fn id(&self) -> NodeId {
-        self.id
-    }
-
-    /// Byte offset where this node starts.
-    pub fn start(&self) -> usize {
-        self.node().start
-    }
-
-    /// Byte length of this node's span.
-    pub fn len(&self) -> usize {
-        self.node().end.saturating_sub(self.node().start)
-    }
-
-    /// Whether the node's span is empty (an implicit null).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The node's local tag (`!Ref`, `!Sub`…), if any.
-    pub fn tag(&self) -> Option<&'a str> {
-        self.node().tag.as_deref()
-    }
-
-    /// The scalar's text, for any scalar (quoted or not, null included).
-    pub fn as_str(&self) -> Option<&'a str> {
-        match &self.node().kind {
-            NodeKind::Scalar { value, .. } => Some(value),
-            _ => None,
-        }
-    }
-
-    /// The scalar's text unless it is a YAML null.
-    pub fn as_text(&self) -> Option<&'a str> {
-        if self.is_null() {
-            None
-        } else {
-            self.as_str()
-        }
-    }
-
-    /// Whether the node is an unquoted scalar (so it can be a number,
-    /// boolean or null rather than a string).
-    pub fn is_plain(&self) -> bool {
-        matches!(&self.node().kind, NodeKind::Scalar { plain: true, .. })
-    }
-
-    /// Whether the node is a YAML null (`null`, `~` or nothing).
-    pub fn is_null(&self) -> bool {
-        matches!(&self.node().kind, NodeKind::Scalar { value, plain: true }
-            if matches!(&**value, "" | "~" | "null" | "Null" | "NULL"))
-    }
-
-    /// The scalar as a boolean (`true`/`false` in any case YAML 1.2 allows).
-    pub fn as_bool(&self) -> Option<bool> {
-        match self.as_str()? {
-            "true" | "True" | "TRUE" => Some(true),
-            "false" | "False" | "FALSE" => Some(false),
-            _ => None,
-        }
-    }
-
-    /// The scalar as a number, for plain or quoted scalars that parse as one.
-    pub fn as_f64(&self) -> Option<f64> {
-        let text = self.as_str()?.trim();
-        if text.is_empty() {
-            return None;
-        }
-        text.parse::<f64>().ok().filter(|value| value.is_finite())
-    }
-
-    /// The scalar as a non-negative whole number.
-    pub fn as_u64(&self) -> Option<u64> {
-        let text = self.as_str()?.trim();
-        text.parse::<u64>().ok()
-    }
-
-    /// Whether this node is a mapping.
-    pub fn is_mapping(&self) -> bool {
-        matches!(self.node().kind, NodeKind::Mapping(_))
-    }
-
-    /// Whether this node is a sequence.
-    pub fn is_sequence(&self) -> bool {
-        matches!(self.node().kind, NodeKind::Sequence(_))
-    }
-
-    /// The mapping's entries in source order (empty for other nodes).
-    /// Merge keys (`<<`) are returned as written, not expanded.
-    pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
-        let doc = self.doc;
-        let entries: &'a [(NodeId, NodeId)] = match &self.node().kind {
-            NodeKind::Mapping(entries) => entries,
-            _ => &[],
-        };
-        entries
-            .iter()
-            .map(move |&(key, value)| (NodeRef { doc, id: key }, NodeRef { doc, id: value }))
-    }
-
-    /// The sequence's items (empty for other nodes).
-    pub fn items(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
-        let doc = self.doc;
-        let items: &'a [NodeId] = match &self.node().kind {
-            NodeKind::Sequence(items) => items,
-            _ => &[],
-        };
-        items.iter().map(move |&id| NodeRef { doc, id })
-    }
-
-    /// The entry (key node, value node) for `key` in this mapping, looking
-    /// into merge keys (`<<: *base`) when the key is not set directly.
-    pub fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        self.entry_within(key, 8)
-    }
-
-    fn entry_within(&self, key: &str, merge_depth: u8) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        let mut merged = None;
-        for (entry_key, value) in self.entries() {
-            match entry_key.as_str() {
-                Some(text) if text == key => return Some((entry_key, value)),
-                Some("<<") if merged.is_none() && merge_depth > 0 => merged = Some(value),
-                _ => {}
-            }
-        }
-        let merged = merged?;
-        if merged.is_mapping() {
-            return merged.entry_within(key, merge_depth - 1);
-        }
-        merged
-            .items()
-            .find_map(|base| base.entry_within(key, merge_depth - 1))
-    }
-
-    /// The value for `key` in this mapping.
-    pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
-        self.entry(key).map(|(_, value)| value)
-    }
-
-    /// The value at a path of mapping keys.
-    pub fn path(&self, keys: &[&str]) -> Option<NodeRef<'a>> {
-        keys.iter().try_fold(*self, |node, key| node.get(key))
-    }
-
-    /// The document this node belongs to.
-    pub fn document(&self) -> &'a Document {
-        self.doc
-    }
-}
+pub type YamlError = SyntaxError;
 
 /// Character index → byte offset, for saphyr's character-based markers.
 struct CharOffsets<'t> {
@@ -337,6 +90,7 @@ struct Builder {
     anchors: Vec<(usize, NodeId)>,
     root: Option<NodeId>,
     start: usize,
+    duplicates: Vec<DuplicateKey>,
 }
 
 impl Builder {
@@ -347,6 +101,7 @@ impl Builder {
             anchors: Vec::new(),
             root: None,
             start,
+            duplicates: Vec::new(),
         }
     }
 
@@ -390,11 +145,7 @@ impl Builder {
                 0,
             ),
         };
-        Document {
-            nodes: self.nodes,
-            root,
-            start: self.start,
-        }
+        Document::new(self.nodes, root, self.start, self.duplicates)
     }
 }
 
@@ -538,7 +289,14 @@ fn parse_segment(
                 };
                 let (id, kind) = match frame {
                     Frame::Sequence { id, items } => (id, NodeKind::Sequence(items)),
-                    Frame::Mapping { id, entries, .. } => (id, NodeKind::Mapping(entries)),
+                    Frame::Mapping { id, entries, .. } => (
+                        id,
+                        NodeKind::Mapping(resolve_duplicates(
+                            &current.nodes,
+                            entries,
+                            &mut current.duplicates,
+                        )),
+                    ),
                 };
                 let node = &mut current.nodes[id as usize];
                 node.kind = kind;
@@ -794,5 +552,29 @@ mod tests {
             let docs = parse_stream(text, &Limits::default());
             assert!(docs.iter().any(Result::is_err), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_repeated_key_takes_the_later_value_as_pyyaml_does() {
+        let text = "spec:\n  replicas: 1\n  x: 0\n  replicas: 50\n  \"1\": a\n  1: b\n";
+        let doc = parse_one(text);
+        let spec = doc.root().get("spec").unwrap();
+        assert_eq!(spec.get("replicas").unwrap().as_u64(), Some(50));
+        // `1` and `"1"` are different keys (an int and a string).
+        assert_eq!(spec.entries().count(), 4);
+        let duplicates = doc.duplicate_keys();
+        assert_eq!(duplicates.len(), 1, "{duplicates:?}");
+        assert_eq!(&*duplicates[0].key, "replicas");
+        assert_eq!(duplicates[0].first, text.find("replicas").unwrap());
+        assert_eq!(duplicates[0].start, text.rfind("replicas").unwrap());
+        // Merge keys are not duplicates; a key repeated in a large mapping is.
+        let doc = parse_one("a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n");
+        assert!(doc.duplicate_keys().is_empty());
+        let mut large: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        large.push_str("k7: last\n");
+        let doc = parse_one(&large);
+        assert_eq!(doc.root().get("k7").unwrap().as_str(), Some("last"));
+        assert_eq!(doc.root().entries().count(), 40);
+        assert_eq!(doc.duplicate_keys().len(), 1);
     }
 }

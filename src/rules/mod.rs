@@ -78,6 +78,7 @@ macro_rules! registry {
 
 registry! {
     E001;
+    E002;
     FIT001 => fit001 [BatchTimeoutS = "batch-timeout-s", BatchMemoryMb = "batch-memory-mb"];
     FIT002 => fit002;
     FIT003 => fit003 [
@@ -161,14 +162,17 @@ pub struct RuleMeta {
     /// Markdown: what it detects, why, how to fix, how to suppress.
     #[serde(skip)]
     pub documentation: String,
-    /// The detection logic, for rules judged per workload (E001 and SUP001
-    /// are raised by the pipeline itself).
+    /// The detection logic, for rules judged per workload (E001, E002 and
+    /// SUP001 are raised by the pipeline itself).
     #[serde(skip)]
     pub check: Option<Check>,
 }
 
 /// The code of the invalid-input rule, raised by the parse and extract stages.
 pub const INVALID_INPUT: &str = code::E001;
+
+/// The code of the duplicate-key rule, raised by the parse stage.
+pub const DUPLICATE_KEY: &str = "E002";
 
 /// The code reported for a suppression that silences nothing.
 pub const UNUSED_SUPPRESSION: &str = code::SUP001;
@@ -416,7 +420,8 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-'));
             // Only the rules the pipeline raises itself have no check.
-            let raised_by_pipeline = rule.code == INVALID_INPUT || rule.code == UNUSED_SUPPRESSION;
+            let raised_by_pipeline =
+                [INVALID_INPUT, DUPLICATE_KEY, UNUSED_SUPPRESSION].contains(&rule.code.as_str());
             assert_eq!(rule.check.is_none(), raised_by_pipeline, "{}", rule.code);
         }
         let tco = rules.iter().find(|r| r.code == "TCO001").unwrap();
@@ -448,7 +453,7 @@ mod tests {
         files.sort();
         let registered: Vec<String> = codes.iter().map(|code| format!("{code}.md")).collect();
         assert_eq!(files, registered, "every rules/*.md has a registry line");
-        for code in [INVALID_INPUT, UNUSED_SUPPRESSION] {
+        for code in [INVALID_INPUT, DUPLICATE_KEY, UNUSED_SUPPRESSION] {
             assert!(codes.contains(&code), "{code}");
         }
     }

@@ -22,6 +22,7 @@ use super::values::Attributes;
 use super::{resources, suppressions, ResourceInstance};
 use crate::discover::{self, Input, Skipped};
 use crate::extract::Problem;
+use crate::parse::json;
 use crate::parse::yaml::{self, NodeRef};
 use crate::source::{Location, SourceFile};
 
@@ -311,18 +312,16 @@ fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
         };
         let source = Arc::new(SourceFile::new(input.display(), text));
         if file.to_string_lossy().ends_with(".json") {
-            let documents = yaml::parse_stream(&source.text, &yaml::Limits::default());
-            match documents.into_iter().next() {
-                Some(Ok(document)) => {
+            match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
+                Ok(document) => {
                     let parsed = from_json(document.root(), &source);
                     body.attributes.extend(parsed.attributes);
                     body.blocks.extend(parsed.blocks);
                 }
-                Some(Err(error)) => out.problems.push(Problem {
+                Err(error) => out.problems.push(Problem {
                     message: format!("invalid JSON: {}", error.message),
                     location: source.location(error.offset, 0),
                 }),
-                None => {}
             }
         } else {
             match crate::parse::hcl::parse(&source) {
@@ -961,19 +960,15 @@ fn tfvars(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> Vec<(String, Part
         };
         let source = Arc::new(SourceFile::new(input.display(), text));
         let body = if file.to_string_lossy().ends_with(".json") {
-            match yaml::parse_stream(&source.text, &yaml::Limits::default())
-                .into_iter()
-                .next()
-            {
-                Some(Ok(document)) => json_body(document.root(), &source),
-                Some(Err(error)) => {
+            match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
+                Ok(document) => json_body(document.root(), &source),
+                Err(error) => {
                     out.problems.push(Problem {
                         message: format!("invalid JSON: {}", error.message),
                         location: source.location(error.offset, 0),
                     });
                     continue;
                 }
-                None => BodyIr::default(),
             }
         } else {
             match crate::parse::hcl::parse(&source) {
