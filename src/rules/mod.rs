@@ -172,7 +172,7 @@ pub struct RuleMeta {
 pub const INVALID_INPUT: &str = code::E001;
 
 /// The code of the duplicate-key rule, raised by the parse stage.
-pub const DUPLICATE_KEY: &str = "E002";
+pub const DUPLICATE_KEY: &str = code::E002;
 
 /// The code reported for a suppression that silences nothing.
 pub const UNUSED_SUPPRESSION: &str = code::SUP001;
