@@ -5,6 +5,8 @@
 //! without a price (`-`) keeps the reason in its note, and callers report
 //! the workload as unpriced with that reason.
 
+pub mod generate;
+pub mod instances;
 mod tsv;
 
 use std::collections::BTreeMap;

@@ -3,13 +3,14 @@
 //! one-line review.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// One data row, with access by column name.
 pub struct Row<'t> {
     /// 1-based line in the table file.
     pub line: usize,
     fields: Vec<&'t str>,
-    columns: &'t HashMap<String, usize>,
+    columns: Rc<HashMap<String, usize>>,
     table: &'t str,
 }
 
@@ -48,6 +49,11 @@ impl<'t> Row<'t> {
             .ok_or_else(|| self.error(column, "is empty"))
     }
 
+    /// The raw fields from `index` on (unnamed trailing columns).
+    pub fn fields_from(&self, index: usize) -> &[&'t str] {
+        self.fields.get(index..).unwrap_or_default()
+    }
+
     /// An error naming the table, line and column.
     pub fn error(&self, column: &str, problem: &str) -> String {
         format!("{}:{}: column {column} {problem}", self.table, self.line)
@@ -55,10 +61,10 @@ impl<'t> Row<'t> {
 }
 
 /// Parses `text` (named `table` in errors) and calls `each` per data row.
-pub fn for_each_row<T>(
-    table: &str,
-    text: &str,
-    mut each: impl FnMut(&Row<'_>) -> Result<T, String>,
+pub fn for_each_row<'t, T>(
+    table: &'t str,
+    text: &'t str,
+    mut each: impl FnMut(&Row<'t>) -> Result<T, String>,
 ) -> Result<Vec<T>, String> {
     let mut lines = text
         .lines()
@@ -67,17 +73,18 @@ pub fn for_each_row<T>(
     let Some((_, header)) = lines.next() else {
         return Err(format!("{table}: no header row"));
     };
-    let columns: HashMap<String, usize> = header
+    let columns: Rc<HashMap<String, usize>> = header
         .split('\t')
         .enumerate()
         .map(|(index, name)| (name.trim().to_string(), index))
-        .collect();
+        .collect::<HashMap<_, _>>()
+        .into();
     let mut out = Vec::new();
     for (index, line) in lines {
         let row = Row {
             line: index + 1,
             fields: line.split('\t').collect(),
-            columns: &columns,
+            columns: Rc::clone(&columns),
             table,
         };
         out.push(each(&row)?);
