@@ -708,6 +708,37 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// A workload with the defaults every front end starts from: one
+    /// fixed replica, nothing requested, no placement hints, no usage,
+    /// suppressions or notes, always running, not a pool, not a function.
+    pub fn new(
+        id: String,
+        kind: impl Into<String>,
+        platform: Platform,
+        location: Location,
+        billing: Billing,
+    ) -> Workload {
+        Workload {
+            id,
+            kind: kind.into(),
+            platform,
+            location,
+            inferred_purpose: None,
+            compute: Compute::default(),
+            placement: Placement::default(),
+            scaling: Scaling::fixed(1, "one instance", None),
+            run_to_completion: false,
+            billing,
+            pool: false,
+            change: None,
+            function: None,
+            vcpu_bounds: None,
+            usage: BTreeMap::new(),
+            suppressions: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     /// Whether the workload asks for any accelerator.
     pub fn has_accelerators(&self) -> bool {
         !self.compute.accelerators.is_empty()

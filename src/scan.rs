@@ -264,6 +264,7 @@ pub fn check(
         skipped.extend(result.skipped_parts);
     }
     for workload in &mut workloads {
+        crate::extract::shared::purpose::infer(workload);
         crate::analyze::shape::complete(workload, catalog);
     }
     // Report in file and position order, whichever reader found them.

@@ -752,3 +752,61 @@ fn plans_give_before_after_and_delta() {
         .unwrap()
         .contains("known after apply"));
 }
+
+/// Purpose is judged on the model, not in one front end: a Lambda function
+/// named `train` with a 900 s timeout trains, whether it is written as a
+/// Terraform `aws_lambda_function` or in a serverless.yml, and FIT001 says
+/// so for both; renamed, neither fires.
+#[test]
+fn fit001_judges_a_terraform_lambda_as_it_judges_serverless() {
+    let dir = common::scratch("fit001-formats");
+    let scan = |name: &str| {
+        let tf = dir.join("tf");
+        let sls = dir.join("sls");
+        std::fs::create_dir_all(&tf).unwrap();
+        std::fs::create_dir_all(&sls).unwrap();
+        std::fs::write(
+            tf.join("main.tf"),
+            format!("resource \"aws_lambda_function\" \"{name}\" {{\n  function_name = \"{name}\"\n  handler       = \"app.handler\"\n  runtime       = \"python3.12\"\n  memory_size   = 3008\n  timeout       = 900\n}}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            sls.join("serverless.yml"),
+            format!("service: ml\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  {name}:\n    handler: app.handler\n    memorySize: 3008\n    timeout: 900\n"),
+        )
+        .unwrap();
+        let (_, report) = check_json(&[
+            "--select",
+            "FIT001",
+            tf.to_str().unwrap(),
+            sls.to_str().unwrap(),
+        ]);
+        let messages: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        (findings(&report, "findings", "FIT001"), messages)
+    };
+    let (found, messages) = scan("train");
+    let places: Vec<(&str, u64, &str)> = found
+        .iter()
+        .map(|(file, line, _, _, workload)| (file.as_str(), *line, workload.as_str()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("serverless.yml", 6, "sls:ml/train"),
+            ("main.tf", 1, "aws_lambda_function.train")
+        ],
+        "{messages:?}"
+    );
+    for message in &messages {
+        assert!(
+            message.contains(": it trains (its name, handler or image names training)"),
+            "{message}"
+        );
+    }
+    assert!(scan("score").0.is_empty());
+}

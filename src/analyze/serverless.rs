@@ -232,7 +232,8 @@ pub fn usd_small(value: f64) -> String {
 mod tests {
     use super::*;
     use crate::analyze::{breakeven, profile};
-    use crate::extract::serverless::function_workload;
+    use crate::extract::shared::function::function_workload;
+    use crate::extract::shared::purpose;
     use crate::model::{FunctionEvent, UsageSetting, UsageValue};
     use crate::source::SourceFile;
     use std::collections::BTreeMap;
@@ -271,7 +272,7 @@ mod tests {
                 )
             })
             .collect();
-        function_workload(
+        let mut workload = function_workload(
             "sls:api/predict".into(),
             "function",
             at,
@@ -280,7 +281,9 @@ mod tests {
             usage,
             Vec::new(),
             Vec::new(),
-        )
+        );
+        purpose::infer(&mut workload);
+        workload
     }
 
     fn priced(workload: &Workload) -> (Pricing, Profile) {

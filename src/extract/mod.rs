@@ -5,6 +5,7 @@
 pub mod cloudformation;
 pub mod kubernetes;
 pub mod serverless;
+pub mod shared;
 pub mod terraform;
 
 use crate::model::Suppression;

@@ -8,19 +8,23 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::discover::Skipped;
-use crate::extract::serverless::function_workload;
+use crate::extract::shared::function::{function_workload, record_locations, Defaults, Read};
 use crate::extract::{comment_suppressions, Problem};
 use crate::model::{
-    Accelerator, AcceleratorVendor, Billing, Cloud, Compute, FunctionEvent, FunctionSetting,
-    FunctionSpec, Hint, Placement, Platform, Purpose, Scaling, Service, Trigger, UsageKey,
-    UsageSetting, Workload,
+    Accelerator, AcceleratorVendor, Billing, Cloud, FunctionEvent, FunctionSetting, FunctionSpec,
+    Hint, Platform, Purpose, Scaling, Service, Trigger, UsageKey, UsageSetting, Workload,
 };
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::{Location, SourceFile};
 
 /// Lambda defaults when a template sets nothing (CloudFormation's and SAM's).
-const DEFAULT_MEMORY_MB: f64 = 128.0;
-const DEFAULT_TIMEOUT_S: f64 = 3.0;
+const DEFAULTS: Defaults = Defaults {
+    memory_field: "MemorySize",
+    memory_mb: 128.0,
+    timeout_field: "Timeout",
+    timeout_s: 3.0,
+    whose: "Lambda's default",
+};
 
 /// Whether a document is a CloudFormation or SAM template.
 pub fn is_template(root: NodeRef<'_>) -> bool {
@@ -263,29 +267,21 @@ pub fn extract(
                 let property = |name: &str| -> Option<NodeRef<'_>> {
                     properties.and_then(|p| p.get(name)).or_else(|| if sam { globals.and_then(|g| g.get(name)) } else { None })
                 };
-                let read = |name: &str, notes: &mut Vec<String>| -> Option<(String, Location)> {
-                    let node = property(name)?;
+                let read = |name: &str, notes: &mut Vec<String>| -> Read<String> {
+                    let Some(node) = property(name) else {
+                        return Read::Absent;
+                    };
                     match intrinsics.value(Some(node)) {
-                        Ok(Some(text)) => Some((text, location(node))),
-                        Ok(None) => None,
+                        Ok(Some(text)) => Read::Known(text, location(node)),
+                        Ok(None) => Read::Absent,
                         Err(reason) => {
                             notes.push(format!("{name}: {reason}"));
-                            None
+                            Read::Unknown
                         }
                     }
                 };
-                let number = |name: &str, notes: &mut Vec<String>, problems: &mut Vec<Problem>| -> Option<(f64, Location)> {
-                    let (text, at) = read(name, notes)?;
-                    match text.trim().parse::<f64>() {
-                        Ok(n) if n.is_finite() => Some((n, at)),
-                        _ => {
-                            problems.push(Problem {
-                                message: format!("{name} must be a number, found {text:?}"),
-                                location: at,
-                            });
-                            None
-                        }
-                    }
+                let number = |name: &str, notes: &mut Vec<String>, problems: &mut Vec<Problem>| -> Read<f64> {
+                    read(name, notes).number(name, problems)
                 };
                 let memory = number("MemorySize", &mut notes, &mut problems);
                 let timeout = number("Timeout", &mut notes, &mut problems);
@@ -315,12 +311,12 @@ pub fn extract(
                 if provisioned_here.is_none() {
                     provisioned_here = provisioned.get(logical_id).cloned();
                 }
-                let runtime = read("Runtime", &mut notes).map(|(t, _)| t);
-                let handler = read("Handler", &mut notes).map(|(t, _)| t);
+                let runtime = read("Runtime", &mut notes).into_known();
+                let handler = read("Handler", &mut notes).into_known();
                 let image = read("ImageUri", &mut notes)
-                    .map(|(t, _)| t)
+                    .into_known()
                     .or_else(|| properties.and_then(|p| p.path(&["Code", "ImageUri"])).and_then(|n| intrinsics.value(Some(n)).ok().flatten()));
-                let package_type = read("PackageType", &mut notes).map(|(t, _)| t).or(image.as_ref().map(|_| "Image".to_string()));
+                let package_type = read("PackageType", &mut notes).into_known().or(image.as_ref().map(|_| "Image".to_string()));
                 // An image brings its own runtime; a Globals runtime is for zip packages.
                 let runtime = runtime.filter(|_| package_type.as_deref() != Some("Image"));
                 let architecture = property("Architectures")
@@ -342,15 +338,16 @@ pub fn extract(
                         })
                     })
                     .collect();
+                let (memory_mb, timeout_s) = DEFAULTS.apply(&memory, &timeout, &mut notes);
                 let mut spec = FunctionSpec {
-                    memory_mb: (!unknown(&notes, "MemorySize")).then(|| memory.as_ref().map_or(DEFAULT_MEMORY_MB, |(m, _)| *m)),
-                    timeout_s: (!unknown(&notes, "Timeout")).then(|| timeout.as_ref().map_or(DEFAULT_TIMEOUT_S, |(t, _)| *t)),
+                    memory_mb,
+                    timeout_s,
                     ephemeral_storage_mb: Some(ephemeral.as_ref().map_or(512.0, |(e, _)| *e)),
                     runtime,
                     architecture: Some(architecture.unwrap_or_else(|| "x86_64".into())),
                     package_type: Some(package_type.unwrap_or_else(|| "Zip".into())),
                     provisioned_concurrency: provisioned_here.as_ref().map(|(n, _)| *n),
-                    reserved_concurrency: reserved.as_ref().map(|(r, _)| *r as u32),
+                    reserved_concurrency: reserved.known().map(|r| *r as u32),
                     snap_start,
                     handler,
                     image,
@@ -358,20 +355,15 @@ pub fn extract(
                     defined_at: Some(location(*key)),
                     locations: BTreeMap::new(),
                 };
-                for (setting, found) in [(FunctionSetting::Memory, &memory), (FunctionSetting::Timeout, &timeout), (FunctionSetting::EphemeralStorage, &ephemeral)] {
-                    if let Some((_, at)) = found {
-                        spec.locations.insert(setting, at.clone());
-                    }
-                }
-                if let Some((_, at)) = &provisioned_here {
-                    spec.locations.insert(FunctionSetting::ProvisionedConcurrency, at.clone());
-                }
-                if memory.is_none() && !unknown(&notes, "MemorySize") {
-                    notes.push(format!("MemorySize is not set; Lambda's default {DEFAULT_MEMORY_MB} MB applies"));
-                }
-                if timeout.is_none() && !unknown(&notes, "Timeout") {
-                    notes.push(format!("Timeout is not set; Lambda's default {DEFAULT_TIMEOUT_S} s applies"));
-                }
+                record_locations(
+                    &mut spec,
+                    [
+                        (FunctionSetting::Memory, memory.location()),
+                        (FunctionSetting::Timeout, timeout.location()),
+                        (FunctionSetting::EphemeralStorage, ephemeral.as_ref().map(|(_, at)| at)),
+                        (FunctionSetting::ProvisionedConcurrency, provisioned_here.as_ref().map(|(_, at)| at)),
+                    ],
+                );
                 notes.push("a template does not name its region; the catalogue's us-east-1 prices are assumed".into());
                 let mut workload = function_workload(id, kind, location(*key), spec, None, usage, suppressions, notes);
                 workload.placement.region = None;
@@ -526,31 +518,14 @@ fn base(
     suppressions: &[crate::model::Suppression],
     usage: &BTreeMap<UsageKey, UsageSetting>,
 ) -> Workload {
-    Workload {
-        id,
-        kind: kind.to_string(),
-        platform,
-        location,
-        inferred_purpose: None,
-        compute: Compute::default(),
-        placement: Placement {
-            cloud: Some((Cloud::Aws, "template".into())),
-            ..Placement::default()
-        },
-        scaling: Scaling::fixed(1, "one instance", None),
-        run_to_completion: false,
-        usage: usage.clone(),
-        suppressions: suppressions.to_vec(),
-        notes: vec![
-            "a template does not name its region; the catalogue's us-east-1 prices are assumed"
-                .into(),
-        ],
-        billing,
-        pool: false,
-        change: None,
-        function: None,
-        vcpu_bounds: None,
-    }
+    let mut workload = Workload::new(id, kind, platform, location, billing);
+    workload.placement.cloud = Some((Cloud::Aws, "template".into()));
+    workload.usage = usage.clone();
+    workload.suppressions = suppressions.to_vec();
+    workload.notes.push(
+        "a template does not name its region; the catalogue's us-east-1 prices are assumed".into(),
+    );
+    workload
 }
 
 fn instance_type(
@@ -663,10 +638,4 @@ fn fargate_workload(
         }
     }
     workload
-}
-
-/// Whether a setting was written but could not be resolved (its note says why).
-fn unknown(notes: &[String], field: &str) -> bool {
-    let prefix = format!("{field}: ");
-    notes.iter().any(|note| note.starts_with(&prefix))
 }

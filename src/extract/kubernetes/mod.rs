@@ -15,7 +15,9 @@ pub use quantity::parse as parse_quantity;
 use std::collections::BTreeMap;
 
 use crate::extract::Problem;
-use crate::model::{Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload};
+use crate::model::{
+    Billing, Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload,
+};
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::{Location, SourceFile};
 
@@ -365,9 +367,6 @@ fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &m
     {
         read_annotations(ctx, annotations, &mut usage, &mut suppressions);
     }
-    let purpose = role
-        .purpose
-        .or_else(|| purpose_from_images(&shape.compute.images));
     let mut notes = std::mem::take(&mut ctx.notes);
     notes.extend(role.notes);
     if let Some(pods_per_replica) = role.scale_target {
@@ -379,25 +378,22 @@ fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &m
             pods_per_replica,
         });
     }
-    out.workloads.push(Workload {
+    let mut workload = Workload::new(
         id,
-        kind: object.kind.to_string(),
-        platform: Platform::Kubernetes,
-        location: object.location.clone(),
-        inferred_purpose: purpose,
-        compute: shape.compute,
-        placement: shape.placement,
-        scaling: role.scaling,
-        run_to_completion: role.run_to_completion,
-        billing: crate::model::Billing::PodShare,
-        pool: false,
-        change: None,
-        function: None,
-        vcpu_bounds: None,
-        usage,
-        suppressions,
-        notes,
-    });
+        object.kind,
+        Platform::Kubernetes,
+        object.location.clone(),
+        Billing::PodShare,
+    );
+    workload.inferred_purpose = role.purpose;
+    workload.compute = shape.compute;
+    workload.placement = shape.placement;
+    workload.scaling = role.scaling;
+    workload.run_to_completion = role.run_to_completion;
+    workload.usage = usage;
+    workload.suppressions = suppressions;
+    workload.notes = notes;
+    out.workloads.push(workload);
 }
 
 /// Reads `tcolint.io/*` annotations. Earlier calls win (the object's own
@@ -468,36 +464,6 @@ fn read_annotations(
             Err(reason) => ctx.problem(value, format!("{ANNOTATION_PREFIX}{name}: {reason}")),
         }
     }
-}
-
-/// Serving images say what a workload is for when its kind does not.
-fn purpose_from_images(images: &[String]) -> Option<(Purpose, String)> {
-    const SERVING: [&str; 12] = [
-        "vllm",
-        "text-generation-inference",
-        "tritonserver",
-        "torchserve",
-        "tensorflow/serving",
-        "sglang",
-        "ollama",
-        "llama.cpp",
-        "llama-cpp",
-        "tgi-",
-        "kserve",
-        "tensorrt-llm",
-    ];
-    images.iter().find_map(|image| {
-        let lower = image.to_ascii_lowercase();
-        SERVING
-            .iter()
-            .find(|marker| lower.contains(*marker))
-            .map(|marker| {
-                (
-                    Purpose::Inference,
-                    format!("image {image} is a model server ({marker})"),
-                )
-            })
-    })
 }
 
 mod kinds;

@@ -20,7 +20,11 @@ fn extract_all(files: &[&str]) -> Vec<Workload> {
         .collect();
     let mut refs: Vec<&mut Extraction> = extractions.iter_mut().collect();
     link(&mut refs);
-    extractions.into_iter().flat_map(|e| e.workloads).collect()
+    let mut workloads: Vec<Workload> = extractions.into_iter().flat_map(|e| e.workloads).collect();
+    workloads
+        .iter_mut()
+        .for_each(crate::extract::shared::purpose::infer);
+    workloads
 }
 
 fn one(text: &str) -> Workload {

@@ -10,19 +10,24 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::discover::Skipped;
+use crate::extract::shared::function::{function_workload, record_locations, Defaults, Read};
 use crate::extract::{comment_suppressions, Problem};
 use crate::model::{
-    Billing, Cloud, Compute, FunctionEvent, FunctionSetting, FunctionSpec, Placement, Platform,
-    Purpose, Scaling, Trigger, UsageKey, UsageSetting, Workload,
+    FunctionEvent, FunctionSetting, FunctionSpec, Trigger, UsageKey, UsageSetting, Workload,
 };
 use crate::parse::yaml::{Document, NodeRef};
-use crate::source::{Location, SourceFile};
+use crate::source::SourceFile;
 
 use self::variables::Resolver;
 
 /// Serverless Framework defaults when neither the function nor the provider sets a value.
-const DEFAULT_MEMORY_MB: f64 = 1024.0;
-const DEFAULT_TIMEOUT_S: f64 = 6.0;
+const DEFAULTS: Defaults = Defaults {
+    memory_field: "memorySize",
+    memory_mb: 1024.0,
+    timeout_field: "timeout",
+    timeout_s: 6.0,
+    whose: "the Serverless Framework default",
+};
 const DEFAULT_REGION: &str = "us-east-1";
 
 /// Whether a document is a Serverless Framework configuration.
@@ -106,35 +111,25 @@ pub fn extract(
         let mut notes: Vec<String> = region_note.iter().cloned().collect();
         let mut problems = Vec::new();
         // A function value (or provider default), resolved; unknown values are noted.
-        let mut value = |field: &str, from_provider: bool| -> Option<(String, Location)> {
-            let node =
+        let mut value = |field: &str, from_provider: bool| -> Read<String> {
+            let Some(node) =
                 function
                     .get(field)
-                    .or_else(|| if from_provider { setting(field) } else { None })?;
+                    .or_else(|| if from_provider { setting(field) } else { None })
+            else {
+                return Read::Absent;
+            };
             match resolver.scalar(Some(node)) {
-                Ok(Some(text)) => Some((text, location(node))),
-                Ok(None) => None,
+                Ok(Some(text)) => Read::Known(text, location(node)),
+                Ok(None) => Read::Absent,
                 Err(reason) => {
                     notes.push(format!("{field}: {reason}"));
-                    None
+                    Read::Unknown
                 }
             }
         };
-        let mut number = |field: &str,
-                          from_provider: bool,
-                          problems: &mut Vec<Problem>|
-         -> Option<(f64, Location)> {
-            let (text, at) = value(field, from_provider)?;
-            match text.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => Some((n, at)),
-                _ => {
-                    problems.push(Problem {
-                        message: format!("{field} must be a number, found {text:?}"),
-                        location: at,
-                    });
-                    None
-                }
-            }
+        let mut number = |field: &str, from_provider: bool, problems: &mut Vec<Problem>| {
+            value(field, from_provider).number(field, problems)
         };
         let memory = number("memorySize", true, &mut problems);
         let timeout = number("timeout", true, &mut problems);
@@ -143,11 +138,12 @@ pub fn extract(
         let reserved = number("reservedConcurrency", false, &mut problems);
         // An image brings its own runtime; the provider's default is for zip packages.
         let is_image = function.get("image").is_some();
-        let runtime = value("runtime", !is_image).map(|(t, _)| t);
-        let architecture = value("architecture", true).map(|(t, _)| t);
-        let handler = value("handler", false).map(|(t, _)| t);
-        let snap_start =
-            value("snapStart", false).is_some_and(|(t, _)| t == "true" || t == "PublishedVersions");
+        let runtime = value("runtime", !is_image).known().cloned();
+        let architecture = value("architecture", true).known().cloned();
+        let handler = value("handler", false).known().cloned();
+        let snap_start = value("snapStart", false)
+            .known()
+            .is_some_and(|t| t == "true" || t == "PublishedVersions");
         let image = match function.get("image") {
             Some(image) if image.is_mapping() => resolver
                 .scalar(image.get("uri").or_else(|| image.get("name")))
@@ -169,17 +165,16 @@ pub fn extract(
             })
             .collect();
 
+        let (memory_mb, timeout_s) = DEFAULTS.apply(&memory, &timeout, &mut notes);
         let mut spec = FunctionSpec {
-            memory_mb: (!unknown(&notes, "memorySize"))
-                .then(|| memory.as_ref().map_or(DEFAULT_MEMORY_MB, |(m, _)| *m)),
-            timeout_s: (!unknown(&notes, "timeout"))
-                .then(|| timeout.as_ref().map_or(DEFAULT_TIMEOUT_S, |(t, _)| *t)),
-            ephemeral_storage_mb: Some(ephemeral.as_ref().map_or(512.0, |(e, _)| *e)),
+            memory_mb,
+            timeout_s,
+            ephemeral_storage_mb: Some(ephemeral.known().copied().unwrap_or(512.0)),
             runtime,
             architecture: Some(architecture.unwrap_or_else(|| "x86_64".into())),
             package_type: Some(if image.is_some() { "Image" } else { "Zip" }.into()),
-            provisioned_concurrency: provisioned.as_ref().map(|(p, _)| *p as u32),
-            reserved_concurrency: reserved.as_ref().map(|(r, _)| *r as u32),
+            provisioned_concurrency: provisioned.known().map(|p| *p as u32),
+            reserved_concurrency: reserved.known().map(|r| *r as u32),
             snap_start,
             handler,
             image,
@@ -187,22 +182,18 @@ pub fn extract(
             defined_at: Some(location(key)),
             locations: BTreeMap::new(),
         };
-        for (setting, found) in [
-            (FunctionSetting::Memory, &memory),
-            (FunctionSetting::Timeout, &timeout),
-            (FunctionSetting::EphemeralStorage, &ephemeral),
-            (FunctionSetting::ProvisionedConcurrency, &provisioned),
-        ] {
-            if let Some((_, at)) = found {
-                spec.locations.insert(setting, at.clone());
-            }
-        }
-        if memory.is_none() && !unknown(&notes, "memorySize") {
-            notes.push(format!("memorySize is not set; the Serverless Framework default {DEFAULT_MEMORY_MB} MB applies"));
-        }
-        if timeout.is_none() && !unknown(&notes, "timeout") {
-            notes.push(format!("timeout is not set; the Serverless Framework default {DEFAULT_TIMEOUT_S} s applies"));
-        }
+        record_locations(
+            &mut spec,
+            [
+                (FunctionSetting::Memory, memory.location()),
+                (FunctionSetting::Timeout, timeout.location()),
+                (FunctionSetting::EphemeralStorage, ephemeral.location()),
+                (
+                    FunctionSetting::ProvisionedConcurrency,
+                    provisioned.location(),
+                ),
+            ],
+        );
 
         let mut usage_settings = BTreeMap::new();
         if let Some(entries) = usage.and_then(|u| u.get(name)) {
@@ -258,84 +249,6 @@ pub fn extract(
     out
 }
 
-/// A Lambda function workload, shared by the Serverless Framework and SAM readers.
-#[allow(clippy::too_many_arguments)]
-pub fn function_workload(
-    id: String,
-    kind: &str,
-    location: Location,
-    spec: FunctionSpec,
-    region: Option<String>,
-    usage: BTreeMap<UsageKey, UsageSetting>,
-    suppressions: Vec<crate::model::Suppression>,
-    notes: Vec<String>,
-) -> Workload {
-    let names: Vec<&str> = [
-        Some(id.as_str()),
-        spec.handler.as_deref(),
-        spec.image.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let inferred_purpose = if names.iter().any(|n| names_training(n)) {
-        Some((
-            Purpose::Training,
-            "its name, handler or image names training".to_string(),
-        ))
-    } else if spec.is_request_driven() {
-        Some((
-            Purpose::Inference,
-            "an HTTP event makes callers wait for it".to_string(),
-        ))
-    } else if !spec.events.is_empty() {
-        Some((
-            Purpose::Batch,
-            "it runs on queue, storage or schedule events".to_string(),
-        ))
-    } else {
-        None
-    };
-    Workload {
-        id,
-        kind: kind.to_string(),
-        platform: Platform::AwsLambda,
-        location,
-        inferred_purpose,
-        compute: Compute {
-            memory_gib_per_replica: spec.memory_mb.unwrap_or(0.0) / 1024.0,
-            ..Compute::default()
-        },
-        placement: Placement {
-            cloud: Some((Cloud::Aws, "provider".into())),
-            region,
-            ..Placement::default()
-        },
-        scaling: Scaling {
-            min: spec.provisioned_concurrency.unwrap_or(0),
-            max: spec.reserved_concurrency,
-            min_location: spec
-                .location(FunctionSetting::ProvisionedConcurrency)
-                .cloned(),
-            basis: format!(
-                "scales with requests from {} (provisioned concurrency){}",
-                spec.provisioned_concurrency.unwrap_or(0),
-                spec.reserved_concurrency
-                    .map_or(String::new(), |r| format!(" to {r} (reserved concurrency)"))
-            ),
-        },
-        run_to_completion: false,
-        usage,
-        suppressions,
-        notes,
-        billing: Billing::PerRequest,
-        pool: false,
-        change: None,
-        function: Some(spec),
-        vcpu_bounds: None,
-    }
-}
-
 /// A Serverless Framework event name as a trigger.
 fn trigger(event: &str) -> Trigger {
     match event {
@@ -352,33 +265,20 @@ fn trigger(event: &str) -> Trigger {
     }
 }
 
-/// Whether a name says training: a `train`/`fit`/`finetune` word.
-pub fn names_training(name: &str) -> bool {
-    name.to_ascii_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| {
-            word.starts_with("train")
-                || word == "fit"
-                || word.starts_with("finetun")
-                || word == "fine"
-        })
-}
-
-/// Whether a setting was written but could not be resolved (its note says why).
-fn unknown(notes: &[String], field: &str) -> bool {
-    let prefix = format!("{field}: ");
-    notes.iter().any(|note| note.starts_with(&prefix))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Purpose;
     use crate::parse::yaml::{parse_stream, Limits};
 
     fn functions(yaml: &str, options: &[(String, String)]) -> Extraction {
         let source = SourceFile::new("<stdin>", yaml);
         let document = parse_stream(yaml, &Limits::default()).remove(0).unwrap();
-        extract(&source, &document, options, None, 1 << 20)
+        let mut out = extract(&source, &document, options, None, 1 << 20);
+        out.workloads
+            .iter_mut()
+            .for_each(crate::extract::shared::purpose::infer);
+        out
     }
 
     #[test]
@@ -432,14 +332,5 @@ mod tests {
         );
         assert!(google.workloads.is_empty());
         assert!(google.skipped[0].reason.contains("google"));
-    }
-
-    #[test]
-    fn training_names() {
-        assert!(names_training("sls:ml/train-model"));
-        assert!(names_training("fine_tune_handler"));
-        assert!(names_training("handler.fit"));
-        assert!(!names_training("profit-report"));
-        assert!(!names_training("outfit"));
     }
 }

@@ -2,16 +2,14 @@
 //! provider schema; plans and `.tf` files feed them the same
 //! [`Attributes`], so both forms price identically.
 
-use std::collections::BTreeMap;
-
 use super::values::{Attr, View};
 use super::ResourceInstance;
 use crate::catalog::normalize_region;
 use crate::extract::kubernetes::pod::{aggregate, ContainerRole, ContainerSpec, Written};
 use crate::extract::Problem;
 use crate::model::{
-    Accelerator, AcceleratorVendor, Billing, Cloud, Compute, FunctionSetting, FunctionSpec, Hint,
-    Placement, Platform, Purpose, Scaling, Service, Workload,
+    Accelerator, AcceleratorVendor, Billing, Cloud, FunctionSetting, FunctionSpec, Hint, Platform,
+    Purpose, Scaling, Service, Workload,
 };
 use crate::source::Location;
 
@@ -120,25 +118,15 @@ pub fn workloads(
 }
 
 fn base(instance: &ResourceInstance, id: String, platform: Platform, billing: Billing) -> Workload {
-    Workload {
+    let mut workload = Workload::new(
         id,
-        kind: instance.resource_type.clone(),
+        instance.resource_type.clone(),
         platform,
-        location: instance.attributes.block_location.clone(),
-        inferred_purpose: None,
-        compute: Compute::default(),
-        placement: Placement::default(),
-        scaling: Scaling::fixed(1, "one instance", None),
-        run_to_completion: false,
-        usage: BTreeMap::new(),
-        suppressions: instance.suppressions.clone(),
-        notes: Vec::new(),
+        instance.attributes.block_location.clone(),
         billing,
-        pool: false,
-        change: None,
-        function: None,
-        vcpu_bounds: None,
-    }
+    );
+    workload.suppressions = instance.suppressions.clone();
+    workload
 }
 
 /// Sets the instance-type hint from `key` of `view`, or says why it is unknown.

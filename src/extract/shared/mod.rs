@@ -1,0 +1,5 @@
+//! What every front end shares: Lambda function settings and workloads,
+//! purpose inference on the model, node-label hints and usage keys.
+
+pub mod function;
+pub mod purpose;

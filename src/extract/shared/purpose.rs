@@ -1,0 +1,117 @@
+//! Purpose inference on the shared model, the same for every format: a
+//! front end states only what a kind means (a KServe InferenceService
+//! serves, a Kubeflow job trains, a SageMaker endpoint serves); names,
+//! handlers, triggers and images are judged here, once, whatever the source.
+
+use crate::model::{Purpose, Workload};
+
+/// Infers the purpose of `workload` (and of its state before a plan) when
+/// its front end did not state one: a function by its name, handler, image
+/// and triggers; anything by a model-serving image.
+pub fn infer(workload: &mut Workload) {
+    if let Some(before) = workload
+        .change
+        .as_mut()
+        .and_then(|change| change.before.as_deref_mut())
+    {
+        infer(before);
+    }
+    if workload.inferred_purpose.is_none() {
+        workload.inferred_purpose = judge(workload);
+    }
+}
+
+fn judge(workload: &Workload) -> Option<(Purpose, String)> {
+    if let Some(spec) = &workload.function {
+        let names = [
+            Some(workload.id.as_str()),
+            spec.handler.as_deref(),
+            spec.image.as_deref(),
+        ];
+        if names.into_iter().flatten().any(names_training) {
+            return Some((
+                Purpose::Training,
+                "its name, handler or image names training".into(),
+            ));
+        }
+        if spec.is_request_driven() {
+            return Some((
+                Purpose::Inference,
+                "an HTTP event makes callers wait for it".into(),
+            ));
+        }
+        if !spec.events.is_empty() {
+            return Some((
+                Purpose::Batch,
+                "it runs on queue, storage or schedule events".into(),
+            ));
+        }
+    }
+    serving_image(&workload.compute.images)
+}
+
+/// Whether a name says training: a `train`/`fit`/`finetune` word.
+pub fn names_training(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| {
+            word.starts_with("train")
+                || word == "fit"
+                || word.starts_with("finetun")
+                || word == "fine"
+        })
+}
+
+/// Serving images say what a workload is for when its kind does not.
+fn serving_image(images: &[String]) -> Option<(Purpose, String)> {
+    const SERVING: [&str; 12] = [
+        "vllm",
+        "text-generation-inference",
+        "tritonserver",
+        "torchserve",
+        "tensorflow/serving",
+        "sglang",
+        "ollama",
+        "llama.cpp",
+        "llama-cpp",
+        "tgi-",
+        "kserve",
+        "tensorrt-llm",
+    ];
+    images.iter().find_map(|image| {
+        let lower = image.to_ascii_lowercase();
+        SERVING
+            .iter()
+            .find(|marker| lower.contains(*marker))
+            .map(|marker| {
+                (
+                    Purpose::Inference,
+                    format!("image {image} is a model server ({marker})"),
+                )
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn training_names() {
+        assert!(names_training("sls:ml/train-model"));
+        assert!(names_training("fine_tune_handler"));
+        assert!(names_training("handler.fit"));
+        assert!(names_training("aws_lambda_function.train"));
+        assert!(!names_training("profit-report"));
+        assert!(!names_training("outfit"));
+    }
+
+    #[test]
+    fn serving_images() {
+        let (purpose, why) =
+            serving_image(&["busybox".into(), "vllm/vllm-openai:v0.6".into()]).unwrap();
+        assert_eq!(purpose, Purpose::Inference);
+        assert!(why.contains("(vllm)"), "{why}");
+        assert!(serving_image(&["python:3.12".into()]).is_none());
+    }
+}
