@@ -55,6 +55,9 @@ pub struct Evaluated {
     pub sources: Vec<Arc<SourceFile>>,
     /// Modules not analysed (remote or outside the scanned paths), with why.
     pub skipped: Vec<Skipped>,
+    /// The root module's locals as evaluated, in source order (what the
+    /// differential test compares with `terraform console`).
+    pub root_locals: Vec<(String, Partial)>,
 }
 
 /// An attribute: its name, expression and where its value is written.
@@ -510,16 +513,23 @@ fn evaluate_module(
         .flat_map(|b| b.body.attributes.iter())
         .collect();
     let mut locals: Map<String, Value> = Map::new();
+    let mut evaluated: Vec<(String, Partial)> = Vec::new();
     for _ in 0..=local_attributes.len().min(64) {
         let mut pass = ctx.clone();
         pass.declare_var("local", Value::Object(locals.clone()));
-        let next: Map<String, Value> = local_attributes
+        evaluated = local_attributes
             .iter()
-            .filter_map(|attribute| {
-                let value = eval::partial(&attribute.expr, &pass);
-                (!matches!(value, Partial::Unknown(_)))
-                    .then(|| (attribute.name.clone(), value.known_parts()))
+            .map(|attribute| {
+                (
+                    attribute.name.clone(),
+                    eval::partial(&attribute.expr, &pass),
+                )
             })
+            .collect();
+        let next: Map<String, Value> = evaluated
+            .iter()
+            .filter(|(_, value)| !matches!(value, Partial::Unknown(_)))
+            .map(|(name, value)| (name.clone(), value.known_parts()))
             .collect();
         if next == locals {
             break;
@@ -527,6 +537,9 @@ fn evaluate_module(
         locals = next;
     }
     ctx.declare_var("local", Value::Object(locals));
+    if prefix.is_empty() {
+        out.root_locals = evaluated;
+    }
 
     // Provider regions: a module's own default providers, else its parent's.
     let mut regions = parent_regions.clone();
