@@ -1,7 +1,7 @@
 //! One `check` run, end to end: discover → parse → extract (in parallel,
 //! one file per task) → link across files → analyze → rules → report.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -10,9 +10,7 @@ use crate::analyze::{assess, Assessment};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::discover::{self, Input, Skipped};
-use crate::extract::kubernetes::{self, Extraction};
-use crate::extract::Problem;
-use crate::extract::{cloudformation, serverless, terraform};
+use crate::extract::{Extraction, File, Problem, ReadOptions, FRONT_ENDS};
 use crate::model::Workload;
 use crate::parse::yaml::Limits;
 use crate::report::Report;
@@ -55,137 +53,50 @@ impl Options {
     }
 }
 
-/// Whether an input is a Terraform configuration file (read per folder).
-fn is_terraform_config(input: &Input) -> bool {
-    match input {
-        Input::File { path, .. } => {
-            let name = path.to_string_lossy();
-            name.ends_with(".tf") || name.ends_with(".tf.json")
-        }
-        Input::Stdin { .. } => false,
-    }
-}
-
-/// Terraform configurations: each folder holding `.tf` files is a module;
-/// folders that another scanned folder calls as a local module are
-/// evaluated through that call, the others as root modules.
-fn terraform_modules(
-    inputs: &[&Input],
-    options: &Options,
-) -> (
-    Vec<Workload>,
-    Vec<Problem>,
-    Vec<Arc<SourceFile>>,
-    Vec<Skipped>,
-) {
-    let mut dirs: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|input| match input {
-            Input::File { path, .. } => Some(
-                path.parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            ),
-            Input::Stdin { .. } => None,
-        })
-        .map(|dir| {
-            if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir
-            }
-        })
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    let canonical = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let called: std::collections::HashSet<PathBuf> = dirs
-        .par_iter()
-        .flat_map(|dir| terraform::config::local_module_sources(dir))
-        .collect();
-    let roots: Vec<&PathBuf> = dirs
-        .iter()
-        .filter(|dir| !called.contains(&canonical(dir)))
-        .collect();
-    let scan_roots: Vec<PathBuf> = options
-        .paths
-        .iter()
-        .filter(|p| *p != "-")
-        .map(PathBuf::from)
-        .map(|path| {
-            if path.is_dir() {
-                path
-            } else {
-                path.parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            }
-        })
-        .map(|path| {
-            canonical(if path.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                &path
-            })
-        })
-        .collect();
-    let config_inputs = terraform::config::Inputs {
-        vars: options.vars.clone(),
-        var_files: options.var_files.clone(),
-        roots: scan_roots,
-        max_file_size: options.max_file_size,
-    };
-    let evaluated: Vec<terraform::config::Evaluated> = roots
-        .par_iter()
-        .map(|dir| terraform::config::evaluate_root(dir, &config_inputs))
-        .collect();
-    let (mut workloads, mut problems, mut sources, mut skipped) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for mut module in evaluated {
-        workloads.extend(terraform::to_workloads(
-            &module.instances,
-            &mut module.problems,
-        ));
-        problems.extend(module.problems);
-        sources.extend(module.sources);
-        skipped.extend(module.skipped);
-    }
-    (workloads, problems, sources, skipped)
-}
-
 /// What reading one file produced.
 #[derive(Default)]
 struct FileResult {
     source: Option<Arc<SourceFile>>,
+    /// Why the whole file was not read, when it was not.
     skipped: Option<String>,
+    /// What its front end found.
     extraction: Extraction,
-    /// Workloads of formats other than Kubernetes.
-    workloads: Vec<Workload>,
-    /// Parts of the file not analysed.
-    skipped_parts: Vec<Skipped>,
+    /// Problems reading or parsing it.
     invalid: Vec<Problem>,
     /// Keys written twice (E002), and whether each is an error.
     duplicate_keys: Vec<(Problem, bool)>,
 }
 
+impl Options {
+    /// What front ends may use of these options.
+    fn read_options(&self) -> ReadOptions<'_> {
+        ReadOptions {
+            paths: &self.paths,
+            max_file_size: self.max_file_size,
+            tf_root: self.tf_root.as_deref(),
+            vars: &self.vars,
+            var_files: &self.var_files,
+            opts: &self.opts,
+        }
+    }
+}
+
 /// E002 findings for the keys written twice in `documents`: the later value
-/// is the one read (as PyYAML, go-yaml and serde_json do); in a Kubernetes
-/// manifest the API server's strict field validation rejects the object, so
-/// there it is an error.
+/// is the one read (as PyYAML, go-yaml and serde_json do). Where the
+/// format's consumer rejects such a mapping (`rejection` says how), it is an
+/// error.
 fn duplicate_keys(
     source: &SourceFile,
     documents: &[crate::parse::tree::Document],
     syntax: crate::parse::Syntax,
-    kubernetes_manifest: bool,
+    rejection: Option<&str>,
 ) -> Vec<(Problem, bool)> {
     documents
         .iter()
         .flat_map(|document| document.duplicate_keys())
         .map(|duplicate| {
             let first = source.location(duplicate.first, 0);
-            let consequence = if kubernetes_manifest {
-                "; the API server rejects the object (strict field validation, kubectl's default)"
-            } else {
-                ""
-            };
+            let consequence = rejection.map_or(String::new(), |how| format!("; {how}"));
             let problem = Problem {
                 message: format!(
                     "key `{}` is written twice in this {syntax} mapping (first at line {}); the later value is the one read{consequence}",
@@ -193,7 +104,7 @@ fn duplicate_keys(
                 ),
                 location: source.location(duplicate.start, duplicate.end - duplicate.start),
             };
-            (problem, kubernetes_manifest)
+            (problem, rejection.is_some())
         })
         .collect()
 }
@@ -208,20 +119,35 @@ pub fn check(
 ) -> Result<Report, String> {
     let discovery = discover::discover(&options.paths, &options.stdin_name)?;
     let limits = Limits::default();
-    let (config_inputs, file_inputs): (Vec<&Input>, Vec<&Input>) = discovery
-        .inputs
+    let read_options = options.read_options();
+    // Inputs a front end reads as a whole (Terraform folders), by front end;
+    // the others are read file by file.
+    let mut claimed: Vec<Vec<&Input>> = vec![Vec::new(); FRONT_ENDS.len()];
+    let mut file_inputs: Vec<&Input> = Vec::new();
+    for input in &discovery.inputs {
+        match FRONT_ENDS.iter().position(|f| f.claims_input(input)) {
+            Some(index) => claimed[index].push(input),
+            None => file_inputs.push(input),
+        }
+    }
+    let mut whole: Vec<Extraction> = FRONT_ENDS
         .iter()
-        .partition(|input| is_terraform_config(input));
-    let (terraform_workloads, terraform_problems, terraform_sources, terraform_skipped) =
-        terraform_modules(&config_inputs, options);
+        .zip(&claimed)
+        .filter(|(_, inputs)| !inputs.is_empty())
+        .map(|(front_end, inputs)| front_end.read_inputs(inputs, &read_options))
+        .collect();
     let mut results: Vec<FileResult> = file_inputs
         .par_iter()
-        .map(|input| read_file(input, options, &limits))
+        .map(|input| read_file(input, &read_options, &limits))
         .collect();
 
-    let mut extractions: Vec<&mut Extraction> =
-        results.iter_mut().map(|r| &mut r.extraction).collect();
-    kubernetes::link(&mut extractions);
+    let mut extractions: Vec<&mut Extraction> = whole
+        .iter_mut()
+        .chain(results.iter_mut().map(|r| &mut r.extraction))
+        .collect();
+    for front_end in FRONT_ENDS {
+        front_end.link(&mut extractions);
+    }
 
     let mut skipped: Vec<Skipped> = discovery.skipped;
     let mut sources = Vec::new();
@@ -238,11 +164,13 @@ pub fn check(
         })
         .collect();
     let mut duplicate_keys: Vec<(Problem, bool)> = Vec::new();
-    let mut files_scanned = config_inputs.len();
-    sources.extend(terraform_sources);
-    invalid.extend(terraform_problems);
-    skipped.extend(terraform_skipped);
-    workloads.extend(terraform_workloads);
+    let mut files_scanned: usize = claimed.iter().map(Vec::len).sum();
+    for extraction in whole {
+        sources.extend(extraction.sources);
+        invalid.extend(extraction.problems);
+        skipped.extend(extraction.skipped);
+        workloads.extend(extraction.workloads);
+    }
     for (input, result) in file_inputs.iter().zip(results) {
         if let Some(reason) = result.skipped {
             skipped.push(Skipped {
@@ -260,8 +188,7 @@ pub fn check(
         duplicate_keys.extend(result.duplicate_keys);
         invalid.extend(result.extraction.problems);
         workloads.extend(result.extraction.workloads);
-        workloads.extend(result.workloads);
-        skipped.extend(result.skipped_parts);
+        skipped.extend(result.extraction.skipped);
     }
     for workload in &mut workloads {
         crate::extract::shared::purpose::infer(workload);
@@ -349,7 +276,7 @@ pub fn check(
     ))
 }
 
-fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
+fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileResult {
     let display = input.display();
     let mut result = FileResult::default();
     let text = match discover::read_text(input, options.max_file_size) {
@@ -372,14 +299,9 @@ fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
         Input::File { path, explicit } => (Some(path.as_path()), *explicit),
         Input::Stdin { .. } => (None, true),
     };
-    if terraform::plan::looks_like_plan(&text) {
+    if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_text(&text)) {
         let source = Arc::new(SourceFile::new(display, text));
-        match terraform::plan::read(&source, options.tf_root.as_deref()) {
-            Ok(instances) => {
-                result.workloads = terraform::to_workloads(&instances, &mut result.invalid)
-            }
-            Err(problem) => result.invalid.push(problem),
-        }
+        result.extraction = front_end.read_text(&source, options);
         result.source = Some(source);
         return result;
     }
@@ -400,51 +322,45 @@ fn read_file(input: &Input, options: &Options, limits: &Limits) -> FileResult {
             }),
         }
     }
-    let has_objects = documents.iter().any(|d| kubernetes::is_object(d.root()));
-    result.duplicate_keys = duplicate_keys(&source, &documents, syntax, has_objects);
-    let serverless = documents
-        .iter()
-        .find(|d| serverless::is_serverless(d.root()));
-    let template = documents
-        .iter()
-        .find(|d| cloudformation::is_template(d.root()));
-    if has_objects {
-        result.extraction = kubernetes::extract(&source, &documents);
-    } else if let Some(document) = serverless {
-        let project_dir = match input {
-            Input::File { path, .. } => path.parent().map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            }),
-            Input::Stdin { .. } => None,
-        };
-        let found = serverless::extract(
-            &source,
-            document,
-            &options.opts,
-            project_dir,
-            options.max_file_size,
-        );
-        result.workloads = found.workloads;
-        result.invalid.extend(found.problems);
-        // A whole file skipped (another provider) counts as a skipped file.
-        let (whole, parts): (Vec<Skipped>, Vec<Skipped>) =
-            found.skipped.into_iter().partition(|s| s.what == "file");
-        result.skipped = whole.into_iter().next().map(|s| s.reason);
-        result.skipped_parts = parts;
-    } else if let Some(document) = template {
-        let found = cloudformation::extract(&source, document, &options.opts);
-        result.workloads = found.workloads;
-        result.invalid.extend(found.problems);
-        result.skipped_parts = found.skipped;
-    } else if result.invalid.is_empty() {
-        result.skipped = Some("not infrastructure: no Kubernetes object, Serverless Framework service or CloudFormation template".into());
+    let front_end = FRONT_ENDS.iter().find(|f| f.claims_documents(&documents));
+    let rejection = front_end.and_then(|f| f.duplicate_key_rejection());
+    result.duplicate_keys = duplicate_keys(&source, &documents, syntax, rejection);
+    match front_end {
+        Some(front_end) => {
+            let file = File {
+                source: &source,
+                path,
+                documents: &documents,
+            };
+            result.extraction = front_end.extract(&file, options);
+            // A whole file skipped (another provider) counts as a skipped file.
+            let (whole, parts): (Vec<Skipped>, Vec<Skipped>) =
+                std::mem::take(&mut result.extraction.skipped)
+                    .into_iter()
+                    .partition(|s| s.what == "file");
+            result.skipped = whole.into_iter().next().map(|s| s.reason);
+            result.extraction.skipped = parts;
+        }
+        None if result.invalid.is_empty() => {
+            let kinds: Vec<&str> = FRONT_ENDS
+                .iter()
+                .filter_map(|f| f.document_kind())
+                .collect();
+            result.skipped = Some(format!("not infrastructure: no {}", or_list(&kinds)));
+        }
+        None => {}
     }
     result.source = Some(source);
     result
+}
+
+/// `a, b or c`.
+fn or_list(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.to_string(),
+        None => String::new(),
+    }
 }
 
 /// Files recognised without parsing, or not worth parsing.
@@ -456,14 +372,11 @@ fn skip_reason(path: Option<&Path>, text: &str, explicit: bool) -> Option<String
             );
         }
     }
-    const MARKERS: [&str; 5] = [
-        "apiVersion",
-        "AWSTemplateFormatVersion",
-        "Resources",
-        "service",
-        "functions",
-    ];
-    if !explicit && !MARKERS.iter().any(|marker| text.contains(marker)) {
+    let marked = FRONT_ENDS
+        .iter()
+        .flat_map(|f| f.markers())
+        .any(|marker| text.contains(marker));
+    if !explicit && !marked {
         return Some("not infrastructure: no apiVersion, Resources or service key".into());
     }
     None

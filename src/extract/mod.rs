@@ -1,6 +1,12 @@
 //! Extract: each input format maps its documents onto the shared model
 //! ([`crate::model::Workload`]). This is the only stage that knows what a
 //! format's fields mean.
+//!
+//! Every format is a [`FrontEnd`]: it claims its inputs (whole inputs such
+//! as Terraform folders, a file's raw text such as a plan, or parsed
+//! documents) and returns one [`Extraction`]. [`FRONT_ENDS`] lists them in
+//! the order they are asked; `scan` iterates it and names no format. A new
+//! format is its folder plus one line there.
 
 pub mod cloudformation;
 pub mod kubernetes;
@@ -8,8 +14,126 @@ pub mod serverless;
 pub mod shared;
 pub mod terraform;
 
-use crate::model::Suppression;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::discover::{Input, Skipped};
+use crate::model::{Suppression, Workload};
+use crate::parse::tree::Document;
 use crate::source::{Location, SourceFile};
+
+/// The formats, in the order they are asked to claim an input: the first
+/// that claims it reads it.
+pub static FRONT_ENDS: [&dyn FrontEnd; 4] = [
+    &terraform::Terraform,
+    &kubernetes::Kubernetes,
+    &serverless::Serverless,
+    &cloudformation::CloudFormation,
+];
+
+/// Everything one file (or one whole input a front end reads itself)
+/// yields.
+#[derive(Default)]
+pub struct Extraction {
+    /// Workloads, in source order.
+    pub workloads: Vec<Workload>,
+    /// Invalid values (E001).
+    pub problems: Vec<Problem>,
+    /// What was not analysed, with why: `file` for a whole file, else a
+    /// part of one.
+    pub skipped: Vec<Skipped>,
+    /// Files a front end read itself (Terraform modules), for snippets.
+    pub sources: Vec<Arc<SourceFile>>,
+    /// Autoscalers to apply across files (see [`FrontEnd::link`]).
+    pub scalers: Vec<kubernetes::Scaler>,
+    /// Workloads autoscalers can target.
+    pub targets: Vec<kubernetes::ScaleTarget>,
+}
+
+/// What front ends may use from the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOptions<'a> {
+    /// Paths as given (`-` for standard input).
+    pub paths: &'a [String],
+    /// Largest file read, in bytes.
+    pub max_file_size: u64,
+    /// Where the `.tf` files of a plan are, when not beside it.
+    pub tf_root: Option<&'a Path>,
+    /// `--var name=value` for Terraform configurations.
+    pub vars: &'a [(String, String)],
+    /// `--var-file FILE` for Terraform configurations.
+    pub var_files: &'a [PathBuf],
+    /// `--opt name=value` for Serverless Framework options and
+    /// CloudFormation parameters.
+    pub opts: &'a [(String, String)],
+}
+
+/// One file read and parsed, as a front end sees it.
+pub struct File<'a> {
+    /// Its text and name.
+    pub source: &'a SourceFile,
+    /// Its path on disk (`None` for standard input).
+    pub path: Option<&'a Path>,
+    /// Its documents, parsed (YAML or JSON).
+    pub documents: &'a [Document],
+}
+
+/// An input format: which inputs it claims and how it reads them.
+pub trait FrontEnd: Sync {
+    /// Whether it reads `input` itself, together with the other inputs it
+    /// claims, instead of file by file (Terraform reads per folder).
+    fn claims_input(&self, _input: &Input) -> bool {
+        false
+    }
+
+    /// Reads the inputs it claimed with [`FrontEnd::claims_input`].
+    fn read_inputs(&self, _inputs: &[&Input], _options: &ReadOptions<'_>) -> Extraction {
+        Extraction::default()
+    }
+
+    /// Whether a file's raw text is its input, read without parsing it
+    /// into documents (a Terraform plan).
+    fn claims_text(&self, _text: &str) -> bool {
+        false
+    }
+
+    /// Reads a file it claimed with [`FrontEnd::claims_text`].
+    fn read_text(&self, _source: &SourceFile, _options: &ReadOptions<'_>) -> Extraction {
+        Extraction::default()
+    }
+
+    /// Words whose presence makes a file found in a folder worth parsing
+    /// for this format (a file named explicitly is always parsed).
+    fn markers(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// What its documents are, for the message on a file no format claims
+    /// (`Kubernetes object`); `None` when it claims no documents.
+    fn document_kind(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Whether it claims a file's parsed documents.
+    fn claims_documents(&self, _documents: &[Document]) -> bool {
+        false
+    }
+
+    /// How its consumer rejects a mapping with a key written twice, when
+    /// it does (E002 is then an error).
+    fn duplicate_key_rejection(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Reads a file whose documents it claimed.
+    fn extract(&self, _file: &File<'_>, _options: &ReadOptions<'_>) -> Extraction {
+        Extraction::default()
+    }
+
+    /// Links what files yielded across files (autoscalers to their
+    /// targets), once every file is read.
+    fn link(&self, _extractions: &mut [&mut Extraction]) {}
+}
 
 /// A value the source holds that cannot be used as written (an invalid
 /// quantity, an unknown annotation): reported as E001 at its location.

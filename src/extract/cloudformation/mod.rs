@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::discover::Skipped;
 use crate::extract::shared::function::{function_workload, record_locations, Defaults, Read};
-use crate::extract::{comment_suppressions, Problem};
+use crate::extract::{comment_suppressions, Extraction, File, FrontEnd, Problem, ReadOptions};
 use crate::model::{
     Accelerator, AcceleratorVendor, Billing, Cloud, FunctionEvent, FunctionSetting, FunctionSpec,
     Hint, Platform, Purpose, Scaling, Service, Trigger, UsageKey, UsageSetting, Workload,
@@ -43,15 +43,28 @@ pub fn is_template(root: NodeRef<'_>) -> bool {
         })
 }
 
-/// What one template yields.
-#[derive(Default)]
-pub struct Extraction {
-    /// Workloads, in template order.
-    pub workloads: Vec<Workload>,
-    /// Invalid values (E001).
-    pub problems: Vec<Problem>,
-    /// Resources not analysed, with why.
-    pub skipped: Vec<Skipped>,
+/// The AWS SAM and CloudFormation front end: a template document.
+pub struct CloudFormation;
+
+impl FrontEnd for CloudFormation {
+    fn markers(&self) -> &'static [&'static str] {
+        &["AWSTemplateFormatVersion", "Resources"]
+    }
+
+    fn document_kind(&self) -> Option<&'static str> {
+        Some("CloudFormation template")
+    }
+
+    fn claims_documents(&self, documents: &[Document]) -> bool {
+        documents.iter().any(|d| is_template(d.root()))
+    }
+
+    fn extract(&self, file: &File<'_>, options: &ReadOptions<'_>) -> Extraction {
+        match file.documents.iter().find(|d| is_template(d.root())) {
+            Some(document) => extract(file.source, document, options.opts),
+            None => Extraction::default(),
+        }
+    }
 }
 
 /// Resolves intrinsic functions as far as a template alone allows.

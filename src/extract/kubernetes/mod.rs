@@ -14,7 +14,7 @@ pub use quantity::parse as parse_quantity;
 
 use std::collections::BTreeMap;
 
-use crate::extract::Problem;
+use crate::extract::{Extraction, File, FrontEnd, Problem, ReadOptions};
 use crate::model::{
     Billing, Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload,
 };
@@ -95,17 +95,34 @@ pub struct ScaleTarget {
     pods_per_replica: u32,
 }
 
-/// Everything one file yields.
-#[derive(Default)]
-pub struct Extraction {
-    /// Workloads, in document order.
-    pub workloads: Vec<Workload>,
-    /// Invalid values (E001).
-    pub problems: Vec<Problem>,
-    /// Autoscalers to apply across files.
-    pub scalers: Vec<Scaler>,
-    /// Workloads autoscalers can target.
-    pub targets: Vec<ScaleTarget>,
+/// The Kubernetes front end: files whose documents include an object
+/// (`apiVersion` and `kind`).
+pub struct Kubernetes;
+
+impl FrontEnd for Kubernetes {
+    fn markers(&self) -> &'static [&'static str] {
+        &["apiVersion"]
+    }
+
+    fn document_kind(&self) -> Option<&'static str> {
+        Some("Kubernetes object")
+    }
+
+    fn claims_documents(&self, documents: &[Document]) -> bool {
+        documents.iter().any(|d| is_object(d.root()))
+    }
+
+    fn duplicate_key_rejection(&self) -> Option<&'static str> {
+        Some("the API server rejects the object (strict field validation, kubectl's default)")
+    }
+
+    fn extract(&self, file: &File<'_>, _options: &ReadOptions<'_>) -> Extraction {
+        extract(file.source, file.documents)
+    }
+
+    fn link(&self, extractions: &mut [&mut Extraction]) {
+        link(extractions);
+    }
 }
 
 /// Whether a document is a Kubernetes object.

@@ -11,10 +11,8 @@ use std::path::Path;
 
 use crate::discover::Skipped;
 use crate::extract::shared::function::{function_workload, record_locations, Defaults, Read};
-use crate::extract::{comment_suppressions, Problem};
-use crate::model::{
-    FunctionEvent, FunctionSetting, FunctionSpec, Trigger, UsageKey, UsageSetting, Workload,
-};
+use crate::extract::{comment_suppressions, Extraction, File, FrontEnd, Problem, ReadOptions};
+use crate::model::{FunctionEvent, FunctionSetting, FunctionSpec, Trigger, UsageKey, UsageSetting};
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::SourceFile;
 
@@ -36,15 +34,43 @@ pub fn is_serverless(root: NodeRef<'_>) -> bool {
         && (root.get("provider").is_some() || root.get("functions").is_some())
 }
 
-/// What one serverless.yml yields.
-#[derive(Default)]
-pub struct Extraction {
-    /// One workload per function.
-    pub workloads: Vec<Workload>,
-    /// Invalid values (E001).
-    pub problems: Vec<Problem>,
-    /// Parts not analysed, with why.
-    pub skipped: Vec<Skipped>,
+/// The Serverless Framework front end: a document with `service` and
+/// `provider` or `functions`.
+pub struct Serverless;
+
+impl FrontEnd for Serverless {
+    fn markers(&self) -> &'static [&'static str] {
+        &["service", "functions"]
+    }
+
+    fn document_kind(&self) -> Option<&'static str> {
+        Some("Serverless Framework service")
+    }
+
+    fn claims_documents(&self, documents: &[Document]) -> bool {
+        documents.iter().any(|d| is_serverless(d.root()))
+    }
+
+    fn extract(&self, file: &File<'_>, options: &ReadOptions<'_>) -> Extraction {
+        let Some(document) = file.documents.iter().find(|d| is_serverless(d.root())) else {
+            return Extraction::default();
+        };
+        // `${file(...)}` reads beside the configuration; nothing for stdin.
+        let project_dir = file.path.and_then(Path::parent).map(|dir| {
+            if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            }
+        });
+        extract(
+            file.source,
+            document,
+            options.opts,
+            project_dir,
+            options.max_file_size,
+        )
+    }
 }
 
 /// Reads the functions of a Serverless Framework configuration.

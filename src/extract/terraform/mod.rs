@@ -11,12 +11,123 @@ pub mod resources;
 pub mod values;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
-use crate::extract::Problem;
+use rayon::prelude::*;
+
+use crate::discover::Input;
+use crate::extract::{Extraction, FrontEnd, Problem, ReadOptions};
 use crate::model::{Change, ChangeAction, Suppression, Workload};
 use crate::source::{Location, SourceFile};
 
 use self::values::Attributes;
+
+/// The Terraform front end: `.tf` and `.tf.json` files, read per folder
+/// (a module), and plans (`terraform show -json`).
+pub struct Terraform;
+
+impl FrontEnd for Terraform {
+    fn claims_input(&self, input: &Input) -> bool {
+        match input {
+            Input::File { path, .. } => {
+                let name = path.to_string_lossy();
+                name.ends_with(".tf") || name.ends_with(".tf.json")
+            }
+            Input::Stdin { .. } => false,
+        }
+    }
+
+    fn read_inputs(&self, inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
+        read_modules(inputs, options)
+    }
+
+    fn claims_text(&self, text: &str) -> bool {
+        plan::looks_like_plan(text)
+    }
+
+    fn read_text(&self, source: &SourceFile, options: &ReadOptions<'_>) -> Extraction {
+        let mut out = Extraction::default();
+        match plan::read(source, options.tf_root) {
+            Ok(instances) => out.workloads = to_workloads(&instances, &mut out.problems),
+            Err(problem) => out.problems.push(problem),
+        }
+        out
+    }
+}
+
+/// Terraform configurations: each folder holding `.tf` files is a module;
+/// folders that another scanned folder calls as a local module are
+/// evaluated through that call, the others as root modules.
+fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
+    let mut dirs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::File { path, .. } => Some(
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            ),
+            Input::Stdin { .. } => None,
+        })
+        .map(|dir| {
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            }
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let canonical = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let called: std::collections::HashSet<PathBuf> = dirs
+        .par_iter()
+        .flat_map(|dir| config::local_module_sources(dir))
+        .collect();
+    let roots: Vec<&PathBuf> = dirs
+        .iter()
+        .filter(|dir| !called.contains(&canonical(dir)))
+        .collect();
+    let scan_roots: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| *p != "-")
+        .map(PathBuf::from)
+        .map(|path| {
+            if path.is_dir() {
+                path
+            } else {
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+        })
+        .map(|path| {
+            canonical(if path.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &path
+            })
+        })
+        .collect();
+    let config_inputs = config::Inputs {
+        vars: options.vars.to_vec(),
+        var_files: options.var_files.to_vec(),
+        roots: scan_roots,
+        max_file_size: options.max_file_size,
+    };
+    let evaluated: Vec<config::Evaluated> = roots
+        .par_iter()
+        .map(|dir| config::evaluate_root(dir, &config_inputs))
+        .collect();
+    let mut out = Extraction::default();
+    for mut module in evaluated {
+        out.workloads
+            .extend(to_workloads(&module.instances, &mut module.problems));
+        out.problems.extend(module.problems);
+        out.sources.extend(module.sources);
+        out.skipped.extend(module.skipped);
+    }
+    out
+}
 
 /// One instance of a resource, at its Terraform address.
 #[derive(Clone, Debug)]
