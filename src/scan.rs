@@ -381,3 +381,27 @@ fn skip_reason(path: Option<&Path>, text: &str, explicit: bool) -> Option<String
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_no_front_end_claims_names_every_document_kind() {
+        let dir = crate::test_support::temp_folder("unclaimed");
+        let path = dir.join("values.yaml");
+        std::fs::write(&path, "apiVersion: 3\nservice: none\n").unwrap();
+        let input = Input::File {
+            path,
+            explicit: true,
+        };
+        let options = Options::for_paths(Vec::new());
+        let result = read_file(&input, &options.read_options(), &Limits::default());
+        assert_eq!(
+            result.skipped.as_deref(),
+            Some("not infrastructure: no Kubernetes object, Serverless Framework service or CloudFormation template")
+        );
+        assert_eq!(or_list(&["a"]), "a");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
