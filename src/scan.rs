@@ -164,12 +164,14 @@ pub fn check(
         })
         .collect();
     let mut duplicate_keys: Vec<(Problem, bool)> = Vec::new();
+    let mut unmodeled = Vec::new();
     let mut files_scanned: usize = claimed.iter().map(Vec::len).sum();
     for extraction in whole {
         sources.extend(extraction.sources);
         invalid.extend(extraction.problems);
         skipped.extend(extraction.skipped);
         workloads.extend(extraction.workloads);
+        unmodeled.extend(extraction.unmodeled);
     }
     for (input, result) in file_inputs.iter().zip(results) {
         if let Some(reason) = result.skipped {
@@ -189,6 +191,7 @@ pub fn check(
         invalid.extend(result.extraction.problems);
         workloads.extend(result.extraction.workloads);
         skipped.extend(result.extraction.skipped);
+        unmodeled.extend(result.extraction.unmodeled);
     }
     for workload in &mut workloads {
         crate::extract::shared::purpose::infer(workload);
@@ -220,6 +223,7 @@ pub fn check(
             findings.extend(unused);
         }
     }
+    findings.extend(rules::gpu003::findings(&unmodeled, rules));
     if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {
         findings.extend(invalid.into_iter().map(|problem| Finding {
             code: settings.meta.code.clone(),

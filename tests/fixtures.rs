@@ -171,7 +171,8 @@ fn workloads_are_extracted_priced_and_bounded() {
             15695.0,
             Some(15695.0),
         ),
-        // Elastic PyTorchJob: worker 2..6 on g5.xlarge ($1.006/h).
+        // Elastic PyTorchJob: starts at replicas 4 (elasticPolicy 2..6) on
+        // g5.xlarge ($1.006/h): 4 x 1.006 x 730.
         (
             "k8s:PyTorchJob/ml-training/resnet50-elastic/worker",
             Some(("nvidia.com/gpu", 1.0)),
@@ -179,10 +180,10 @@ fn workloads_are_extracted_priced_and_bounded() {
             Some("g5.xlarge"),
             3.0,
             12.0,
-            2,
+            4,
             Some(6),
             1.006,
-            1468.76,
+            2937.52,
             Some(4406.28),
         ),
         // Init container (3.1 vCPU) bigger than the app; 12 GiB + 64 MiB.

@@ -48,6 +48,26 @@ pub struct Extraction {
     pub scalers: Vec<kubernetes::Scaler>,
     /// Workloads autoscalers can target.
     pub targets: Vec<kubernetes::ScaleTarget>,
+    /// Training runtimes TrainJobs may reference, across files.
+    pub runtimes: Vec<kubernetes::TrainingRuntime>,
+    /// TrainJobs to complete from their runtime (see [`FrontEnd::link`]).
+    pub train_jobs: Vec<kubernetes::TrainJobLink>,
+    /// Accelerator requests in kinds no front end can read (GPU003).
+    pub unmodeled: Vec<UnmodeledAccelerator>,
+}
+
+/// An object that asks for an accelerator in a kind tcolint cannot read
+/// (no pod template anywhere in it): reported as GPU003, never dropped.
+#[derive(Clone, Debug)]
+pub struct UnmodeledAccelerator {
+    /// `Kind namespace/name`.
+    pub object: String,
+    /// The accelerator resource (`nvidia.com/gpu`).
+    pub resource: String,
+    /// The amount as written.
+    pub amount: String,
+    /// Where it is asked for.
+    pub location: Location,
 }
 
 /// What front ends may use from the command line.

@@ -91,6 +91,7 @@ registry! {
     ];
     GPU001 => gpu001;
     GPU002 => gpu002;
+    GPU003;
     LAT001 => lat001;
     LAT002 => lat002;
     SUP001;
@@ -99,6 +100,8 @@ registry! {
     TCO003 => tco003;
     TCO004 => tco004;
 }
+
+pub mod gpu003;
 
 /// One registry entry.
 struct Registered {
@@ -162,7 +165,8 @@ pub struct RuleMeta {
     /// Markdown: what it detects, why, how to fix, how to suppress.
     #[serde(skip)]
     pub documentation: String,
-    /// The detection logic, for rules judged per workload (E001, E002 and
+    /// The detection logic, for rules judged per workload (E001, E002,
+    /// GPU003 and
     /// SUP001 are raised by the pipeline itself).
     #[serde(skip)]
     pub check: Option<Check>,
@@ -173,6 +177,10 @@ pub const INVALID_INPUT: &str = code::E001;
 
 /// The code of the duplicate-key rule, raised by the parse stage.
 pub const DUPLICATE_KEY: &str = code::E002;
+
+/// The code reported for an accelerator request in a kind tcolint cannot
+/// read, raised by the extract stage.
+pub const UNMODELED_ACCELERATOR: &str = code::GPU003;
 
 /// The code reported for a suppression that silences nothing.
 pub const UNUSED_SUPPRESSION: &str = code::SUP001;
@@ -420,8 +428,13 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c == '-'));
             // Only the rules the pipeline raises itself have no check.
-            let raised_by_pipeline =
-                [INVALID_INPUT, DUPLICATE_KEY, UNUSED_SUPPRESSION].contains(&rule.code.as_str());
+            let raised_by_pipeline = [
+                INVALID_INPUT,
+                DUPLICATE_KEY,
+                UNMODELED_ACCELERATOR,
+                UNUSED_SUPPRESSION,
+            ]
+            .contains(&rule.code.as_str());
             assert_eq!(rule.check.is_none(), raised_by_pipeline, "{}", rule.code);
         }
         let tco = rules.iter().find(|r| r.code == "TCO001").unwrap();
@@ -453,7 +466,12 @@ mod tests {
         files.sort();
         let registered: Vec<String> = codes.iter().map(|code| format!("{code}.md")).collect();
         assert_eq!(files, registered, "every rules/*.md has a registry line");
-        for code in [INVALID_INPUT, DUPLICATE_KEY, UNUSED_SUPPRESSION] {
+        for code in [
+            INVALID_INPUT,
+            DUPLICATE_KEY,
+            UNMODELED_ACCELERATOR,
+            UNUSED_SUPPRESSION,
+        ] {
             assert!(codes.contains(&code), "{code}");
         }
     }

@@ -95,6 +95,39 @@ pub struct ScaleTarget {
     pods_per_replica: u32,
 }
 
+/// A Kubeflow Trainer runtime (`ClusterTrainingRuntime`,
+/// `TrainingRuntime`): not a workload itself, but the pod template, node
+/// count and placement of the TrainJobs that reference it.
+#[derive(Clone, Debug)]
+pub struct TrainingRuntime {
+    kind: String,
+    /// Empty for a ClusterTrainingRuntime.
+    namespace: String,
+    name: String,
+    location: Location,
+    /// `mlPolicy.numNodes`.
+    num_nodes: Option<(u32, Location)>,
+    /// The trainer node's containers (app, init and sidecar).
+    containers: Vec<pod::ContainerSpec>,
+    /// Where the trainer node's pods land.
+    placement: crate::model::Placement,
+}
+
+/// A TrainJob waiting for its runtime.
+#[derive(Clone, Debug)]
+pub struct TrainJobLink {
+    workload_id: String,
+    runtime_kind: String,
+    runtime_name: String,
+    namespace: String,
+    /// `trainer.numNodes` was written on the TrainJob.
+    nodes_given: bool,
+    /// `trainer.resourcesPerNode` as written, replacing the runtime's.
+    resources: Option<(Vec<pod::Written>, Vec<pod::Written>)>,
+    /// `trainer.image` as written, replacing the runtime's.
+    image: Option<String>,
+}
+
 /// The Kubernetes front end: files whose documents include an object
 /// (`apiVersion` and `kind`).
 pub struct Kubernetes;
@@ -307,8 +340,14 @@ fn scaler(ctx: &mut Ctx<'_>, object: &Object<'_>) -> Option<Scaler> {
     })
 }
 
-/// Applies every file's autoscalers to their targets, across files.
+/// Completes every file's TrainJobs from their runtimes and applies every
+/// file's autoscalers to their targets, across files.
 pub fn link(extractions: &mut [&mut Extraction]) {
+    kinds::link_train_jobs(extractions);
+    link_scalers(extractions);
+}
+
+fn link_scalers(extractions: &mut [&mut Extraction]) {
     let scalers: Vec<Scaler> = extractions
         .iter()
         .flat_map(|e| e.scalers.iter().cloned())
@@ -365,6 +404,10 @@ struct Role<'a> {
     extra_containers: Vec<NodeRef<'a>>,
     /// Annotations on the pod template, merged under the object's own.
     template_annotations: Option<NodeRef<'a>>,
+    /// Containers built from an operator's own fields (NIMService
+    /// `resources`, TrainJob `resourcesPerNode`); `pod_spec` then only
+    /// gives placement.
+    containers: Option<Vec<pod::ContainerSpec>>,
     scaling: Scaling,
     run_to_completion: bool,
     purpose: Option<(Purpose, String)>,
@@ -375,7 +418,10 @@ struct Role<'a> {
 
 fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &mut Extraction) {
     let id = object.id(role.role.as_deref());
-    let shape = pod::pod_shape(ctx, role.pod_spec, &role.extra_containers);
+    let shape = match &role.containers {
+        Some(containers) => pod::shape_from(ctx, role.pod_spec, containers),
+        None => pod::pod_shape(ctx, role.pod_spec, &role.extra_containers),
+    };
     let mut usage = BTreeMap::new();
     let mut suppressions = Vec::new();
     for annotations in [role.template_annotations, object.annotations()]

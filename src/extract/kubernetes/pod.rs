@@ -176,6 +176,36 @@ pub fn pod_shape(
     }
 }
 
+/// What one replica provisions when the containers are built by the
+/// caller (an operator's resource block rather than a pod template), with
+/// placement read from `placement_spec` (`nodeSelector`, `affinity`).
+pub fn shape_from(
+    ctx: &mut Ctx<'_>,
+    placement_spec: NodeRef<'_>,
+    containers: &[ContainerSpec],
+) -> PodShape {
+    let compute = aggregate(containers, &mut ctx.problems);
+    PodShape {
+        compute,
+        placement: placement(ctx, placement_spec),
+    }
+}
+
+/// The amounts of a `requests` or `limits` mapping.
+pub(super) fn written_amounts(ctx: &Ctx<'_>, map: Option<NodeRef<'_>>) -> Vec<Written> {
+    map.iter()
+        .flat_map(|map| map.entries())
+        .filter_map(|(key, value)| {
+            Some(Written {
+                resource: key.as_text()?.to_string(),
+                raw: value.as_str().unwrap_or_default().to_string(),
+                key_location: ctx.location(key),
+                value_location: ctx.location(value),
+            })
+        })
+        .collect()
+}
+
 fn add_into(sum: &mut BTreeMap<String, Amount>, amounts: BTreeMap<String, Amount>) {
     for (resource, amount) in amounts {
         sum.entry(resource)
@@ -185,22 +215,12 @@ fn add_into(sum: &mut BTreeMap<String, Amount>, amounts: BTreeMap<String, Amount
 }
 
 /// A container node of a manifest as a [`ContainerSpec`].
-fn container_spec(ctx: &Ctx<'_>, container: NodeRef<'_>, role: ContainerRole) -> ContainerSpec {
-    let written = |section: &str| -> Vec<Written> {
-        container
-            .path(&["resources", section])
-            .iter()
-            .flat_map(|map| map.entries())
-            .filter_map(|(key, value)| {
-                Some(Written {
-                    resource: key.as_text()?.to_string(),
-                    raw: value.as_str().unwrap_or_default().to_string(),
-                    key_location: ctx.location(key),
-                    value_location: ctx.location(value),
-                })
-            })
-            .collect()
-    };
+pub(super) fn container_spec(
+    ctx: &Ctx<'_>,
+    container: NodeRef<'_>,
+    role: ContainerRole,
+) -> ContainerSpec {
+    let written = |section: &str| written_amounts(ctx, container.path(&["resources", section]));
     ContainerSpec {
         name: container
             .get("name")
@@ -280,34 +300,47 @@ fn is_extended(resource: &str) -> bool {
     }
 }
 
-fn accelerator(resource: &str, amount: &Amount) -> Option<Accelerator> {
-    let units = amount.value;
-    let (vendor, devices) = match resource {
-        "nvidia.com/gpu" => (AcceleratorVendor::Nvidia, units),
-        "amd.com/gpu" => (AcceleratorVendor::Amd, units),
-        "gpu.intel.com/i915" | "gpu.intel.com/xe" => (AcceleratorVendor::Intel, units),
-        "aws.amazon.com/neuron" | "aws.amazon.com/neurondevice" => (AcceleratorVendor::Aws, units),
-        "aws.amazon.com/neuroncore" => (AcceleratorVendor::Aws, units / NEURON_CORES_PER_DEVICE),
-        "google.com/tpu" => (AcceleratorVendor::Google, units),
+/// Whether a resource name is an accelerator tcolint counts.
+pub fn is_accelerator(resource: &str) -> bool {
+    devices_per_unit(resource).is_some()
+}
+
+/// Who makes the accelerator a resource name asks for, and how units
+/// convert to whole devices (`units * numerator / denominator`).
+fn devices_per_unit(resource: &str) -> Option<(AcceleratorVendor, f64, f64)> {
+    Some(match resource {
+        "nvidia.com/gpu" => (AcceleratorVendor::Nvidia, 1.0, 1.0),
+        "amd.com/gpu" => (AcceleratorVendor::Amd, 1.0, 1.0),
+        "gpu.intel.com/i915" | "gpu.intel.com/xe" => (AcceleratorVendor::Intel, 1.0, 1.0),
+        "aws.amazon.com/neuron" | "aws.amazon.com/neurondevice" => {
+            (AcceleratorVendor::Aws, 1.0, 1.0)
+        }
+        "aws.amazon.com/neuroncore" => (AcceleratorVendor::Aws, 1.0, NEURON_CORES_PER_DEVICE),
+        "google.com/tpu" => (AcceleratorVendor::Google, 1.0, 1.0),
         _ => {
             // MIG slices: `nvidia.com/mig-<g>g.<memory>gb` is g of 7 compute slices.
             let profile = resource.strip_prefix("nvidia.com/mig-")?;
             let slices: f64 = profile.split_once('g')?.0.parse().ok()?;
-            (AcceleratorVendor::Nvidia, units * slices / 7.0)
+            (AcceleratorVendor::Nvidia, slices, 7.0)
         }
-    };
+    })
+}
+
+fn accelerator(resource: &str, amount: &Amount) -> Option<Accelerator> {
+    let units = amount.value;
+    let (vendor, numerator, denominator) = devices_per_unit(resource)?;
     (units > 0.0).then(|| Accelerator {
         resource: resource.to_string(),
         from_instance_type: false,
         vendor,
-        devices,
+        devices: units * numerator / denominator,
         units,
         location: amount.location.clone(),
     })
 }
 
 /// Scheduling hints from `nodeSelector` and required node affinity.
-fn placement(ctx: &mut Ctx<'_>, spec: NodeRef<'_>) -> Placement {
+pub(super) fn placement(ctx: &mut Ctx<'_>, spec: NodeRef<'_>) -> Placement {
     let mut labels: Vec<(String, Vec<(String, Location)>)> = Vec::new();
     if let Some(selector) = spec.get("nodeSelector") {
         for (key, value) in selector.entries() {

@@ -135,7 +135,10 @@ fn kubeflow_roles_and_elastic_policy() {
         ]
     );
     assert_eq!(bounds(&workloads[0]), (1, Some(1)));
-    assert_eq!(bounds(&workloads[1]), (2, Some(8)));
+    // Costed at the 4 workers it starts with; elasticPolicy sets the ceiling
+    // and the basis says it may shrink to 2.
+    assert_eq!(bounds(&workloads[1]), (4, Some(8)));
+    assert!(workloads[1].scaling.basis.contains("minReplicas 2"));
     assert!(workloads.iter().all(|w| w.run_to_completion));
 }
 
@@ -252,4 +255,70 @@ fn a_name_is_required_only_of_objects_that_run_pods() {
     let extraction = extract(&source, &documents);
     assert!(extraction.workloads.is_empty());
     assert!(extraction.problems[0].message.contains("no metadata.name"));
+}
+
+#[test]
+fn unknown_kinds_with_accelerators_and_no_pod_template_are_unmodeled() {
+    let text = "apiVersion: x.dev/v1\nkind: Endpoint\nmetadata: {name: e, namespace: n}\nspec:\n  replicas: 2\n  resources:\n    limits: {cpu: '1', amd.com/gpu: 2}\n";
+    let source = SourceFile::new("f.yaml", text);
+    let documents: Vec<_> = parse_stream(text, &Limits::default())
+        .into_iter()
+        .map(|d| d.unwrap())
+        .collect();
+    let extraction = extract(&source, &documents);
+    assert!(extraction.workloads.is_empty());
+    let found = &extraction.unmodeled[0];
+    assert_eq!(
+        (
+            found.object.as_str(),
+            found.resource.as_str(),
+            found.amount.as_str()
+        ),
+        ("Endpoint n/e", "amd.com/gpu", "2")
+    );
+    assert_eq!((found.location.line, found.location.column), (7, 24));
+    // Without an accelerator there is nothing to report.
+    let cpu_only = text.replace(", amd.com/gpu: 2", "");
+    let documents: Vec<_> = parse_stream(&cpu_only, &Limits::default())
+        .into_iter()
+        .map(|d| d.unwrap())
+        .collect();
+    let source = SourceFile::new("f.yaml", cpu_only.as_str());
+    assert!(extract(&source, &documents).unmodeled.is_empty());
+}
+
+#[test]
+fn llm_inference_service_pipeline_parallel_without_template() {
+    // No template: the worker spec is the leader too, so every pod of the
+    // group (parallelism.pipeline 4) is a worker.
+    let text = format!(
+        "apiVersion: serving.kserve.io/v1alpha1\nkind: LLMInferenceService\nmetadata: {{name: m}}\nspec:\n  replicas: 3\n  parallelism: {{pipeline: 4}}\n  worker:\n    {}",
+        POD_SPEC.replace("\n      ", "\n    ")
+    );
+    let workload = one(&text);
+    assert_eq!(workload.id, "k8s:LLMInferenceService/default/m");
+    assert_eq!(bounds(&workload), (12, Some(12)));
+    assert_eq!(workload.compute.accelerator_devices(), 2.0);
+}
+
+#[test]
+fn volcano_task_replicas_default_to_zero_and_tasks_get_default_names() {
+    let text = format!(
+        "apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {{name: j}}\nspec:\n  tasks:\n  - template:\n      spec:\n        {}",
+        POD_SPEC.replace("\n      ", "\n        ")
+    );
+    let workload = one(&text);
+    assert_eq!(workload.id, "k8s:Job/default/j/default0");
+    assert_eq!(bounds(&workload), (0, Some(0)));
+    assert!(workload.run_to_completion);
+}
+
+#[test]
+fn a_pod_that_restarts_always_does_not_complete() {
+    let text = |policy: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  {policy}{POD_SPEC}")
+    };
+    assert!(!one(&text("")).run_to_completion);
+    assert!(!one(&text("restartPolicy: Always\n  ")).run_to_completion);
+    assert!(one(&text("restartPolicy: OnFailure\n  ")).run_to_completion);
 }
