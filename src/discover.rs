@@ -192,6 +192,29 @@ fn walk(root: &Path, discovery: &mut Discovery) {
     }
 }
 
+/// The entries of `dir` whose names end with one of `suffixes`, in name
+/// order (a folder that cannot be listed has none): how a front end that
+/// reads a folder as a whole (a Terraform module, its `.tfvars`) lists it.
+pub fn files_in(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| {
+                    let name = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default();
+                    suffixes.iter().any(|suffix| name.ends_with(suffix))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
 /// Why a file could not be read as text.
 #[derive(Clone, Debug)]
 pub struct ReadError {

@@ -10,27 +10,13 @@ use std::collections::BTreeMap;
 
 use super::quantity;
 use super::Ctx;
+use crate::extract::shared::labels::placement_from_labels;
 use crate::extract::Problem;
 use crate::model::{
-    Accelerator, AcceleratorVendor, Cloud, Compute, ExtendedResource, Hint, Placement, Quantity,
+    Accelerator, AcceleratorVendor, Compute, ExtendedResource, Placement, Quantity,
 };
 use crate::parse::yaml::NodeRef;
 use crate::source::Location;
-
-/// Node-label keys whose value is an instance (machine, VM) type.
-const INSTANCE_TYPE_KEYS: [&str; 3] = [
-    "node.kubernetes.io/instance-type",
-    "beta.kubernetes.io/instance-type",
-    "karpenter.k8s.aws/instance-type",
-];
-
-/// Node-label keys whose value names a GPU or accelerator model.
-const GPU_MODEL_KEYS: [&str; 4] = [
-    "karpenter.k8s.aws/instance-gpu-name",
-    "cloud.google.com/gke-accelerator",
-    "nvidia.com/gpu.product",
-    "karpenter.k8s.aws/instance-accelerator-name",
-];
 
 /// How the NeuronCores of one Inferentia2 device are counted (FACTS A1b:
 /// 2 NeuronCore-v2 per inf2 device).
@@ -377,52 +363,13 @@ pub(super) fn placement(ctx: &mut Ctx<'_>, spec: NodeRef<'_>) -> Placement {
         }
     }
 
-    let mut placement = Placement::default();
-    for (key, values) in labels {
-        let cloud = if key.starts_with("cloud.google.com/") {
-            Some(Cloud::Gcp)
-        } else if key.starts_with("karpenter.k8s.aws/") || key.starts_with("eks.amazonaws.com/") {
-            Some(Cloud::Aws)
-        } else if key.starts_with("kubernetes.azure.com/") {
-            Some(Cloud::Azure)
-        } else {
-            None
-        };
-        if let (Some(cloud), None) = (cloud, &placement.cloud) {
-            placement.cloud = Some((cloud, key.clone()));
-        }
-        let spot_value = values.iter().any(|(v, _)| {
-            let v = v.to_ascii_lowercase();
-            v == "spot" || v == "true" || v == "preemptible"
-        });
-        if spot_value
-            && matches!(
-                key.as_str(),
-                "cloud.google.com/gke-spot"
-                    | "cloud.google.com/gke-preemptible"
-                    | "karpenter.sh/capacity-type"
-                    | "eks.amazonaws.com/capacityType"
-                    | "kubernetes.azure.com/scalesetpriority"
-            )
-        {
-            placement.spot = true;
-        }
-        let hint = Hint {
-            key: key.clone(),
-            values,
-        };
-        if INSTANCE_TYPE_KEYS.contains(&key.as_str()) {
-            placement.instance_types.push(hint);
-        } else if GPU_MODEL_KEYS.contains(&key.as_str()) {
-            placement.gpu_models.push(hint);
-        }
-    }
-    placement
+    placement_from_labels(labels)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Cloud, Hint};
     use crate::parse::yaml::{parse_stream, Limits};
     use crate::source::SourceFile;
 

@@ -2,4 +2,5 @@
 //! purpose inference on the model, node-label hints and usage keys.
 
 pub mod function;
+pub mod labels;
 pub mod purpose;

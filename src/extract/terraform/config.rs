@@ -283,19 +283,7 @@ fn json_expression(node: NodeRef<'_>, depth: usize) -> Expression {
 
 /// Reads every `.tf` and `.tf.json` file of `dir` into one body.
 fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    name.ends_with(".tf") || name.ends_with(".tf.json")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    let files = discover::files_in(dir, &[".tf", ".tf.json"]);
     let mut body = BodyIr::default();
     for file in files {
         let input = Input::File {
@@ -800,13 +788,7 @@ fn body_json(
         "provisioner",
         "connection",
     ];
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
+    let join = |key: &str| super::values::child_path(path, key);
     let mut out = serde_json::Map::new();
     if depth > 32 {
         return out;
@@ -939,20 +921,10 @@ fn tfvars(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> Vec<(String, Part
             files.push(path);
         }
     }
-    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    auto.sort();
-    files.extend(auto);
+    files.extend(discover::files_in(
+        dir,
+        &[".auto.tfvars", ".auto.tfvars.json"],
+    ));
     files.extend(inputs.var_files.iter().cloned());
     let base = eval::base_context();
     let mut values = Vec::new();

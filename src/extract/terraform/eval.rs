@@ -51,13 +51,7 @@ impl Partial {
 
     /// Converts to JSON, recording the dotted paths of unknown parts.
     pub fn to_json(&self, path: &str, unknown: &mut HashMap<String, String>) -> serde_json::Value {
-        let join = |key: &str| {
-            if path.is_empty() {
-                key.to_string()
-            } else {
-                format!("{path}.{key}")
-            }
-        };
+        let join = |key: &str| super::values::child_path(path, key);
         match self {
             Partial::Known(value) => serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
             Partial::Unknown(why) => {

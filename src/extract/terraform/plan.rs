@@ -228,13 +228,7 @@ fn find_address(source: &SourceFile, address: &str, from: usize) -> Location {
 
 /// `after_unknown` (`true` where unknown) → dotted paths.
 fn unknown_paths(value: &Value, path: String, out: &mut HashMap<String, String>) {
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
+    let join = |key: &str| super::values::child_path(&path, key);
     match value {
         Value::Bool(true) if !path.is_empty() => {
             out.insert(path, "known after apply".into());
@@ -339,13 +333,7 @@ fn expression_references(
     prefix: &str,
     out: &mut HashMap<String, Vec<String>>,
 ) {
-    let join = |key: &str| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
+    let join = |key: &str| super::values::child_path(&path, key);
     match value {
         Value::Object(map) => {
             if let Some(references) = map.get("references").and_then(Value::as_array) {
@@ -409,11 +397,7 @@ fn planned_resources(module: Option<&Value>) -> Vec<(Value, Option<Value>)> {
 }
 
 fn has_tf_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .filter_map(Result::ok)
-            .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
-    })
+    !crate::discover::files_in(dir, &[".tf"]).is_empty()
 }
 
 /// Where each resource block of the configuration is, for locating plan resources.
@@ -473,15 +457,7 @@ fn index_folder(
     prefix: &str,
     blocks: &mut HashMap<String, (Location, Vec<Suppression>)>,
 ) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "tf"))
-        .collect();
-    files.sort();
+    let files = crate::discover::files_in(dir, &[".tf"]);
     for file in files {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;

@@ -6,6 +6,7 @@ use super::values::{Attr, View};
 use super::ResourceInstance;
 use crate::catalog::normalize_region;
 use crate::extract::kubernetes::pod::{aggregate, ContainerRole, ContainerSpec, Written};
+use crate::extract::shared::labels::placement_from_labels;
 use crate::extract::Problem;
 use crate::model::{
     Accelerator, AcceleratorVendor, Billing, Cloud, FunctionSetting, FunctionSpec, Hint, Platform,
@@ -209,13 +210,22 @@ fn aws_instance(instance: &ResourceInstance, view: &View<'_>) -> Workload {
     );
     region(&mut workload, Cloud::Aws, instance.provider_region.clone());
     instance_type(&mut workload, view, "instance_type", None);
-    if let Some(market) = view.block("instance_market_options") {
-        workload.placement.spot = market
-            .string("market_type")
-            .known()
-            .is_some_and(|m| m == "spot");
+    if let Some(spot) = spot_market(view) {
+        workload.placement.spot = spot;
     }
     workload
+}
+
+/// Whether `instance_market_options` asks for spot capacity, when the
+/// block is there (an instance's or its launch template's).
+fn spot_market(view: &View<'_>) -> Option<bool> {
+    let market = view.block("instance_market_options")?;
+    Some(
+        market
+            .string("market_type")
+            .known()
+            .is_some_and(|m| m == "spot"),
+    )
 }
 
 fn aws_autoscaling_group(
@@ -267,11 +277,8 @@ fn aws_autoscaling_group(
         Some(template) => {
             let template_view = template.attributes.view();
             instance_type(&mut workload, &template_view, "instance_type", None);
-            if let Some(market) = template_view.block("instance_market_options") {
-                workload.placement.spot = market
-                    .string("market_type")
-                    .known()
-                    .is_some_and(|m| m == "spot");
+            if let Some(spot) = spot_market(&template_view) {
+                workload.placement.spot = spot;
             }
             workload
                 .notes
@@ -1022,23 +1029,12 @@ fn kubernetes_deployment(
     containers.extend(container_specs("init_container", ContainerRole::Init));
     workload.compute = aggregate(&containers, problems);
     if let Some(selector) = pod.string_map("node_selector").known() {
-        for (key, value) in selector {
-            let hint = Hint {
-                key: key.clone(),
-                values: vec![(value, pod.location("node_selector"))],
-            };
-            if key.ends_with("instance-type") {
-                workload.placement.instance_types.push(hint);
-            } else if key == "cloud.google.com/gke-accelerator"
-                || key == "karpenter.k8s.aws/instance-gpu-name"
-                || key == "nvidia.com/gpu.product"
-            {
-                if key.starts_with("cloud.google.com/") {
-                    workload.placement.cloud = Some((Cloud::Gcp, key.clone()));
-                }
-                workload.placement.gpu_models.push(hint);
-            }
-        }
+        let at = pod.location("node_selector");
+        let labels = selector
+            .into_iter()
+            .map(|(key, value)| (key, vec![(value, at.clone())]))
+            .collect();
+        workload.placement = placement_from_labels(labels);
     }
     workload.scaling = match spec.count("replicas") {
         Attr::Known(replicas) => {

@@ -267,6 +267,16 @@ impl<'a> View<'a> {
     }
 }
 
+/// The dotted path of `key` under `path` (`spec.template`), as attribute
+/// paths, unknown paths and references are keyed.
+pub fn child_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
