@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::discover::Skipped;
 use crate::extract::shared::function::{function_workload, record_locations, Defaults, Read};
+use crate::extract::shared::usage::usage_map;
 use crate::extract::{comment_suppressions, Extraction, File, FrontEnd, Problem, ReadOptions};
 use crate::model::{
     Accelerator, AcceleratorVendor, Billing, Cloud, FunctionEvent, FunctionSetting, FunctionSpec,
@@ -272,7 +273,14 @@ pub fn extract(
             comment_suppressions(source, key.start(), block_end.max(key.start() + key.len()));
         let mut notes = Vec::new();
         let mut problems = Vec::new();
-        let usage = metadata_usage(*resource, &location, &mut problems);
+        // `Metadata: { tcolint: { requests-per-day: 1000, … } }` on the resource.
+        let usage = usage_map(
+            resource.path(&["Metadata", "tcolint"]),
+            "Metadata.tcolint",
+            |value| Ok(value.as_str().unwrap_or_default().to_string()),
+            &location,
+            &mut problems,
+        );
         match kind {
             "AWS::Serverless::Function" | "AWS::Lambda::Function" => {
                 let sam = kind == "AWS::Serverless::Function";
@@ -479,47 +487,6 @@ fn trigger(sam_type: &str) -> Trigger {
         "SNS" => Trigger::Topic,
         other => Trigger::Other(other.to_string()),
     }
-}
-
-/// `Metadata: { tcolint: { requests-per-day: 1000, … } }` on a resource.
-fn metadata_usage(
-    resource: NodeRef<'_>,
-    location: &dyn Fn(NodeRef<'_>) -> Location,
-    problems: &mut Vec<Problem>,
-) -> BTreeMap<UsageKey, UsageSetting> {
-    let mut out = BTreeMap::new();
-    for (key, value) in resource
-        .path(&["Metadata", "tcolint"])
-        .iter()
-        .flat_map(|m| m.entries())
-    {
-        let Some(name) = key.as_text() else {
-            continue;
-        };
-        let Some(usage_key) = UsageKey::parse(name) else {
-            problems.push(Problem {
-                message: format!("Metadata.tcolint: unknown usage key {name:?}"),
-                location: location(key),
-            });
-            continue;
-        };
-        match usage_key.parse_value(value.as_str().unwrap_or_default()) {
-            Ok(parsed) => {
-                out.insert(
-                    usage_key,
-                    UsageSetting {
-                        value: parsed,
-                        location: location(key),
-                    },
-                );
-            }
-            Err(reason) => problems.push(Problem {
-                message: format!("Metadata.tcolint.{name}: {reason}"),
-                location: location(value),
-            }),
-        }
-    }
-    out
 }
 
 fn base(

@@ -11,8 +11,9 @@ use std::path::Path;
 
 use crate::discover::Skipped;
 use crate::extract::shared::function::{function_workload, record_locations, Defaults, Read};
+use crate::extract::shared::usage::usage_map;
 use crate::extract::{comment_suppressions, Extraction, File, FrontEnd, Problem, ReadOptions};
-use crate::model::{FunctionEvent, FunctionSetting, FunctionSpec, Trigger, UsageKey, UsageSetting};
+use crate::model::{FunctionEvent, FunctionSetting, FunctionSpec, Trigger};
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::SourceFile;
 
@@ -221,42 +222,13 @@ pub fn extract(
             ],
         );
 
-        let mut usage_settings = BTreeMap::new();
-        if let Some(entries) = usage.and_then(|u| u.get(name)) {
-            for (usage_key, usage_value) in entries.entries() {
-                let Some(key_name) = usage_key.as_text() else {
-                    continue;
-                };
-                let Some(parsed_key) = UsageKey::parse(key_name) else {
-                    problems.push(Problem {
-                        message: format!(
-                            "custom.tcolint.usage.{name}: unknown usage key {key_name:?}"
-                        ),
-                        location: location(usage_key),
-                    });
-                    continue;
-                };
-                match resolver
-                    .scalar(Some(usage_value))
-                    .map(|t| t.unwrap_or_default())
-                    .and_then(|text| parsed_key.parse_value(&text))
-                {
-                    Ok(parsed) => {
-                        usage_settings.insert(
-                            parsed_key,
-                            UsageSetting {
-                                value: parsed,
-                                location: location(usage_key),
-                            },
-                        );
-                    }
-                    Err(reason) => problems.push(Problem {
-                        message: format!("custom.tcolint.usage.{name}.{key_name}: {reason}"),
-                        location: location(usage_value),
-                    }),
-                }
-            }
-        }
+        let usage_settings = usage_map(
+            usage.and_then(|u| u.get(name)),
+            &format!("custom.tcolint.usage.{name}"),
+            |value| resolver.scalar(Some(value)).map(|t| t.unwrap_or_default()),
+            &location,
+            &mut problems,
+        );
 
         let end = function.start() + function.len();
         let workload = function_workload(

@@ -4,3 +4,4 @@
 pub mod function;
 pub mod labels;
 pub mod purpose;
+pub mod usage;
