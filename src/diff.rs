@@ -206,12 +206,61 @@ fn cents(report: Option<&WorkloadReport>) -> Option<f64> {
         .map(|c| round(c.monthly_usd, 2))
 }
 
+/// The id a workload had before [`crate::ids::make_unique`] gave it its
+/// file's path, and that path as this side matches it.
+fn origin<'a>(side: &Side<'_>, workload: &'a WorkloadReport) -> (&'a str, String) {
+    let id = workload
+        .id
+        .split_once('@')
+        .map_or(workload.id.as_str(), |(id, _)| id);
+    (id, side.key(&workload.location.file))
+}
+
+/// Pairs BASE's and HEAD's workloads: by id, then a workload whose id is
+/// unique on one side but shared (and so given its path) on the other by
+/// its original id and relative file, so that a copy added beside a
+/// workload never takes its place. Each pair is keyed by HEAD's id when
+/// HEAD has it.
+fn pair<'a>(
+    base: &Side<'_>,
+    head: &Side<'_>,
+    before_map: &HashMap<&'a str, &'a WorkloadReport>,
+    after_map: &HashMap<&'a str, &'a WorkloadReport>,
+) -> Vec<(
+    &'a str,
+    Option<&'a WorkloadReport>,
+    Option<&'a WorkloadReport>,
+)> {
+    let mut before_left: Vec<&WorkloadReport> = before_map
+        .iter()
+        .filter(|(id, _)| !after_map.contains_key(*id))
+        .map(|(_, w)| *w)
+        .collect();
+    before_left.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut pairs: Vec<(&str, Option<&WorkloadReport>, Option<&WorkloadReport>)> = Vec::new();
+    let mut after_sorted: Vec<(&&str, &&WorkloadReport)> = after_map.iter().collect();
+    after_sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, after) in after_sorted {
+        let before = before_map.get(id).copied().or_else(|| {
+            let wanted = origin(head, after);
+            let index = before_left
+                .iter()
+                .position(|before| origin(base, before) == wanted)?;
+            Some(before_left.remove(index))
+        });
+        pairs.push((id, before, Some(after)));
+    }
+    for before in before_left {
+        pairs.push((before.id.as_str(), Some(before), None));
+    }
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    pairs
+}
+
 fn diff_sides(base: &Side<'_>, head: &Side<'_>, base_label: &str, head_label: &str) -> Diff {
     let before_map = base.workloads();
     let after_map = head.workloads();
-    let mut ids: Vec<&str> = before_map.keys().chain(after_map.keys()).copied().collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let pairs = pair(base, head, &before_map, &after_map);
 
     let mut head_rules: HashMap<&str, Vec<String>> = HashMap::new();
     for finding in &head.report.findings {
@@ -223,11 +272,9 @@ fn diff_sides(base: &Side<'_>, head: &Side<'_>, base_label: &str, head_label: &s
         }
     }
 
-    let mut workloads: Vec<WorkloadDiff> = ids
+    let mut workloads: Vec<WorkloadDiff> = pairs
         .into_iter()
-        .map(|id| {
-            let before = before_map.get(id).copied();
-            let after = after_map.get(id).copied();
+        .map(|(id, before, after)| {
             let (status, before_usd, after_usd) = match (before, after) {
                 (None, Some(_)) => ("added", Some(0.0), cents(after)),
                 (Some(_), None) => ("removed", cents(before), Some(0.0)),
@@ -317,10 +364,15 @@ fn diff_sides(base: &Side<'_>, head: &Side<'_>, base_label: &str, head_label: &s
 /// counting multiplicity, and how many of BASE's HEAD lacks.
 fn new_findings(base: &Side<'_>, head: &Side<'_>) -> (Vec<FindingReport>, usize) {
     type Key = (String, Option<String>, String);
+    // The workload's id before it gained its path (when it shared its id
+    // with another): the file is part of the key already, and a workload
+    // that became shared on one side only keeps its findings.
     let key = |side: &Side<'_>, f: &FindingReport| -> Key {
         (
             f.rule.clone(),
-            f.workload.clone(),
+            f.workload
+                .as_deref()
+                .map(|id| id.split_once('@').map_or(id, |(id, _)| id).to_string()),
             side.key(&f.location.file),
         )
     };

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diff;
 pub mod discover;
 pub mod extract;
+pub mod ids;
 pub mod model;
 pub mod numbers;
 pub mod parse;

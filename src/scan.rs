@@ -201,6 +201,7 @@ pub fn check(
     workloads.sort_by(|a, b| {
         (&a.location.file, a.location.offset).cmp(&(&b.location.file, b.location.offset))
     });
+    crate::ids::make_unique(&mut workloads, &options.paths);
 
     let settings = config.analysis();
     let assessments: Vec<Assessment<'_>> = workloads

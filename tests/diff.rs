@@ -474,3 +474,82 @@ fn the_command_exits_by_the_increase_limit() {
         "{text}"
     );
 }
+
+/// The same Deployment (`k8s:Deployment/ml/llm`) under `dev/` and `prod/`:
+/// only dev changes (1 → 5 replicas of g5.12xlarge at $5.672/h). Each copy
+/// gets its own id (`@dev/llm.yaml`, `@prod/llm.yaml`), so the delta is
+/// not merged away: +4 x 5.672 x 730 = +$16,562.24.
+#[test]
+fn the_same_workload_in_two_folders_keeps_its_delta() {
+    let diff = pair("overlays/base", "overlays/head");
+    check_row(
+        &diff,
+        "k8s:Deployment/ml/llm@dev/llm.yaml",
+        "changed",
+        4140.56,
+        20702.80,
+        16562.24,
+    );
+    check_row(
+        &diff,
+        "k8s:Deployment/ml/llm@prod/llm.yaml",
+        "unchanged",
+        4140.56,
+        4140.56,
+        0.0,
+    );
+    assert_eq!(diff.workloads.len(), 2);
+    assert_eq!(diff.summary.monthly_delta_usd, 16562.24);
+    assert!(diff.exceeds("100".parse().unwrap()));
+    // The idle-GPU finding on dev was there before: it is not new.
+    assert!(new_findings(&diff).is_empty(), "{:?}", new_findings(&diff));
+
+    let (code, _, stderr) = common::run(&[
+        "diff",
+        "fixtures/diff/overlays/base",
+        "fixtures/diff/overlays/head",
+        "--fail-on-increase",
+        "16562.23",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let (code, _, _) = common::run(&[
+        "diff",
+        "fixtures/diff/overlays/base",
+        "fixtures/diff/overlays/head",
+        "--fail-on-increase",
+        "16562.24",
+    ]);
+    assert_eq!(code, 0);
+}
+
+/// BASE has the dev copy only, so its id is the plain one; HEAD adds prod
+/// beside it and both get their paths. dev still pairs with itself (by its
+/// original id and file), and prod is added.
+#[test]
+fn a_copy_added_beside_a_workload_does_not_take_its_place() {
+    let diff = pair("overlays/base-dev-only", "overlays/head");
+    check_row(
+        &diff,
+        "k8s:Deployment/ml/llm@dev/llm.yaml",
+        "changed",
+        4140.56,
+        20702.80,
+        16562.24,
+    );
+    check_row(
+        &diff,
+        "k8s:Deployment/ml/llm@prod/llm.yaml",
+        "added",
+        0.0,
+        4140.56,
+        4140.56,
+    );
+    assert_eq!(diff.workloads.len(), 2);
+    assert_eq!(
+        new_findings(&diff),
+        [(
+            "TCO001".to_string(),
+            "k8s:Deployment/ml/llm@prod/llm.yaml".to_string()
+        )]
+    );
+}
