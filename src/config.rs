@@ -62,6 +62,9 @@ pub struct Config {
     pub rule_overrides: Vec<RuleOverride>,
     /// Usage profiles, in file order.
     pub usage: Vec<UsageEntry>,
+    /// Leave unpriced what only a stand-in region's price would price
+    /// (`strict-prices: true`, `--strict-prices`).
+    pub strict_prices: bool,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             ignore: Vec::new(),
             rule_overrides: Vec::new(),
             usage: Vec::new(),
+            strict_prices: false,
         }
     }
 }
@@ -129,6 +133,11 @@ impl Config {
                     let text = value.as_text().unwrap_or_default();
                     config.default_cloud = Cloud::parse(text).ok_or_else(|| {
                         fail(Some(value), format!("default-cloud must be aws, gcp or azure, found {text:?}"))
+                    })?;
+                }
+                "strict-prices" => {
+                    config.strict_prices = value.as_bool().ok_or_else(|| {
+                        fail(Some(value), "strict-prices must be true or false".into())
                     })?;
                 }
                 "select" | "ignore" => {
@@ -203,7 +212,7 @@ impl Config {
                 other => {
                     return Err(fail(
                         Some(key),
-                        format!("unknown setting {other:?}; expected one of: default-cloud, select, ignore, rules, usage"),
+                        format!("unknown setting {other:?}; expected one of: default-cloud, strict-prices, select, ignore, rules, usage"),
                     ))
                 }
             }
@@ -217,6 +226,7 @@ impl Config {
         Settings {
             default_cloud: self.default_cloud,
             usage: &self.usage,
+            strict_prices: self.strict_prices,
         }
     }
 

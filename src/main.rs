@@ -196,6 +196,10 @@ struct ScanArgs {
     /// Cloud assumed when a workload names none (overrides tcolint.yml).
     #[arg(long, value_enum)]
     default_cloud: Option<CloudArg>,
+    /// Leave unpriced what the catalogue prices only from a nearby region
+    /// (as `strict-prices: true` in tcolint.yml).
+    #[arg(long)]
+    strict_prices: bool,
     /// Folder holding the `.tf` files of the plans scanned, to locate plan
     /// resources at their blocks (default: the plan's own folder).
     #[arg(long, value_name = "DIR")]
@@ -295,6 +299,9 @@ fn prepare(scan: &ScanArgs, color: bool) -> Result<Prepared, String> {
         }
         None => Config::default(),
     };
+    if scan.strict_prices {
+        config.strict_prices = true;
+    }
     if let Some(cloud) = scan.default_cloud {
         config.default_cloud = match cloud {
             CloudArg::Aws => Cloud::Aws,

@@ -62,18 +62,13 @@ fn tables_parse_sorted_with_known_gpu_models() {
             assert!(row.vcpu > 0.0, "{}", row.name);
             assert_eq!(row.gpu_count == 0, row.gpu_model.is_none(), "{}", row.name);
             if let Some(model) = &row.gpu_model {
-                // K80 (retired Azure NC v1 sizes) joins gpus.tsv with the runtime switch.
-                assert!(
-                    known.contains(&model.as_str()) || model == "K80",
-                    "{}: {model}",
-                    row.name
-                );
+                assert!(known.contains(&model.as_str()), "{}: {model}", row.name);
             }
         }
     }
 }
 
-/// Today's hand-audited rows (catalog/instances-*.tsv) are the check: every
+/// Today's hand-audited rows (catalog/audited/instances-*.tsv) are the check: every
 /// priced row is within ±1% of the generated price in its region, except
 /// the documented differences below.
 #[test]
@@ -112,9 +107,18 @@ fn audited_rows_agree_within_one_percent() {
     let mut checked = 0;
     let mut unpriced_audited = Vec::new();
     for (cloud, text) in [
-        (Cloud::Aws, include_str!("../catalog/instances-aws.tsv")),
-        (Cloud::Gcp, include_str!("../catalog/instances-gcp.tsv")),
-        (Cloud::Azure, include_str!("../catalog/instances-azure.tsv")),
+        (
+            Cloud::Aws,
+            include_str!("../catalog/audited/instances-aws.tsv"),
+        ),
+        (
+            Cloud::Gcp,
+            include_str!("../catalog/audited/instances-gcp.tsv"),
+        ),
+        (
+            Cloud::Azure,
+            include_str!("../catalog/audited/instances-azure.tsv"),
+        ),
     ] {
         let generated = table(cloud);
         let mut header: Vec<&str> = Vec::new();

@@ -45,7 +45,7 @@ fn workloads_are_extracted_priced_and_bounded() {
             8281.12,
             Some(8281.12),
         ),
-        // GKE L4 x4, 10 vCPU, 80 GiB: cheapest fitting GCP node is g2-standard-48 ($4.00166/h); HPA 1..3.
+        // GKE L4 x4, 10 vCPU, 80 GiB: cheapest fitting GCP node is g2-standard-48 ($4.001665/h); HPA 1..3.
         (
             "k8s:Deployment/default/tgi-gemma-2-27b-it",
             Some(("nvidia.com/gpu", 4.0)),
@@ -55,9 +55,9 @@ fn workloads_are_extracted_priced_and_bounded() {
             80.0,
             1,
             Some(3),
-            4.00166,
-            2921.21,
-            Some(8763.64),
+            4.001665,
+            2921.22,
+            Some(8763.65),
         ),
         // Azure NC4as T4 v3 $0.526/h; HPA minReplicas absent (1), max 6.
         (
@@ -115,7 +115,7 @@ fn workloads_are_extracted_priced_and_bounded() {
             139.61,
             Some(139.61),
         ),
-        // GKE T4 with 4 vCPU / 16 GiB: n1-standard-4 (15 GB) is too small, n1-standard-8 ($0.38) + 1 T4 ($0.35).
+        // GKE T4 with 4 vCPU / 16 GiB: n1-standard-4 (15 GB) is too small, n1-standard-8 ($0.379998) + 1 T4 ($0.35).
         (
             "k8s:Service/speech/whisper-large-v3",
             Some(("nvidia.com/gpu", 1.0)),
@@ -125,9 +125,9 @@ fn workloads_are_extracted_priced_and_bounded() {
             16.0,
             0,
             Some(5),
-            0.73,
+            0.729998,
             0.0,
-            Some(2664.5),
+            Some(2664.49),
         ),
         // LeaderWorkerSet 2 groups x size 3: 2 leaders, 4 workers, each a whole p4d.24xlarge.
         (

@@ -119,15 +119,22 @@ fn function_break_even(
 ) -> Option<BreakEven> {
     let memory_gib = spec.memory_mb? / 1024.0;
     let region = workload.placement.region.as_deref();
+    // The same architecture as the function: its code runs there unchanged.
+    let arch = match spec.architecture.as_deref() {
+        Some("arm64") => "arm64",
+        _ => "amd64",
+    };
     let container = catalog
-        .instances
+        .instances(Cloud::Aws)
         .iter()
-        .filter(|i| i.cloud == Cloud::Aws && i.gpu_count == 0 && !i.name.starts_with("ml."))
-        .filter(|i| region.is_none_or(|r| r == i.region))
-        .filter(|i| i.memory_gib >= memory_gib)
-        .filter_map(|i| Some((i, i.usd_per_hour?)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))?;
-    let (instance, hourly) = container;
+        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib)
+        .filter(|i| i.arch.as_deref() == Some(arch))
+        .filter_map(|i| {
+            let price = i.price_in(region.unwrap_or(crate::catalog::home_region(Cloud::Aws)))?;
+            Some((i, price.on_demand?, price.source))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)))?;
+    let (instance, hourly, price_source) = container;
     let monthly = hourly * HOURS_PER_MONTH;
     let volume = ((monthly - fixed) / (per_request * DAYS_PER_MONTH)).max(0.0);
     Some(BreakEven {
@@ -136,12 +143,13 @@ fn function_break_even(
         alternative_monthly_usd: Some(monthly),
         cheaper_above: "container",
         basis: format!(
-            "the cheapest catalogue EC2 instance with at least {} GiB: {} at {}/h x 730 h = {}/month ({}) vs the function's {} fixed + {} per request: ({} - {}) / ({} x 730/24) = {} requests/day; one instance is assumed to serve the load",
+            "the cheapest {arch} catalogue EC2 instance ({}) with at least {} GiB: {} at {}/h x 730 h = {}/month ({}) vs the function's {} fixed + {} per request: ({} - {}) / ({} x 730/24) = {} requests/day; one instance is assumed to serve the load",
+            region.unwrap_or(crate::catalog::home_region(Cloud::Aws)),
             trim(memory_gib, 3),
             instance.name,
             usd_rate(hourly),
             usd(monthly),
-            catalog.cite(&instance.price_source),
+            catalog.cite(price_source),
             usd(fixed),
             usd_small(per_request),
             usd(monthly),

@@ -14,7 +14,8 @@
 use serde::Serialize;
 
 use crate::analyze::profile::Profile;
-use crate::catalog::{Catalog, GpuModel, Instance, HOURS_PER_MONTH};
+use crate::analyze::Settings;
+use crate::catalog::{Catalog, GpuModel, Instance, Quote, HOURS_PER_MONTH};
 use crate::model::{AcceleratorVendor, Billing, Cloud, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
 use crate::source::Location;
@@ -80,27 +81,85 @@ pub struct Node {
     /// Caveat or reason for a missing price.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The region the workload runs in, when the data has no price there
+    /// and `region`'s list price stands in: the price is approximate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximates_region: Option<String>,
+    /// How the price is derived, when it is not read from the data as is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived: Option<String>,
+    /// `on-demand`, or `spot` when the workload asks for spot capacity and
+    /// the data has a spot price.
+    pub purchase: &'static str,
 }
 
 impl Node {
-    fn from_instance(instance: &Instance, catalog: &Catalog) -> Node {
+    /// The node for `instance` priced by `quote`; without a quote the node
+    /// is unpriced for `reason`.
+    fn from_instance(
+        instance: &Instance,
+        quote: Result<&Quote, &String>,
+        spot: bool,
+        catalog: &Catalog,
+    ) -> Node {
+        let spot_price = quote
+            .ok()
+            .and_then(|quote| quote.price.spot)
+            .filter(|_| spot);
+        let (region, usd_per_hour, source, note, approximates_region, derived) = match quote {
+            Ok(quote) => (
+                quote.price.region.clone(),
+                spot_price.or(quote.price.on_demand),
+                catalog.cite(quote.price.source),
+                instance.note.clone(),
+                quote.approximates.clone(),
+                quote.price.derivation.clone(),
+            ),
+            Err(reason) => (
+                instance.default_region(),
+                None,
+                "no price".to_string(),
+                Some(reason.clone()),
+                None,
+                None,
+            ),
+        };
         Node {
             name: instance.name.clone(),
             cloud: instance.cloud,
-            region: instance.region.clone(),
-            usd_per_hour: instance.usd_per_hour,
+            region,
+            usd_per_hour,
             vcpu: instance.vcpu,
             memory_gb: instance.memory_gib,
             gpus: instance.gpu_count,
             gpu_model: instance.gpu_model.clone(),
             gpu_memory_gb: instance.gpu_memory_gib,
-            source: format!(
-                "catalog/{}, {}",
-                instance.table,
-                catalog.cite(&instance.price_source)
-            ),
-            note: instance.note.clone(),
+            source: format!("catalog/{}, {source}", instance.table),
+            note,
+            approximates_region,
+            derived,
+            purchase: if spot_price.is_some() {
+                "spot"
+            } else {
+                "on-demand"
+            },
         }
+    }
+
+    /// How the price was found, for the basis text: the stand-in region
+    /// and any derivation.
+    fn price_caveats(&self) -> String {
+        let mut caveats = String::new();
+        if let Some(wanted) = &self.approximates_region {
+            caveats.push_str(&format!(
+                "; APPROXIMATE: the data has no {wanted} price for {}, so the {} list price stands in",
+                self.name, self.region
+            ));
+        }
+        if let Some(derived) = &self.derived {
+            caveats.push_str(&format!("; {derived}"));
+        }
+        caveats
     }
 }
 
@@ -218,11 +277,12 @@ impl Demand {
     }
 }
 
-/// Prices `workload`; `default_cloud` applies when nothing names its cloud.
+/// Prices `workload`; `settings.default_cloud` applies when nothing names
+/// its cloud, and `settings.strict_prices` refuses stand-in regions.
 pub fn price(
     workload: &Workload,
     profile: &Profile,
-    default_cloud: Cloud,
+    settings: &Settings<'_>,
     catalog: &Catalog,
 ) -> Pricing {
     let demand = Demand {
@@ -232,9 +292,6 @@ pub fn price(
     };
     let mut pricing = Pricing::default();
     let placement = &workload.placement;
-    if placement.spot {
-        pricing.notes.push("spot capacity is requested, but prices are on-demand: the catalogue has no spot prices".into());
-    }
     if let Some(reason) = &placement.unpriced_reason {
         pricing.unpriced_reason = Some(reason.clone());
         return pricing;
@@ -258,9 +315,15 @@ pub fn price(
     }
 
     let chosen = if !placement.instance_types.is_empty() {
-        by_instance_type(workload, &demand, catalog, &mut pricing)
+        by_instance_type(
+            workload,
+            &demand,
+            settings.strict_prices,
+            catalog,
+            &mut pricing,
+        )
     } else if !placement.gpu_models.is_empty() {
-        by_gpu_model(workload, &demand, default_cloud, catalog, &mut pricing)
+        by_gpu_model(workload, &demand, settings, catalog, &mut pricing)
     } else {
         return by_unit_prices(workload, profile, &demand, catalog, pricing);
     };
@@ -277,16 +340,36 @@ pub fn price(
             ),
         };
         let basis = format!(
-            "{}{} at {}/h ({} {} on-demand, {}) x dominant share {} ({share_text}) = {}/h per replica",
+            "{}{} at {}/h ({} {} {}, {}{}) x dominant share {} ({share_text}) = {}/h per replica",
             choice_note.map_or(String::new(), |note| format!("{note}: ")),
             node.name,
             usd_rate(node.usd_per_hour.unwrap_or_default()),
             node.cloud,
             node.region,
+            node.purchase,
             node.source,
+            node.price_caveats(),
             trim(share.value, 4),
             usd_rate(hourly),
         );
+        if placement.spot && node.purchase != "spot" {
+            pricing.notes.push(format!(
+                "spot capacity is requested, but the catalogue has no spot price for {} in {}{}: the on-demand price is used",
+                node.name,
+                node.region,
+                if node.cloud == Cloud::Aws {
+                    " (AWS spot prices move hourly and are not in the data)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if let Some(wanted) = &node.approximates_region {
+            pricing.notes.push(format!(
+                "approximate price: {} has no {wanted} price in the catalogue; the {} list price stands in (--strict-prices leaves it unpriced)",
+                node.name, node.region
+            ));
+        }
         if placement.region.is_none() {
             pricing.notes.push(format!(
                 "prices are {} {} on-demand; the source does not say which region it runs in",
@@ -319,6 +402,7 @@ type Choice = (Node, Share, Method, Option<String>);
 fn by_instance_type(
     workload: &Workload,
     demand: &Demand,
+    strict_prices: bool,
     catalog: &Catalog,
     pricing: &mut Pricing,
 ) -> Option<Choice> {
@@ -330,12 +414,15 @@ fn by_instance_type(
             names.push(value.clone());
             let Some(instance) = catalog.instance(value) else {
                 let suggestion = catalog.nearest_instance(value).map(str::to_string);
-                reasons.push(format!(
-                    "instance type {value:?} is not in the catalogue{}",
-                    suggestion
-                        .as_ref()
-                        .map_or(String::new(), |s| format!(" (did you mean {s}?)"))
-                ));
+                reasons.push(match catalog.custom_type_problem(value) {
+                    Some(problem) => problem,
+                    None => format!(
+                        "instance type {value:?} is not in the catalogue{}",
+                        suggestion
+                            .as_ref()
+                            .map_or(String::new(), |s| format!(" (did you mean {s}?)"))
+                    ),
+                });
                 pricing.issues.push(NameIssue {
                     what: "instance type",
                     value: value.clone(),
@@ -347,7 +434,13 @@ fn by_instance_type(
                 });
                 continue;
             };
-            let mut node = Node::from_instance(instance, catalog);
+            let quote = catalog.quote(
+                &instance,
+                workload.placement.region.as_deref(),
+                strict_prices,
+            );
+            let mut node =
+                Node::from_instance(&instance, quote.as_ref(), workload.placement.spot, catalog);
             // Even unpriced, a known row says which GPU the workload has.
             if pricing.gpu_model.is_none() {
                 if let Some(model) = &node.gpu_model {
@@ -355,15 +448,6 @@ fn by_instance_type(
                         .gpu_memory_gb
                         .or_else(|| catalog.gpu_model(model).and_then(|m| m.memory_gib));
                     pricing.gpu_model = Some((model.clone(), memory));
-                }
-            }
-            if let Some(region) = &workload.placement.region {
-                if *region != node.region {
-                    reasons.push(format!(
-                        "the catalogue prices {} in {} only, and this runs in {region}",
-                        node.name, node.region
-                    ));
-                    continue;
                 }
             }
             if node.gpus == 0 && demand.gpus > 0.0 {
@@ -434,7 +518,7 @@ fn by_instance_type(
 fn by_gpu_model(
     workload: &Workload,
     demand: &Demand,
-    default_cloud: Cloud,
+    settings: &Settings<'_>,
     catalog: &Catalog,
     pricing: &mut Pricing,
 ) -> Option<Choice> {
@@ -471,22 +555,30 @@ fn by_gpu_model(
     let (cloud, cloud_basis) = match &workload.placement.cloud {
         Some((cloud, key)) => (*cloud, format!("{cloud} (from the {key} label)")),
         None => (
-            default_cloud,
-            format!("{default_cloud} (the default cloud)"),
+            settings.default_cloud,
+            format!("{} (the default cloud)", settings.default_cloud),
         ),
     };
     pricing.cloud = Some(cloud);
     let model_names: Vec<&str> = models.iter().map(|m| m.model.as_str()).collect();
-    let nodes: Vec<Node> = candidate_nodes(catalog, cloud)
-        .into_iter()
-        .filter(|node| {
-            node.gpu_model.as_deref().is_some_and(|node_model| {
-                models
-                    .iter()
-                    .any(|wanted| catalog.gpu_matches(node_model, wanted))
-            })
+    let has_wanted_gpu = |node_model: Option<&str>| {
+        node_model.is_some_and(|node_model| {
+            models
+                .iter()
+                .any(|wanted| catalog.gpu_matches(node_model, wanted))
         })
-        .collect();
+    };
+    let nodes: Vec<Node> = candidate_nodes(
+        catalog,
+        cloud,
+        workload.placement.region.as_deref(),
+        settings.strict_prices,
+        workload.placement.spot,
+        &|instance: &Instance| has_wanted_gpu(instance.gpu_model.as_deref()),
+    )
+    .into_iter()
+    .filter(|node| has_wanted_gpu(node.gpu_model.as_deref()))
+    .collect();
     if nodes.is_empty() {
         pricing.unpriced_reason = Some(format!(
             "no {cloud_basis} instance in the catalogue has {}",
@@ -699,6 +791,11 @@ fn by_service_rates(
         ));
     }
     pricing.cloud = Some(cpu.cloud);
+    if workload.placement.spot {
+        pricing.notes.push(format!(
+            "spot capacity is requested, but the catalogue has only on-demand {service} rates"
+        ));
+    }
     let hourly = per_second * 3600.0;
     let basis = format!(
         "{service} rates ({} {}, catalog/services.tsv, {}): {} = {}/h per instance",
@@ -753,13 +850,25 @@ fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Metho
     }
 }
 
-/// Every node of `cloud`: instance rows plus machine + attached-GPU combinations.
-fn candidate_nodes(catalog: &Catalog, cloud: Cloud) -> Vec<Node> {
+/// Every node of `cloud` priced for `region`: generated instance rows that
+/// pass `wanted`, plus machine + attached-GPU combinations.
+fn candidate_nodes(
+    catalog: &Catalog,
+    cloud: Cloud,
+    region: Option<&str>,
+    strict: bool,
+    spot: bool,
+    wanted: &dyn Fn(&Instance) -> bool,
+) -> Vec<Node> {
+    let node = |instance: &Instance| {
+        let quote = catalog.quote(instance, region, strict);
+        Node::from_instance(instance, quote.as_ref(), spot, catalog)
+    };
     let mut nodes: Vec<Node> = catalog
-        .instances
+        .instances(cloud)
         .iter()
-        .filter(|instance| instance.cloud == cloud)
-        .map(|instance| Node::from_instance(instance, catalog))
+        .filter(|instance| wanted(instance))
+        .map(node)
         .collect();
     for gpu in catalog
         .attachable_gpus
@@ -770,25 +879,36 @@ fn candidate_nodes(catalog: &Catalog, cloud: Cloud) -> Vec<Node> {
             let Some(base) = catalog.instance(machine) else {
                 continue;
             };
+            // Attached-GPU prices exist for one region; the machine is
+            // priced there too, standing in for any other region.
+            let quote = catalog.quote(&base, Some(&gpu.region), false);
+            // Attached-GPU rows have no spot price: the machine stays on-demand too.
+            let mut base_node = Node::from_instance(&base, quote.as_ref(), false, catalog);
+            if let Some(wanted_region) = region {
+                let wanted_region = crate::catalog::normalize_region(cloud, wanted_region);
+                if wanted_region != gpu.region {
+                    if strict {
+                        continue;
+                    }
+                    base_node.approximates_region = Some(wanted_region);
+                }
+            }
             for count in [1u32, 2, 4, 8] {
                 nodes.push(Node {
                     name: format!("{} + {count} x {}", base.name, gpu.gpu_model),
-                    cloud,
-                    region: base.region.clone(),
-                    usd_per_hour: base.usd_per_hour.map(|machine_price| {
+                    usd_per_hour: base_node.usd_per_hour.map(|machine_price| {
                         machine_price + f64::from(count) * gpu.usd_per_gpu_hour
                     }),
-                    vcpu: base.vcpu,
-                    memory_gb: base.memory_gib,
                     gpus: count,
                     gpu_model: Some(gpu.gpu_model.clone()),
                     gpu_memory_gb: gpu.gpu_memory_gib,
                     source: format!(
-                        "catalog/{} + catalog/gpus-attached.tsv, {}",
-                        base.table,
+                        "{} + catalog/gpus-attached.tsv, {}",
+                        base_node.source,
                         catalog.cite(&gpu.price_source)
                     ),
                     note: gpu.note.clone(),
+                    ..base_node.clone()
                 });
             }
         }
@@ -904,6 +1024,11 @@ fn by_unit_prices(
     pricing.notes.push(
         "OpenCost's default unit prices are based on GCP us-central1; name the instance type for a node-accurate price".into(),
     );
+    if workload.placement.spot {
+        pricing.notes.push(
+            "spot capacity is requested, but the default unit prices are on-demand; name the instance type for its spot price".into(),
+        );
+    }
     pricing.estimate = Some(estimate(
         workload,
         profile,
@@ -1059,7 +1184,7 @@ mod tests {
     fn priced(workload: &Workload) -> Pricing {
         let catalog = Catalog::embedded().unwrap();
         let profile = profile::resolve(workload, &[], &catalog);
-        price(workload, &profile, Cloud::Aws, &catalog)
+        price(workload, &profile, &Settings::default(), &catalog)
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -1128,25 +1253,36 @@ mod tests {
     fn gpu_model_picks_the_cheapest_fitting_node_in_the_labelled_cloud() {
         let l4 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-l4"), 1, 1));
         assert_eq!(l4.instance_type.as_deref(), Some("g2-standard-4"));
-        assert!(close(l4.estimate.unwrap().per_replica_hourly_usd, 0.70683));
+        assert!(close(
+            l4.estimate.unwrap().per_replica_hourly_usd,
+            0.70683226
+        ));
         // T4 attaches to N1 machines: n1-standard-4 has 15 GB, so 16 GiB needs n1-standard-8.
         let t4 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-tesla-t4"), 1, 1));
         assert_eq!(t4.instance_type.as_deref(), Some("n1-standard-8 + 1 x T4"));
         assert!(close(
             t4.estimate.unwrap().per_replica_hourly_usd,
-            0.38 + 0.35
+            0.379998 + 0.35
         ));
     }
 
     #[test]
     fn no_invented_prices() {
-        let a100 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-a100-80gb"), 1, 1));
-        assert!(a100.estimate.is_none());
-        assert!(a100.unpriced_reason.unwrap().contains("flagged suspicious"));
-        assert!(matches!(
-            a100.issues[0].problem,
-            NameProblem::NoPrice { .. }
+        // p5e.48xlarge is in the instance-type reference but in no price file.
+        let p5e = priced(&workload(
+            1.0,
+            4.0,
+            16.0,
+            instance_types(&["p5e.48xlarge"]),
+            1,
+            1,
         ));
+        assert!(p5e.estimate.is_none());
+        assert!(p5e
+            .unpriced_reason
+            .unwrap()
+            .contains("not in the us-east-1 on-demand table"));
+        assert!(matches!(p5e.issues[0].problem, NameProblem::NoPrice { .. }));
 
         let typo = priced(&workload(
             1.0,

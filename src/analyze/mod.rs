@@ -24,6 +24,8 @@ pub struct Settings<'c> {
     pub default_cloud: Cloud,
     /// Usage profiles by workload id or glob, in file order.
     pub usage: &'c [UsageEntry],
+    /// Leave unpriced what only a stand-in region's price would price.
+    pub strict_prices: bool,
 }
 
 impl Default for Settings<'_> {
@@ -32,6 +34,7 @@ impl Default for Settings<'_> {
         Settings {
             default_cloud: Cloud::Aws,
             usage: &[],
+            strict_prices: false,
         }
     }
 }
@@ -60,7 +63,7 @@ pub fn assess<'w>(
     catalog: &Catalog,
 ) -> Assessment<'w> {
     let profile = profile::resolve(workload, settings.usage, catalog);
-    let mut pricing = cost::price(workload, &profile, settings.default_cloud, catalog);
+    let mut pricing = cost::price(workload, &profile, settings, catalog);
     let break_even = breakeven::break_even(workload, &profile, &pricing, catalog);
     if let Some(estimate) = &mut pricing.estimate {
         estimate.break_even = break_even;
@@ -77,7 +80,7 @@ pub fn assess<'w>(
             cost::price(
                 before,
                 &profile::resolve(before, settings.usage, catalog),
-                settings.default_cloud,
+                settings,
                 catalog,
             )
         });

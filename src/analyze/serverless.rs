@@ -60,14 +60,32 @@ pub fn rates(spec: &FunctionSpec, catalog: &Catalog) -> Option<LambdaRates> {
         None
     };
     let source = catalog.service("lambda", "request")?.price_source.clone();
+    let mut cite = format!("catalog/services.tsv, {}", catalog.cite(&source));
+    // Provisioned concurrency has its own arm64 rates (20% below x86).
+    let provisioned_rate = |unit: &str| {
+        if architecture == "arm64" {
+            if let Some(arm) = catalog.service("lambda", &format!("{unit}-arm64")) {
+                return Some((arm.usd, Some(arm.price_source.clone())));
+            }
+        }
+        rate(unit).map(|usd| (usd, None))
+    };
+    let (provisioned_duration, arm_source) = provisioned_rate("provisioned-duration-gb-second")?;
+    let (provisioned, _) = provisioned_rate("provisioned-gb-second")?;
+    if let Some(arm_source) = arm_source {
+        cite.push_str(&format!(
+            "; arm64 provisioned concurrency {}",
+            catalog.cite(&arm_source)
+        ));
+    }
     Some(LambdaRates {
         request: rate("request")?,
         duration: rate(&format!("gb-second-{architecture}"))?,
-        provisioned_duration: rate("provisioned-duration-gb-second")?,
-        provisioned: rate("provisioned-gb-second")?,
+        provisioned_duration,
+        provisioned,
         ephemeral: rate("ephemeral-gb-second")?,
         api,
-        cite: format!("catalog/services.tsv, {}", catalog.cite(&source)),
+        cite,
     })
 }
 
@@ -341,6 +359,35 @@ mod tests {
     }
 
     #[test]
+    fn arm64_provisioned_concurrency_has_its_own_rates() {
+        let workload = function(
+            2048.0,
+            "arm64",
+            Some(2),
+            Trigger::HttpApi,
+            &[
+                (UsageKey::RequestsPerDay, 10_000.0),
+                (UsageKey::AvgDurationMs, 100.0),
+            ],
+        );
+        let (pricing, _) = priced(&workload);
+        let estimate = pricing.estimate.unwrap();
+        // 2 instances x 2 GB x 730 h x 3600 s x 0.0000033334 (arm64, not x86's 0.0000041667).
+        let fixed = 2.0 * 2.0 * 730.0 * 3600.0 * 0.0000033334;
+        assert_eq!(crate::numbers::round(fixed, 2), 35.04);
+        assert!((estimate.fixed_monthly_usd.unwrap() - fixed).abs() < 1e-9);
+        let per_request = 0.0000002 + 0.1 * 2.0 * 0.0000077778 + 0.000001;
+        let monthly = fixed + 10_000.0 * 730.0 / 24.0 * per_request;
+        assert!((estimate.monthly_usd - monthly).abs() < 1e-9);
+        assert_eq!(crate::numbers::round(monthly, 2), 35.88);
+        assert!(
+            estimate.basis.contains("LAMBDA-ARM-PC"),
+            "{}",
+            estimate.basis
+        );
+    }
+
+    #[test]
     fn break_even_against_the_cheapest_fitting_instance() {
         let workload = function(
             2048.0,
@@ -352,10 +399,10 @@ mod tests {
         let catalog = Catalog::embedded().unwrap();
         let (pricing, profile) = priced(&workload);
         let even = breakeven::break_even(&workload, &profile, &pricing, &catalog).unwrap();
-        // t3.medium (4 GiB) is the cheapest instance with >= 2 GiB: $0.0416 x 730.
-        assert!(even.alternative.contains("t3.medium"));
+        // t3a.small (2 GiB) is the cheapest us-east-1 x86 instance with >= 2 GiB: $0.0188 x 730.
+        assert!(even.alternative.contains("t3a.small"));
         let per_request = 0.0000002 + 0.2 * 2.0 * 0.0000166667;
-        let expected = 0.0416 * 730.0 / (per_request * 730.0 / 24.0);
+        let expected = 0.0188 * 730.0 / (per_request * 730.0 / 24.0);
         assert!(
             (even.requests_per_day - expected).abs() < 1e-6,
             "{} vs {expected}",

@@ -25,7 +25,8 @@ pub fn complete(workload: &mut Workload, catalog: &Catalog) {
         .flat_map(|hint| hint.values.iter())
         .filter_map(|(name, location)| Some((catalog.instance(name)?, location.clone())))
         .min_by(|(a, _), (b, _)| {
-            let price = |row: &crate::catalog::Instance| row.usd_per_hour.unwrap_or(f64::INFINITY);
+            let price =
+                |row: &crate::catalog::Instance| row.default_on_demand().unwrap_or(f64::INFINITY);
             price(a).total_cmp(&price(b))
         })
     else {

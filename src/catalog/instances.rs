@@ -102,6 +102,8 @@ pub struct Instance {
     pub gpu_model: Option<String>,
     /// Memory per accelerator in GiB, when known.
     pub gpu_memory_gib: Option<f64>,
+    /// CPU architecture as Kubernetes names it (`amd64`, `arm64`), when known.
+    pub arch: Option<String>,
     /// Caveat or reason for a missing price.
     pub note: Option<String>,
     /// The catalogue table the row is in (relative to `catalog/`).
@@ -241,19 +243,27 @@ fn continent(cloud: Cloud, region: &str) -> &'static str {
     }
 }
 
-/// Ordering key for stand-in regions: same continent first, then the
-/// longest common name prefix (`eu-west-1` is nearer `eu-west-2` than
-/// `eu-central-1`), then the cloud's home region, then by name.
-fn region_distance(cloud: Cloud, wanted: &str, candidate: &str) -> (bool, usize, bool, String) {
+/// Ordering key for stand-in regions: same continent first, nearest by
+/// name within it (`eu-west-1` is nearer `eu-west-2` than `eu-central-1`);
+/// from another continent, the cloud's home region first (a name prefix
+/// says nothing across continents: `westeurope` is not near `westus`).
+fn region_distance(
+    cloud: Cloud,
+    wanted: &str,
+    candidate: &str,
+) -> (bool, bool, usize, bool, String) {
+    let other_continent = continent(cloud, wanted) != continent(cloud, candidate);
+    let not_home = candidate != home_region(cloud);
     let common = wanted
         .bytes()
         .zip(candidate.bytes())
         .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
         .count();
     (
-        continent(cloud, wanted) != continent(cloud, candidate),
+        other_continent,
+        other_continent && not_home,
         usize::MAX - common,
-        candidate != home_region(cloud),
+        not_home,
         candidate.to_string(),
     )
 }
@@ -304,6 +314,7 @@ fn instance_from_row(
         gpu_count: gpu_count as u32,
         gpu_model: row.get("gpu_model").map(str::to_string),
         gpu_memory_gib: row.number("gpu_memory_gib")?,
+        arch: row.get("arch").map(str::to_string),
         note: row.get("note").map(str::to_string),
         table,
         prices,
@@ -461,6 +472,7 @@ pub fn custom_instance(name: &str, rates: &[CustomRate]) -> Option<Result<Instan
         gpu_count: 0,
         gpu_model: None,
         gpu_memory_gib: None,
+        arch: Some("amd64".into()),
         note: None,
         table: "generated/gcp-custom.tsv",
         prices: Prices::Parsed(prices),

@@ -9,7 +9,10 @@ pub mod generate;
 pub mod instances;
 mod tsv;
 
+pub use instances::{home_region, CustomRate, Instance, Quote, RegionPrice};
+
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::model::{AcceleratorVendor, Cloud, Purpose};
 
@@ -17,24 +20,29 @@ use crate::model::{AcceleratorVendor, Cloud, Purpose};
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 const SOURCES: &str = include_str!("../../catalog/sources.tsv");
-const INSTANCE_TABLES: [(&str, &str); 4] = [
+const CURATED_INSTANCES: (&str, &str) = (
+    "instances-sagemaker.tsv",
+    include_str!("../../catalog/instances-sagemaker.tsv"),
+);
+/// Generated tables (`cargo run --bin catalog-gen`), one per cloud.
+const GENERATED: [(Cloud, &str, &str); 3] = [
     (
-        "instances-aws.tsv",
-        include_str!("../../catalog/instances-aws.tsv"),
+        Cloud::Aws,
+        "generated/aws.tsv",
+        include_str!("../../catalog/generated/aws.tsv"),
     ),
     (
-        "instances-gcp.tsv",
-        include_str!("../../catalog/instances-gcp.tsv"),
+        Cloud::Gcp,
+        "generated/gcp.tsv",
+        include_str!("../../catalog/generated/gcp.tsv"),
     ),
     (
-        "instances-azure.tsv",
-        include_str!("../../catalog/instances-azure.tsv"),
-    ),
-    (
-        "instances-sagemaker.tsv",
-        include_str!("../../catalog/instances-sagemaker.tsv"),
+        Cloud::Azure,
+        "generated/azure.tsv",
+        include_str!("../../catalog/generated/azure.tsv"),
     ),
 ];
+const GCP_CUSTOM: &str = include_str!("../../catalog/generated/gcp-custom.tsv");
 const SERVICES: &str = include_str!("../../catalog/services.tsv");
 const LAMBDA_COLDSTART: &str = include_str!("../../catalog/lambda-coldstart.tsv");
 const ATTACHED_GPUS: &str = include_str!("../../catalog/gpus-attached.tsv");
@@ -54,40 +62,13 @@ pub struct Source {
     pub title: String,
 }
 
-/// A machine type, VM size or instance type.
-#[derive(Clone, Debug)]
-pub struct Instance {
-    /// Which cloud sells it.
-    pub cloud: Cloud,
-    /// The region its price is for.
-    pub region: String,
-    /// The name the cloud uses (`g5.xlarge`, `g2-standard-4`, `Standard_NC4as_T4_v3`).
-    pub name: String,
-    /// On-demand price per hour; `None` when the sources give none (see `note`).
-    pub usd_per_hour: Option<f64>,
-    /// vCPUs.
-    pub vcpu: f64,
-    /// Memory in GiB.
-    pub memory_gib: f64,
-    /// Accelerators on the node.
-    pub gpu_count: u32,
-    /// Accelerator model (catalogue name), if any.
-    pub gpu_model: Option<String>,
-    /// Memory per accelerator in GiB, when known.
-    pub gpu_memory_gib: Option<f64>,
-    /// Key of the price's source.
-    pub price_source: String,
-    /// Caveat or reason for a missing price.
-    pub note: Option<String>,
-    /// The catalogue table the row is in.
-    pub table: &'static str,
-}
-
 /// A GPU priced per GPU-hour and attached to a general-purpose machine.
 #[derive(Clone, Debug)]
 pub struct AttachableGpu {
     /// Which cloud sells it.
     pub cloud: Cloud,
+    /// The region the price is for.
+    pub region: String,
     /// The GPU model (catalogue name).
     pub gpu_model: String,
     /// Price per GPU-hour.
@@ -196,8 +177,12 @@ pub struct ProfileDefault {
 #[derive(Clone, Debug)]
 pub struct Catalog {
     sources: BTreeMap<String, Source>,
-    /// Every instance row, all clouds.
-    pub instances: Vec<Instance>,
+    /// Curated instance rows (SageMaker), loaded eagerly.
+    curated: Vec<Instance>,
+    /// Generated tables, parsed per cloud on first use (AWS, GCP, Azure).
+    generated: [OnceLock<Vec<Instance>>; 3],
+    /// GCP custom machine type rates, parsed on first use.
+    custom_rates: OnceLock<Vec<CustomRate>>,
     /// GPUs priced per GPU-hour.
     pub attachable_gpus: Vec<AttachableGpu>,
     /// Known accelerator models.
@@ -239,34 +224,17 @@ impl Catalog {
             Cloud::parse(text).ok_or_else(|| row.error("cloud", &format!("unknown cloud {text:?}")))
         };
 
-        let mut instances = Vec::new();
-        for (table, text) in INSTANCE_TABLES {
-            instances.extend(tsv::for_each_row(table, text, |row| {
-                let usd_per_hour = row.number("usd_per_hour")?;
-                let note = row.get("note").map(str::to_string);
-                if usd_per_hour.is_none() && note.is_none() {
-                    return Err(row.error("note", "must say why a row has no price"));
-                }
-                let gpu_count = row.required_number("gpu_count")?;
-                Ok(Instance {
-                    cloud: cloud(row)?,
-                    region: row.text("region")?.to_string(),
-                    name: row.text("name")?.to_string(),
-                    usd_per_hour,
-                    vcpu: row.required_number("vcpu")?,
-                    memory_gib: row.required_number("memory_gib")?,
-                    gpu_count: gpu_count as u32,
-                    gpu_model: row.get("gpu_model").map(str::to_string),
-                    gpu_memory_gib: row.number("gpu_memory_gib")?,
-                    price_source: known_source(row, "price_source")?,
-                    note,
-                    table,
-                })
-            })?);
-        }
+        let source_keys: Vec<&'static str> = SOURCES
+            .lines()
+            .filter_map(|line| line.split('\t').next())
+            .collect();
+        let curated = instances::parse_curated(CURATED_INSTANCES.0, CURATED_INSTANCES.1, &|key| {
+            source_keys.iter().find(|k| **k == key).copied()
+        })?;
         let attachable_gpus = tsv::for_each_row("gpus-attached.tsv", ATTACHED_GPUS, |row| {
             Ok(AttachableGpu {
                 cloud: cloud(row)?,
+                region: row.text("region")?.to_string(),
                 gpu_model: row.text("gpu_model")?.to_string(),
                 usd_per_gpu_hour: row.required_number("usd_per_gpu_hour")?,
                 attach_to: row
@@ -380,7 +348,9 @@ impl Catalog {
         let catalog = Catalog {
             lambda_init,
             sources,
-            instances,
+            curated,
+            generated: Default::default(),
+            custom_rates: OnceLock::new(),
             attachable_gpus,
             gpu_models,
             unit_prices,
@@ -394,7 +364,7 @@ impl Catalog {
 
     fn check_references(&self) -> Result<(), String> {
         let models: Vec<&str> = self.gpu_models.iter().map(|m| m.model.as_str()).collect();
-        for instance in &self.instances {
+        for instance in &self.curated {
             if let Some(model) = &instance.gpu_model {
                 if !models.contains(&model.as_str()) {
                     return Err(format!(
@@ -410,14 +380,6 @@ impl Catalog {
                     "gpus-attached.tsv: GPU model {:?} is not in gpus.tsv",
                     gpu.gpu_model
                 ));
-            }
-            for machine in &gpu.attach_to {
-                if self.instance(machine).is_none() {
-                    return Err(format!(
-                        "gpus-attached.tsv: {} attaches to unknown machine {machine:?}",
-                        gpu.gpu_model
-                    ));
-                }
             }
         }
         if !self.sources.contains_key("CATALOG") {
@@ -459,32 +421,113 @@ impl Catalog {
         }
     }
 
-    /// An instance row by name (case-insensitive: Azure sizes are written
-    /// in any case).
-    pub fn instance(&self, name: &str) -> Option<&Instance> {
-        let name = name.trim();
-        self.instances
+    /// The generated rows of `cloud`, sorted by lowercase name (parsed on
+    /// first use; the unit tests check every table parses).
+    pub fn instances(&self, cloud: Cloud) -> &[Instance] {
+        let index = GENERATED
             .iter()
-            .find(|instance| instance.name.eq_ignore_ascii_case(name))
+            .position(|(c, _, _)| *c == cloud)
+            .unwrap_or_default();
+        self.generated[index].get_or_init(|| {
+            let (cloud, table, text) = GENERATED[index];
+            instances::parse_generated(cloud, table, text).unwrap_or_default()
+        })
+    }
+
+    /// Curated instance rows (SageMaker).
+    pub fn curated_instances(&self) -> &[Instance] {
+        &self.curated
+    }
+
+    /// Every row of every cloud (parses every table).
+    pub fn all_instances(&self) -> impl Iterator<Item = &Instance> + '_ {
+        GENERATED
+            .iter()
+            .flat_map(|(cloud, _, _)| self.instances(*cloud).iter())
+            .chain(self.curated.iter())
+    }
+
+    fn custom_rates(&self) -> &[CustomRate] {
+        self.custom_rates
+            .get_or_init(|| instances::parse_custom(GCP_CUSTOM).unwrap_or_default())
+    }
+
+    /// An instance row by name (case-insensitive: Azure sizes are written
+    /// in any case). GCP custom machine types are priced from their
+    /// family's per-unit rates.
+    pub fn instance(&self, name: &str) -> Option<Instance> {
+        let name = name.trim();
+        if let Some(row) = self
+            .curated
+            .iter()
+            .find(|row| row.name.eq_ignore_ascii_case(name))
+        {
+            return Some(row.clone());
+        }
+        let lower = name.to_ascii_lowercase();
+        let guess = if lower.starts_with("standard_") || lower.starts_with("basic_") {
+            Cloud::Azure
+        } else if lower.contains('.') {
+            Cloud::Aws
+        } else {
+            Cloud::Gcp
+        };
+        let others = [Cloud::Aws, Cloud::Gcp, Cloud::Azure]
+            .into_iter()
+            .filter(|c| *c != guess);
+        for cloud in std::iter::once(guess).chain(others) {
+            let rows = self.instances(cloud);
+            if let Ok(index) = rows.binary_search_by(|row| {
+                row.name
+                    .bytes()
+                    .map(|b| b.to_ascii_lowercase())
+                    .cmp(lower.bytes())
+            }) {
+                return Some(rows[index].clone());
+            }
+        }
+        instances::custom_instance(name, self.custom_rates()).and_then(Result::ok)
+    }
+
+    /// Why a GCP custom machine type name cannot be priced, if it is one.
+    pub fn custom_type_problem(&self, name: &str) -> Option<String> {
+        instances::custom_instance(name, self.custom_rates()).and_then(Result::err)
+    }
+
+    /// The price of `instance` in `region` (its default region when
+    /// `None`), with a nearby region standing in when the data lacks the
+    /// region, unless `strict`.
+    pub fn quote(
+        &self,
+        instance: &Instance,
+        region: Option<&str>,
+        strict: bool,
+    ) -> Result<Quote, String> {
+        let region = region.map(|r| normalize_region(instance.cloud, r));
+        let quote = instance.quote(region.as_deref())?;
+        if let (true, Some(wanted)) = (strict, &quote.approximates) {
+            return Err(format!(
+                "the data has no {} price for {wanted}, and strict prices are on (the nearest priced region is {})",
+                instance.name, quote.price.region
+            ));
+        }
+        Ok(quote)
     }
 
     /// The known name closest to `name`, for "did you mean" hints: only
     /// names of the same family (`g5.3xlarge` → `g5.2xlarge`, never
-    /// `m5.4xlarge` → `p5.4xlarge`).
-    /// The catalogue lists accelerated families completely and CPU families
-    /// only sparsely, so only accelerated names get a suggestion.
+    /// `m5.4xlarge` → `p5.4xlarge`), and only for accelerated families,
+    /// where a typo is the likely cause.
     pub fn nearest_instance(&self, name: &str) -> Option<&str> {
         if !is_accelerated_family(name) {
             return None;
         }
         let wanted = family(name);
-        nearest(
-            name,
-            self.instances
-                .iter()
-                .map(|i| i.name.as_str())
-                .filter(|candidate| family(candidate) == wanted),
-        )
+        let candidates = self
+            .all_instances()
+            .map(|i| i.name.as_str())
+            .filter(|candidate| family(candidate) == wanted);
+        nearest(name, candidates)
     }
 
     /// A GPU model by catalogue name.
@@ -682,9 +725,18 @@ mod tests {
     #[test]
     fn embedded_catalogue_loads_and_is_consistent() {
         let catalog = catalog();
-        assert!(catalog.instances.len() > 80);
         assert_eq!(catalog.date(), "2026-11-27");
-        for instance in &catalog.instances {
+        for (cloud, table, text) in GENERATED {
+            let rows = instances::parse_generated(cloud, table, text).unwrap();
+            assert!(rows.len() > 500, "{table}");
+            assert!(
+                rows.windows(2)
+                    .all(|w| w[0].name.to_ascii_lowercase() < w[1].name.to_ascii_lowercase()),
+                "{table} must be sorted by lowercase name"
+            );
+        }
+        instances::parse_custom(GCP_CUSTOM).unwrap();
+        for instance in catalog.all_instances() {
             assert!(instance.vcpu > 0.0, "{}", instance.name);
             assert_eq!(
                 instance.gpu_count == 0,
@@ -692,6 +744,21 @@ mod tests {
                 "{}",
                 instance.name
             );
+            if let Some(model) = &instance.gpu_model {
+                assert!(
+                    catalog.gpu_model(model).is_some(),
+                    "{}: {model}",
+                    instance.name
+                );
+            }
+            for price in instance.prices() {
+                assert!(catalog.source(price.source).is_some(), "{}", price.source);
+            }
+        }
+        for gpu in &catalog.attachable_gpus {
+            for machine in &gpu.attach_to {
+                assert!(catalog.instance(machine).is_some(), "{machine}");
+            }
         }
     }
 
@@ -699,22 +766,13 @@ mod tests {
     fn rows_carry_figures_from_facts() {
         let catalog = catalog();
         let g5 = catalog.instance("g5.12xlarge").unwrap();
-        assert_eq!(g5.usd_per_hour, Some(5.672));
+        assert_eq!(g5.default_on_demand(), Some(5.672));
         assert_eq!((g5.vcpu, g5.memory_gib, g5.gpu_count), (48.0, 192.0, 4));
         assert_eq!(g5.gpu_model.as_deref(), Some("A10G"));
         let nc = catalog.instance("standard_nc24ads_a100_v4").unwrap();
-        assert_eq!(nc.usd_per_hour, Some(3.673));
-        assert_eq!(
-            catalog.instance("g2-standard-4").unwrap().usd_per_hour,
-            Some(0.70683)
-        );
+        assert_eq!(nc.default_on_demand(), Some(3.673));
         let p5e = catalog.instance("p5e.48xlarge").unwrap();
-        assert_eq!(p5e.usd_per_hour, None);
-        assert!(p5e
-            .note
-            .as_deref()
-            .unwrap()
-            .contains("not in the us-east-1"));
+        assert_eq!(p5e.default_on_demand(), None);
         assert_eq!(catalog.unit_prices.gpu_usd_per_hour, 0.95);
         assert_eq!(catalog.figure("node_provision_s").unwrap().value, 30.0);
         assert_eq!(
@@ -767,7 +825,10 @@ mod tests {
             0.10
         );
         assert_eq!(
-            catalog.instance("ml.g5.xlarge").unwrap().usd_per_hour,
+            catalog
+                .instance("ml.g5.xlarge")
+                .unwrap()
+                .default_on_demand(),
             Some(1.408)
         );
     }

@@ -105,7 +105,9 @@ fn issue(finding: &FindingReport, fingerprint: String) -> Issue<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::github::tests::{hostile_file_name, hostile_report, scan, HOSTILE_NAME};
+    use crate::report::github::tests::{
+        cold_lat001, hostile_file_name, hostile_report, HOSTILE_NAME,
+    };
     use crate::report::LocationReport;
     use serde_json::Value;
     use std::collections::HashSet;
@@ -121,7 +123,7 @@ mod tests {
 
     #[test]
     fn serverless_cold_start_issue() {
-        let report = scan(&["fixtures/serverless/cold"]);
+        let report = cold_lat001();
         let output = render(&report);
         let items = parse(&output);
         assert_eq!(items.len(), 1, "{output}");
@@ -179,7 +181,7 @@ mod tests {
 
     #[test]
     fn shared_fingerprints_are_made_unique() {
-        let mut report = scan(&["fixtures/serverless/cold"]);
+        let mut report = cold_lat001();
         let base = report.findings[0].fingerprint();
         for line in [60, 50] {
             let original = &report.findings[0];
@@ -223,7 +225,7 @@ mod tests {
         assert_eq!(severity(Severity::Info), "info");
         assert_eq!(severity(Severity::Warning), "major");
         assert_eq!(severity(Severity::Error), "critical");
-        let mut report = scan(&["fixtures/serverless/cold"]);
+        let mut report = cold_lat001();
         let moved = report.findings.remove(0);
         report.suppressed.push(moved);
         assert_eq!(render(&report), "[]\n");

@@ -65,20 +65,21 @@ mod tests {
     #[test]
     fn fires_above_the_break_even_with_the_excess() {
         // $0.0000002 + 0.1 s x 1 GB x $0.0000166667 + $0.000001 per request;
-        // a t3.medium at $30.368/month breaks even at 348,279 requests/day.
-        let found = rule_findings("TCO002", &[], "serverless.yml", &embed(349_000));
+        // a t3a.micro (the cheapest x86 instance with 1 GiB) at $6.862/month
+        // breaks even at 78,698 requests/day.
+        let found = rule_findings("TCO002", &[], "serverless.yml", &embed(79_000));
         assert_eq!(found.len(), 1);
         let per_request = 0.0000002 + 0.1 * 0.0000166667 + 0.000001;
-        let monthly = 349_000.0 * 730.0 / 24.0 * per_request;
+        let monthly = 79_000.0 * 730.0 / 24.0 * per_request;
         let excess = found[0].monthly_usd.unwrap();
-        assert!((excess - (monthly - 30.368)).abs() < 0.001, "{excess}");
+        assert!((excess - (monthly - 6.862)).abs() < 0.001, "{excess}");
         let message = &found[0].message;
-        assert!(message.contains("serves 349000 requests/day, above its break-even of 348279 requests/day: it costs $30.43/month, one always-on t3.medium (2 vCPU, 4 GiB) would cost $30.37/month"), "{message}");
+        assert!(message.contains("serves 79000 requests/day, above its break-even of 78698 requests/day: it costs $6.89/month, one always-on t3a.micro (2 vCPU, 1 GiB) would cost $6.86/month"), "{message}");
     }
 
     #[test]
     fn silent_at_or_below_the_break_even_or_without_a_volume() {
-        assert!(rule_findings("TCO002", &[], "serverless.yml", &embed(348_000)).is_empty());
+        assert!(rule_findings("TCO002", &[], "serverless.yml", &embed(78_000)).is_empty());
         let unknown = serverless("embed", &["events:", "  - httpApi: {path: /embed, method: post}"], &[]);
         assert!(rule_findings("TCO002", &[], "serverless.yml", &unknown).is_empty());
     }

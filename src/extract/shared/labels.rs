@@ -20,6 +20,27 @@ pub const GPU_MODEL_KEYS: [&str; 4] = [
     "karpenter.k8s.aws/instance-accelerator-name",
 ];
 
+/// The region of a zone label value: `us-east-1a` (AWS) → `us-east-1`,
+/// `us-central1-a` (GCP) → `us-central1`, `eastus-1` (Azure) → `eastus`.
+fn zone_region(zone: &str) -> String {
+    let zone = zone.trim().to_ascii_lowercase();
+    if let Some((region, suffix)) = zone.rsplit_once('-') {
+        let letter = suffix.len() == 1 && suffix.chars().all(|c| c.is_ascii_alphabetic());
+        // Azure zones are `<region>-<n>`; Azure regions have no dash.
+        let azure = suffix.len() == 1 && !region.contains('-');
+        if letter || azure {
+            return region.to_string();
+        }
+    }
+    let mut chars = zone.chars();
+    match (chars.next_back(), chars.next_back()) {
+        (Some(last), Some(before)) if last.is_ascii_alphabetic() && before.is_ascii_digit() => {
+            zone[..zone.len() - 1].to_string()
+        }
+        _ => zone,
+    }
+}
+
 /// The placement that node labels (a `nodeSelector`, or the `In` values
 /// of required node affinity), in the order written, ask for.
 pub fn placement_from_labels(labels: Vec<(String, Vec<(String, Location)>)>) -> Placement {
@@ -41,6 +62,20 @@ pub fn placement_from_labels(labels: Vec<(String, Vec<(String, Location)>)>) -> 
             let v = v.to_ascii_lowercase();
             v == "spot" || v == "true" || v == "preemptible"
         });
+        // Region labels: the first value names where the pod runs.
+        if let Some((value, _)) = values.first() {
+            match key.as_str() {
+                "topology.kubernetes.io/region" | "failure-domain.beta.kubernetes.io/region" => {
+                    placement.region = Some(value.trim().to_ascii_lowercase());
+                }
+                "topology.kubernetes.io/zone" | "failure-domain.beta.kubernetes.io/zone"
+                    if placement.region.is_none() =>
+                {
+                    placement.region = Some(zone_region(value));
+                }
+                _ => {}
+            }
+        }
         if spot_value
             && matches!(
                 key.as_str(),
@@ -95,6 +130,14 @@ mod tests {
             ))
         );
         assert!(placement.spot);
+    }
+
+    #[test]
+    fn zones_name_their_region() {
+        assert_eq!(zone_region("us-east-1a"), "us-east-1");
+        assert_eq!(zone_region("us-central1-a"), "us-central1");
+        assert_eq!(zone_region("eastus-1"), "eastus");
+        assert_eq!(zone_region("eu-west-1"), "eu-west-1");
     }
 
     #[test]

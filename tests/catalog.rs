@@ -1,0 +1,128 @@
+//! Prices from the generated catalogue through `check` (fixtures/catalog):
+//! region labels pick the region's price, a region the data lacks is priced
+//! from a named stand-in region and flagged, `--strict-prices` (and
+//! `strict-prices: true`) leaves it unpriced, spot labels use the data's
+//! spot price, and GCP custom types are priced per vCPU and GiB.
+
+mod common;
+
+use common::{assert_usd, check_json, scratch, workload};
+
+/// (workload, node, region priced, purchase, monthly $ to the cent)
+const PRICED: [(&str, &str, &str, &str, f64); 6] = [
+    // g5.xlarge, eu-west-1 regional list price 1.123 x 730.
+    (
+        "k8s:Deployment/catalog/a10g-dublin",
+        "g5.xlarge",
+        "eu-west-1",
+        "on-demand",
+        819.79,
+    ),
+    // p4d.24xlarge, eu-west-1 35.39655 (2025-04) x 0.67 us-east-1 ratio = 23.715688 x 730.
+    (
+        "k8s:Job/catalog/a100-dublin",
+        "p4d.24xlarge",
+        "eu-west-1",
+        "on-demand",
+        17312.45,
+    ),
+    // g6e.2xlarge has no eu-west-1 price: eu-central-1's 2.8035 stands in.
+    (
+        "k8s:Deployment/catalog/l40s-dublin",
+        "g6e.2xlarge",
+        "eu-central-1",
+        "on-demand",
+        2046.56,
+    ),
+    // g2-standard-8 on GKE Spot, zone us-central1-a: spot 0.479872 x 730.
+    (
+        "k8s:Deployment/catalog/l4-spot",
+        "g2-standard-8",
+        "us-central1",
+        "spot",
+        350.31,
+    ),
+    // n1-standard-16 in europe-west4: list price 0.836672 x 730 (sustained use not applied).
+    (
+        "k8s:Deployment/catalog/api-n1",
+        "n1-standard-16",
+        "europe-west4",
+        "on-demand",
+        610.77,
+    ),
+    // n2-custom-8-32768: 8 x 0.0365421 + 32 x 0.0048972 = 0.4490472 x 730.
+    (
+        "k8s:Deployment/catalog/api-custom",
+        "n2-custom-8-32768",
+        "europe-west4",
+        "on-demand",
+        327.80,
+    ),
+];
+
+#[test]
+fn regions_spot_and_custom_types_are_priced_to_the_cent() {
+    let (_, report) = check_json(&["--fail-on", "never", "fixtures/catalog"]);
+    for (id, node, region, purchase, monthly) in PRICED {
+        let w = workload(&report, id);
+        let cost = &w["cost"];
+        assert_usd(&cost["monthly_usd"], monthly, id);
+        assert_eq!(cost["node"]["name"], node, "{id}");
+        assert_eq!(cost["node"]["region"], region, "{id}");
+        assert_eq!(cost["node"]["purchase"], purchase, "{id}");
+        assert!(
+            cost["basis"].as_str().unwrap().contains(purchase),
+            "{id}: the basis names the purchase option"
+        );
+    }
+    // The stand-in is flagged in JSON and in the basis text.
+    let l40s = workload(&report, "k8s:Deployment/catalog/l40s-dublin");
+    assert_eq!(l40s["cost"]["node"]["approximates_region"], "eu-west-1");
+    assert!(l40s["cost"]["basis"]
+        .as_str()
+        .unwrap()
+        .contains("APPROXIMATE: the data has no eu-west-1 price for g6e.2xlarge, so the eu-central-1 list price stands in"));
+    assert!(l40s["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a.as_str().unwrap().starts_with("approximate price")));
+    // The derived regional price says how it is derived.
+    let p4d = workload(&report, "k8s:Job/catalog/a100-dublin");
+    assert!(p4d["cost"]["node"]["derived"]
+        .as_str()
+        .unwrap()
+        .contains("us-east-1 price ratio"));
+    // Exact prices carry no flag.
+    let g5 = workload(&report, "k8s:Deployment/catalog/a10g-dublin");
+    assert!(g5["cost"]["node"]["approximates_region"].is_null());
+}
+
+#[test]
+fn strict_prices_leave_stand_in_regions_unpriced() {
+    let dir = scratch("catalog-strict");
+    let config = dir.join("tcolint.yml");
+    std::fs::write(&config, "strict-prices: true\n").unwrap();
+    for args in [
+        vec!["--fail-on", "never", "--strict-prices", "fixtures/catalog"],
+        vec![
+            "--fail-on",
+            "never",
+            "--config",
+            config.to_str().unwrap(),
+            "fixtures/catalog",
+        ],
+    ] {
+        let (_, report) = check_json(&args);
+        let l40s = workload(&report, "k8s:Deployment/catalog/l40s-dublin");
+        assert!(l40s["cost"].is_null(), "{args:?}");
+        let reason = l40s["unpriced_reason"].as_str().unwrap();
+        assert!(
+            reason.contains("no g6e.2xlarge price for eu-west-1, and strict prices are on"),
+            "{reason}"
+        );
+        // Exact regional prices are unaffected.
+        let g5 = workload(&report, "k8s:Deployment/catalog/a10g-dublin");
+        assert_usd(&g5["cost"]["monthly_usd"], 819.79, "g5 strict");
+    }
+}
