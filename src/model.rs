@@ -533,6 +533,28 @@ pub struct Scaling {
     pub min_location: Option<Location>,
     /// What set the bounds, in words ("spec.replicas", "HorizontalPodAutoscaler ml/llm").
     pub basis: String,
+    /// How long the last replica stays after its last request before the
+    /// autoscaler removes it (scale-to-zero only): KEDA `cooldownPeriod`,
+    /// Knative's stable window plus pod retention period.
+    pub keep_alive_s: Option<ScaleFigure>,
+    /// Requests one replica serves at once, as the autoscaler targets it
+    /// (Knative `containerConcurrency` or `autoscaling.knative.dev/target`).
+    pub concurrency: Option<ScaleFigure>,
+}
+
+/// A number the autoscaler works with, written in the source or the
+/// autoscaler's documented default, with where it comes from.
+#[derive(Clone, Debug)]
+pub struct ScaleFigure {
+    /// The value, in the unit its field names.
+    pub value: f64,
+    /// Where it comes from, in words (the key as written, or the default
+    /// and its documentation).
+    pub basis: String,
+    /// Whether the source writes it (not the autoscaler's default).
+    pub declared: bool,
+    /// Where it is written, when it is.
+    pub location: Option<Location>,
 }
 
 impl Scaling {
@@ -543,6 +565,8 @@ impl Scaling {
             max: Some(replicas),
             min_location: location,
             basis: basis.into(),
+            keep_alive_s: None,
+            concurrency: None,
         }
     }
 }

@@ -1142,6 +1142,8 @@ mod tests {
             },
             placement,
             scaling: Scaling {
+                keep_alive_s: None,
+                concurrency: None,
                 min,
                 max: Some(max),
                 min_location: None,

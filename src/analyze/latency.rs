@@ -28,6 +28,13 @@ pub struct ColdStart {
     pub total_s: f64,
     /// The parts, in the order they happen.
     pub parts: Vec<Part>,
+    /// Cold starts per day at the usage profile's traffic (see
+    /// `analyze/expected.rs`); absent when the traffic is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_cold_starts_per_day: Option<f64>,
+    /// Share of requests that wait for a cold start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_request_share: Option<f64>,
 }
 
 /// Projects the cold start of a Lambda function: the runtime's measured
@@ -128,6 +135,8 @@ pub fn function_cold_start(
     Some(ColdStart {
         total_s: parts.iter().map(|p| p.seconds).sum(),
         parts,
+        expected_cold_starts_per_day: None,
+        cold_request_share: None,
     })
 }
 
@@ -230,5 +239,7 @@ pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> 
     Some(ColdStart {
         total_s: parts.iter().map(|part| part.seconds).sum(),
         parts,
+        expected_cold_starts_per_day: None,
+        cold_request_share: None,
     })
 }

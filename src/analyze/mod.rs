@@ -4,6 +4,7 @@
 
 pub mod breakeven;
 pub mod cost;
+pub mod expected;
 pub mod latency;
 pub mod profile;
 pub mod serverless;
@@ -50,6 +51,8 @@ pub struct Assessment<'w> {
     pub pricing: Pricing,
     /// How long a new replica takes to serve, for GPU workloads.
     pub cold_start: Option<ColdStart>,
+    /// Expected cost and cold starts at the usage profile.
+    pub expected: Option<expected::Expected>,
     /// What the workload cost before a plan changed it, when it comes from one.
     pub before: Option<Pricing>,
     /// Every assumption behind the numbers, in words.
@@ -68,10 +71,15 @@ pub fn assess<'w>(
     if let Some(estimate) = &mut pricing.estimate {
         estimate.break_even = break_even;
     }
-    let cold_start = match &workload.function {
+    let mut cold_start = match &workload.function {
         Some(_) => latency::function_cold_start(workload, &profile, catalog),
         None => latency::cold_start(workload, &profile, catalog),
     };
+    let expected = expected::expected(workload, &profile, &pricing, cold_start.as_ref());
+    if let (Some(cold_start), Some(expected)) = (&mut cold_start, &expected) {
+        cold_start.expected_cold_starts_per_day = expected.cold_starts_per_day;
+        cold_start.cold_request_share = expected.cold_request_share;
+    }
     let before = workload
         .change
         .as_ref()
@@ -148,6 +156,7 @@ pub fn assess<'w>(
         profile,
         pricing,
         cold_start,
+        expected,
         before,
         assumptions,
     }

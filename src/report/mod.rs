@@ -171,6 +171,12 @@ pub struct CostReport {
     pub break_even_requests_per_day: Option<f64>,
     /// The break-even's alternative and arithmetic.
     pub break_even: Option<crate::analyze::cost::BreakEven>,
+    /// Expected monthly cost at the usage profile (between baseline and
+    /// peak); null when the traffic is unknown or does not apply.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub expected_monthly_usd: Option<f64>,
+    /// The expected-cost model's figures and arithmetic.
+    pub expected: Option<crate::analyze::expected::Expected>,
 }
 
 /// A function's shape and limits.
@@ -367,6 +373,10 @@ pub struct Summary {
     /// Idle monthly cost of always-on accelerator capacity.
     #[serde(serialize_with = "number::<_, 2>")]
     pub idle_monthly_usd: f64,
+    /// Expected monthly cost at the usage profiles, where it is known
+    /// (each workload's `cost.expected_monthly_usd`).
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub expected_monthly_usd: f64,
     /// Workloads without a cost.
     pub unpriced_workloads: usize,
     /// Workloads whose maximum is unbounded (not in gpus_max or peak).
@@ -473,6 +483,12 @@ impl Report {
                 .iter()
                 .filter_map(|w| w.cost.as_ref())
                 .filter_map(|c| c.idle_monthly_usd)
+                .map(|v| crate::numbers::round(v, 2))
+                .sum(),
+            expected_monthly_usd: running_reports
+                .iter()
+                .filter_map(|w| w.cost.as_ref())
+                .filter_map(|c| c.expected_monthly_usd)
                 .map(|v| crate::numbers::round(v, 2))
                 .sum(),
             unpriced_workloads: workloads.iter().filter(|w| w.cost.is_none()).count(),
@@ -734,6 +750,8 @@ fn workload_report(
             fixed_monthly_usd: estimate.fixed_monthly_usd,
             break_even_requests_per_day: estimate.break_even.as_ref().map(|b| b.requests_per_day),
             break_even: estimate.break_even.clone(),
+            expected_monthly_usd: assessment.expected.as_ref().and_then(|e| e.monthly_usd),
+            expected: assessment.expected.clone(),
         }),
         cold_start_s: assessment.cold_start.as_ref().map(|c| c.total_s),
         assumptions: assessment.assumptions.clone(),

@@ -197,6 +197,9 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
             }
             let _ = writeln!(out, "  cost        {line}");
             let _ = writeln!(out, "  basis       {}", cost.basis);
+            if let Some(expected) = cost.expected.as_ref().filter(|e| e.busy_replicas.is_some()) {
+                let _ = writeln!(out, "  expected    {}", expected_line(expected));
+            }
             if let Some(break_even) = &cost.break_even {
                 let _ = writeln!(
                     out,
@@ -239,6 +242,31 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
         let _ = writeln!(out, "  {label:<11} - {assumption}");
     }
     out.push('\n');
+}
+
+/// The expected cost and cold starts at the usage profile, in one line.
+fn expected_line(expected: &crate::analyze::expected::Expected) -> String {
+    let mut line = match (expected.monthly_usd, expected.replicas) {
+        (Some(monthly), Some(replicas)) => format!(
+            "{}/month ({} replicas on average)",
+            usd(monthly),
+            trim(replicas, 3)
+        ),
+        (None, Some(replicas)) => format!("{} replicas on average", trim(replicas, 3)),
+        _ => "unknown".to_string(),
+    };
+    if let (Some(per_day), Some(share)) =
+        (expected.cold_starts_per_day, expected.cold_request_share)
+    {
+        if per_day > 0.0 {
+            line.push_str(&format!(
+                ", {} cold starts/day ({}% of requests wait)",
+                trim(per_day, 1),
+                trim(share * 100.0, 1)
+            ));
+        }
+    }
+    line
 }
 
 /// Seconds with millisecond precision below 10 s (Lambda cold starts), tenths above.

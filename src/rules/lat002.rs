@@ -59,9 +59,30 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         Some(slo) => format!("; within the latency SLO of {} ms", trim(slo.value, 0)),
         None => String::new(),
     };
+    let frequency = match &assessment.expected {
+        Some(expected) => match (
+            expected.cold_starts_per_day,
+            expected.cold_request_share,
+            assessment.profile.number(UsageKey::RequestsPerDay),
+        ) {
+            (Some(per_day), Some(share), Some(requests)) => format!(
+                "; at {} requests/day ({}) and a {} s keep-alive, about {} cold starts/day: {}% of requests wait{}",
+                trim(requests.value, 0),
+                if requests.is_set() { "declared" } else { "default" },
+                trim(expected.keep_alive_s.unwrap_or_default(), 0),
+                trim(per_day, 1),
+                trim(share * 100.0, 1),
+                parts
+                    .as_ref()
+                    .map_or(String::new(), |(total_s, _)| format!(" about {} s", trim(*total_s, 1)))
+            ),
+            _ => "; set tcolint.io/requests-per-day to see how often".to_string(),
+        },
+        None => String::new(),
+    };
     vec![Draft {
         message: format!(
-            "{} scales GPU inference to zero ({}): {projection}{slo_text}",
+            "{} scales GPU inference to zero ({}): {projection}{slo_text}{frequency}",
             workload.id, workload.scaling.basis
         ),
         location: workload
@@ -110,6 +131,21 @@ mod tests {
         let found = rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("inference", Some(400_000), 0));
         assert_eq!(found[0].severity, Severity::Warning);
         assert!(found[0].message.contains("; within the latency SLO of 400000 ms"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn the_message_says_how_often_requests_wait() {
+        let text = sdxl("inference", None, 0).replace(
+            "    tcolint.io/model-size-gb: \"7\"\n",
+            "    tcolint.io/model-size-gb: \"7\"\n    tcolint.io/requests-per-day: \"100\"\n",
+        );
+        let found = rule_findings("LAT002", &[], "sdxl.yaml", &text);
+        // KEDA's default cooldown 300 s, d = 1 s: p = e^(-100/86400 x 301).
+        let share = (-(100.0_f64 / 86_400.0) * 301.0).exp();
+        assert_eq!(crate::numbers::trim(share * 100.0, 1), "70.6");
+        assert!(found[0].message.contains("; at 100 requests/day (declared) and a 300 s keep-alive, about 70.6 cold starts/day: 70.6% of requests wait about 314.8 s"), "{}", found[0].message);
+        let unknown = rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("inference", None, 0));
+        assert!(unknown[0].message.ends_with("; set tcolint.io/requests-per-day to see how often"), "{}", unknown[0].message);
     }
 
     #[test]

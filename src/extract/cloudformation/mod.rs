@@ -408,7 +408,7 @@ pub fn extract(
                             .and_then(|m| m.parse::<f64>().ok())
                             .unwrap_or(0.0)
                             / 1024.0;
-                        workload.scaling = Scaling { min: 0, max: intrinsics.value(serverless.get("MaxConcurrency")).ok().flatten().and_then(|m| m.parse().ok()), min_location: None, basis: "SageMaker Serverless: MaxConcurrency".into() };
+                        workload.scaling = Scaling { min: 0, max: intrinsics.value(serverless.get("MaxConcurrency")).ok().flatten().and_then(|m| m.parse().ok()), min_location: None, basis: "SageMaker Serverless: MaxConcurrency".into(), keep_alive_s: None, concurrency: None };
                     } else {
                         instance_type(&mut workload, &intrinsics, variant.get("InstanceType"), &location);
                         let count = intrinsics.value(variant.get("InitialInstanceCount")).ok().flatten().and_then(|c| c.parse::<u32>().ok()).unwrap_or(1);

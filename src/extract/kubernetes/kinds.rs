@@ -292,7 +292,17 @@ fn knative(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut 
         .map(|(v, _)| v)
         .filter(|v| *v > 0)
         .map(|v| v.max(min_value));
+    let knative_annotations = [annotations, object.root.path(&["metadata", "annotations"])];
     let scaling = Scaling {
+        keep_alive_s: Some(super::autoscaling::knative_keep_alive(
+            ctx,
+            &knative_annotations,
+        )),
+        concurrency: Some(super::autoscaling::knative_concurrency(
+            ctx,
+            Some(pod_spec),
+            &knative_annotations,
+        )),
         min: min_value,
         max: max_value,
         min_location: Some(min.map_or_else(|| ctx.first_line(template), |(_, at)| at)),
@@ -346,7 +356,22 @@ fn kserve(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut E
         let min_value = min.as_ref().map_or(1, |(v, _)| *v);
         let min_absent = min.is_none();
         let max_value = max.map(|v| v.max(min_value));
+        // KServe's default (serverless) mode runs each component as a
+        // Knative revision: component or object annotations configure it.
+        let knative_annotations = [
+            component.get("annotations"),
+            object.root.path(&["metadata", "annotations"]),
+        ];
         let scaling = Scaling {
+            keep_alive_s: Some(super::autoscaling::knative_keep_alive(
+                ctx,
+                &knative_annotations,
+            )),
+            concurrency: Some(super::autoscaling::knative_concurrency(
+                ctx,
+                Some(component),
+                &knative_annotations,
+            )),
             min: min_value,
             max: max_value,
             min_location: Some(min.map_or_else(|| ctx.first_line(component), |(_, at)| at)),
@@ -412,6 +437,8 @@ fn kubeflow(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut
                 let ceiling = max.as_ref().map(|(v, _)| (*v).max(floor));
                 let baseline = scaling.min.max(floor).min(ceiling.unwrap_or(u32::MAX));
                 scaling = Scaling {
+                    keep_alive_s: None,
+                    concurrency: None,
                     min: baseline,
                     max: ceiling.or(scaling.max).map(|m| m.max(baseline)),
                     min_location: scaling.min_location.or(min.map(|(_, at)| at)),
@@ -501,6 +528,8 @@ fn ray(ctx: &mut Ctx<'_>, object: &Object<'_>, cluster: NodeRef<'_>, out: &mut E
             let min_absent = min.is_none();
             let max_value = max.as_ref().map(|(v, _)| (*v).max(min_value));
             Scaling {
+                keep_alive_s: None,
+                concurrency: None,
                 min: min_value,
                 max: max_value,
                 min_location: Some(min.map_or_else(|| ctx.first_line(group), |(_, at)| at)),
@@ -691,6 +720,8 @@ fn bounds(
     let min_absent = min.is_none();
     let max_value = max.map(|v| v.max(min_value));
     Scaling {
+        keep_alive_s: None,
+        concurrency: None,
         min: min_value,
         max: max_value,
         min_location: Some(min.map_or_else(|| ctx.first_line(map), |(_, at)| at)),
@@ -826,6 +857,8 @@ fn llm_inference_service(
                 pod_spec: leader,
                 annotations,
                 scaling: Scaling {
+                    keep_alive_s: None,
+                    concurrency: None,
                     basis: format!("{} (one leader pod per replica)", replicas.basis),
                     ..replicas.clone()
                 },

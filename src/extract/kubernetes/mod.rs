@@ -7,6 +7,7 @@
 //! file and applied across all files by [`link`], since a kustomize folder
 //! often keeps the HPA beside, not inside, the Deployment's file.
 
+mod autoscaling;
 pub mod pod;
 mod quantity;
 
@@ -332,6 +333,8 @@ fn scaler(ctx: &mut Ctx<'_>, object: &Object<'_>) -> Option<Scaler> {
         target_kind: target_kind.to_string(),
         target_name: target_name.to_string(),
         scaling: Scaling {
+            keep_alive_s: is_keda.then(|| autoscaling::keda_cooldown(ctx, spec)),
+            concurrency: None,
             min: min_value,
             max: max.map(|max| max.max(min_value)),
             min_location: Some(min.map_or_else(|| object.location.clone(), |(_, at)| at)),
@@ -377,6 +380,8 @@ fn link_scalers(extractions: &mut [&mut Extraction]) {
                 let previous = std::mem::replace(
                     &mut workload.scaling,
                     Scaling {
+                        keep_alive_s: scaler.scaling.keep_alive_s.clone(),
+                        concurrency: scaler.scaling.concurrency.clone(),
                         min: scaler.scaling.min.saturating_mul(*pods),
                         max: scaler.scaling.max.map(|max| max.saturating_mul(*pods)),
                         min_location: scaler.scaling.min_location.clone(),

@@ -154,6 +154,8 @@ pub fn function_workload(
     workload.placement.cloud = Some((Cloud::Aws, "provider".into()));
     workload.placement.region = region;
     workload.scaling = Scaling {
+        keep_alive_s: None,
+        concurrency: None,
         min: spec.provisioned_concurrency.unwrap_or(0),
         max: spec.reserved_concurrency,
         min_location: spec

@@ -188,6 +188,8 @@ fn bounds(
         .unwrap_or(1);
     let max_value = max.clone().known().map(|m| m.max(min_value));
     Scaling {
+        keep_alive_s: None,
+        concurrency: None,
         min: min_value,
         max: max_value.or(Some(min_value)),
         min_location: Some(view.location(min_key)),
@@ -483,6 +485,8 @@ fn aws_lambda_function(
     }
     workload.compute.memory_gib_per_replica = function.memory_mb.unwrap_or(0.0) / 1024.0;
     workload.scaling = Scaling {
+        keep_alive_s: None,
+        concurrency: None,
         min: function.provisioned_concurrency.unwrap_or(0),
         max: None,
         min_location: None,
@@ -506,6 +510,8 @@ fn aws_sagemaker(instance: &ResourceInstance, view: &View<'_>) -> Vec<Workload> 
                 region(&mut workload, Cloud::Aws, instance.provider_region.clone());
                 workload.compute.memory_gib_per_replica = serverless.number("memory_size_in_mb").known().unwrap_or(0.0) / 1024.0;
                 workload.scaling = Scaling {
+                    keep_alive_s: None,
+                    concurrency: None,
                     min: serverless.count("provisioned_concurrency").known().unwrap_or(0),
                     max: serverless.count("max_concurrency").known(),
                     min_location: None,
@@ -592,6 +598,8 @@ fn aws_batch(instance: &ResourceInstance, view: &View<'_>) -> Option<Workload> {
     let min = resources.count("min_vcpus").known().unwrap_or(0);
     let max = resources.count("max_vcpus").known();
     workload.scaling = Scaling {
+        keep_alive_s: None,
+        concurrency: None,
         min,
         max,
         min_location: Some(resources.location("min_vcpus")),
@@ -720,6 +728,8 @@ fn gke_pool(
                 }
             };
             Scaling {
+                keep_alive_s: None,
+                concurrency: None,
                 min,
                 max: Some(max.max(min)),
                 min_location: Some(autoscaling.location("min_node_count")),
@@ -864,6 +874,8 @@ fn cloud_run(
         .and_then(|s| s.count("max_instance_count").known())
         .unwrap_or(100);
     workload.scaling = Scaling {
+        keep_alive_s: None,
+        concurrency: None,
         min,
         max: Some(max.max(min)),
         min_location: scaling.as_ref().map(|s| s.location("min_instance_count")),
