@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::discover::{Input, Skipped};
-use crate::model::{Suppression, Workload};
+use crate::model::{Suppression, UnmodeledAccelerator, Workload};
 use crate::parse::tree::Document;
 use crate::source::{Location, SourceFile};
 
@@ -54,20 +54,6 @@ pub struct Extraction {
     pub train_jobs: Vec<kubernetes::TrainJobLink>,
     /// Accelerator requests in kinds no front end can read (GPU003).
     pub unmodeled: Vec<UnmodeledAccelerator>,
-}
-
-/// An object that asks for an accelerator in a kind tcolint cannot read
-/// (no pod template anywhere in it): reported as GPU003, never dropped.
-#[derive(Clone, Debug)]
-pub struct UnmodeledAccelerator {
-    /// `Kind namespace/name`.
-    pub object: String,
-    /// The accelerator resource (`nvidia.com/gpu`).
-    pub resource: String,
-    /// The amount as written.
-    pub amount: String,
-    /// Where it is asked for.
-    pub location: Location,
 }
 
 /// What front ends may use from the command line.

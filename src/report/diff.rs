@@ -1,5 +1,5 @@
 //! The comparison of two scans, as a value the formatters render: built by
-//! [`crate::diff`], shown by [`super::text::render_diff`] and
+//! the `diff` command, shown by [`super::text::render_diff`] and
 //! [`super::markdown::render_diff`], or serialised as JSON.
 
 use serde::Serialize;

@@ -5,7 +5,7 @@
 //! in silence.
 
 use super::{Finding, RuleSettings, UNMODELED_ACCELERATOR};
-use crate::extract::UnmodeledAccelerator;
+use crate::model::UnmodeledAccelerator;
 
 /// One finding per object, when GPU003 is enabled.
 pub fn findings(unmodeled: &[UnmodeledAccelerator], rules: &[RuleSettings]) -> Vec<Finding> {

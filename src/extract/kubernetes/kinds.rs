@@ -2,7 +2,7 @@
 //! their replica counts.
 
 use super::{pod, push_workload, Ctx, Extraction, Object, Role, TrainJobLink, TrainingRuntime};
-use crate::extract::UnmodeledAccelerator;
+use crate::model::UnmodeledAccelerator;
 use crate::model::{Purpose, Scaling};
 use crate::parse::yaml::NodeRef;
 use crate::source::Location;
