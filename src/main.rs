@@ -55,6 +55,9 @@ enum Command {
     /// Compare two versions: monthly cost before, after and the delta per
     /// workload and in total, and the findings new in HEAD.
     Diff(Box<DiffArgs>),
+    /// Look prices up: `tcolint catalog g5.`, `tcolint catalog --gpu h100`
+    /// (every type with that GPU, cheapest first), `--region eu-west-1`.
+    Catalog(CatalogArgs),
     /// Print a shell completion script: `tcolint completions bash > /etc/bash_completion.d/tcolint`.
     Completions {
         /// The shell.
@@ -104,6 +107,25 @@ enum CloudArg {
     Aws,
     Gcp,
     Azure,
+}
+
+#[derive(clap::Args)]
+struct CatalogArgs {
+    /// Part of the type name (case-insensitive): `g5.`, `n2-standard`, `Standard_NC`.
+    query: Option<String>,
+    /// Only this cloud.
+    #[arg(long, value_enum)]
+    cloud: Option<CloudArg>,
+    /// Only prices in this region (`all`: every region; default: each type's
+    /// home region, us-east-1, us-central1 or eastus).
+    #[arg(long)]
+    region: Option<String>,
+    /// Only types with this accelerator (`h100`, `nvidia-l4`, `a100-80gb`), cheapest first.
+    #[arg(long)]
+    gpu: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    format: RulesFormat,
 }
 
 #[derive(clap::Args)]
@@ -244,6 +266,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff(*args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { code } => explain(&code),
+        Command::Catalog(args) => catalog(args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             // Rendered to memory: clap_complete panics on a closed pipe.
@@ -535,6 +558,30 @@ fn list_rules(format: RulesFormat) -> Result<u8, String> {
     };
     print!("{text}");
     Ok(0)
+}
+
+/// `tcolint catalog`: exit 0 with rows, 1 when nothing matches.
+fn catalog(args: CatalogArgs) -> Result<u8, String> {
+    let catalog = Catalog::embedded()
+        .map_err(|error| format!("internal error: embedded catalogue is invalid: {error}"))?;
+    let query = tcolint::catalog::query::Query {
+        name: args.query,
+        cloud: args.cloud.map(|cloud| match cloud {
+            CloudArg::Aws => Cloud::Aws,
+            CloudArg::Gcp => Cloud::Gcp,
+            CloudArg::Azure => Cloud::Azure,
+        }),
+        region: args.region,
+        gpu: args.gpu,
+    };
+    let rows = query.run(&catalog)?;
+    let text = match args.format {
+        RulesFormat::Json => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n",
+        RulesFormat::Text if rows.is_empty() => "no catalogue row matches\n".to_string(),
+        RulesFormat::Text => tcolint::report::catalog::render(&rows),
+    };
+    write_output(None, text.as_bytes())?;
+    Ok(if rows.is_empty() { 1 } else { 0 })
 }
 
 fn explain(code: &str) -> Result<u8, String> {

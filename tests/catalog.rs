@@ -126,3 +126,64 @@ fn strict_prices_leave_stand_in_regions_unpriced() {
         assert_usd(&g5["cost"]["monthly_usd"], 819.79, "g5 strict");
     }
 }
+
+#[test]
+fn catalog_command_looks_prices_up() {
+    let (code, stdout, _) = common::run(&["catalog", "--gpu", "h100", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() >= 8, "{stdout}");
+    // The row shape, cheapest first.
+    for key in [
+        "cloud",
+        "region",
+        "name",
+        "usd_per_hour",
+        "spot_usd_per_hour",
+        "vcpu",
+        "memory_gib",
+        "allocatable_vcpu",
+        "allocatable_memory_gib",
+        "gpu_count",
+        "gpu_model",
+        "gpu_memory_gib",
+        "source",
+        "date",
+    ] {
+        assert!(rows[0].get(key).is_some(), "{key}");
+    }
+    assert_eq!(rows[0]["name"], "p5.4xlarge");
+    assert_eq!(rows[0]["usd_per_hour"], 6.88);
+    let prices: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r["usd_per_hour"].as_f64())
+        .collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]));
+
+    let (code, text, _) = common::run(&["catalog", "g5.xlarge", "--region", "eu-west-1"]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("g5.xlarge") && text.contains("$1.123"),
+        "{text}"
+    );
+    let (code, text, _) = common::run(&[
+        "catalog",
+        "--cloud",
+        "azure",
+        "standard_d2_v3",
+        "--region",
+        "westus2",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("$0.096") && text.contains("$0.01248"),
+        "{text}"
+    );
+
+    let (code, _, _) = common::run(&["catalog", "no-such-type"]);
+    assert_eq!(code, 1);
+    let (code, _, stderr) = common::run(&["catalog", "--gpu", "nvidia-tesla-k80"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not in the catalogue"), "{stderr}");
+}

@@ -7,6 +7,7 @@
 
 pub mod generate;
 pub mod instances;
+pub mod query;
 mod tsv;
 
 pub use instances::{home_region, CustomRate, Instance, Quote, RegionPrice};

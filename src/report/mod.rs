@@ -4,6 +4,7 @@
 //! The JSON form of this struct (`--format json`) is a public interface:
 //! fields are added, never renamed or removed.
 
+pub mod catalog;
 pub mod diff;
 pub mod github;
 pub mod gitlab;
