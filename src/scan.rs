@@ -235,6 +235,7 @@ pub fn check(
             location: problem.location,
             monthly_usd: None,
             suppressed: None,
+            assumed: None,
         }));
     }
     if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::DUPLICATE_KEY) {

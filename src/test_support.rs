@@ -28,6 +28,7 @@ pub fn finding(rule: &str, workload: &str, file: &str, line: u32) -> FindingRepo
         },
         monthly_usd: None,
         reason: None,
+        assumed: None,
     }
 }
 

@@ -153,7 +153,14 @@ fn a_baseline_hides_known_findings_even_when_lines_move() {
     let first_document = manifest.split("\n---").next().unwrap();
     let extra = first_document.replace("summarizer-llama-8b", "summarizer-llama-8b-canary");
     std::fs::write(project.join("app.yaml"), format!("{moved}\n---\n{extra}")).unwrap();
-    let (code, report) = check_json(&["--baseline", baseline.to_str().unwrap(), project_arg]);
+    // The canary's TCO001 judges a default utilization: info.
+    let (code, report) = check_json(&[
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--fail-on",
+        "info",
+        project_arg,
+    ]);
     assert_eq!(code, 1);
     let new: Vec<_> = findings(&report, "findings", "TCO001")
         .into_iter()

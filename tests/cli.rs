@@ -29,8 +29,27 @@ fn exit_codes_follow_the_failure_threshold() {
     let file = dir.join("llm.yaml");
     std::fs::write(&file, GPU_DEPLOYMENT).unwrap();
     let path = file.to_str().unwrap();
-    // TCO001 (warning) fires at the default 5% utilization.
-    assert_eq!(run(&["check", path]).0, 1);
+    // No declarations: TCO001 judges the default 5% utilization, so it
+    // reports at info with the idle cost at that figure, and exits 0.
+    let (code, report) = common::check_json(&[path]);
+    assert_eq!(code, 0);
+    let tco001 = &report["findings"][0];
+    assert_eq!(
+        (tco001["rule"].as_str(), tco001["severity"].as_str()),
+        (Some("TCO001"), Some("info"))
+    );
+    assert_eq!(tco001["assumed"]["value"], 0.05);
+    assert_eq!(run(&["check", path, "--fail-on", "info"]).0, 1);
+    // A declared utilization of 0.1: the same rule at warning, exit 1.
+    let declared = GPU_DEPLOYMENT.replace(
+        "  namespace: ml\n",
+        "  namespace: ml\n  annotations: {tcolint.io/utilization: '0.1'}\n",
+    );
+    std::fs::write(&file, declared).unwrap();
+    let (code, report) = common::check_json(&[path]);
+    assert_eq!(code, 1);
+    assert_eq!(report["findings"][0]["severity"], "warning");
+    assert!(report["findings"][0].get("assumed").is_none());
     assert_eq!(run(&["check", path, "--fail-on", "error"]).0, 0);
     assert_eq!(run(&["check", path, "--fail-on", "never"]).0, 0);
     assert_eq!(run(&["check", path, "--ignore", "TCO001"]).0, 0);
@@ -69,7 +88,7 @@ fn stdin_is_one_document_stream_named_by_stdin_filename() {
         .write_stdin(format!("---\n# Source: chart/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\n---\n{GPU_DEPLOYMENT}"))
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let w = workload(&report, "k8s:Deployment/ml/llm");
     assert_eq!(w["location"]["file"], "rendered/chart.yaml");
@@ -211,7 +230,7 @@ fn text_output_names_the_numbers_and_their_basis() {
         "check",
         "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml",
     ]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "TCO001 on the default utilization is info");
     assert!(stdout
         .contains("k8s:Deployment/llm-serving/vllm-llama-3-1-70b-awq  (Deployment, inference)"));
     assert!(stdout.contains("per replica 4 x A10G 24 GB (nvidia.com/gpu), 40 vCPU, 160 GiB"));

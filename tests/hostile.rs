@@ -8,7 +8,7 @@ use common::{check_json, findings, scratch, workload};
 
 const GOOD: &str = "apiVersion: v1
 kind: Pod
-metadata: {name: good, namespace: ok}
+metadata: {name: good, namespace: ok, annotations: {tcolint.io/utilization: '0.1'}}
 spec:
   containers:
   - name: c

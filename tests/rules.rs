@@ -150,6 +150,51 @@ fn every_rule_fires_on_its_fixture_and_stays_silent_on_its_near_miss() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The rules whose judgement rests on a usage figure that can be defaulted:
+/// each has a `defaulted` fixture (the figure assumed: info, exit 0) and a
+/// `declared` one (the figure set by a person: the rule's own severity).
+const JUDGED_ON_USAGE: [&str; 2] = ["TCO001", "LAT001"];
+
+#[test]
+fn severity_follows_evidence_assumed_figures_report_at_info() {
+    for code in JUDGED_ON_USAGE {
+        for case in ["defaulted", "declared"] {
+            let path = fixture(code, case).unwrap_or_else(|problem| panic!("{problem}"));
+            let path_text = path.to_string_lossy().into_owned();
+            let (exit, report) = check_json(&[&path_text]);
+            let own: Vec<&Value> = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|finding| finding["rule"] == code)
+                .collect();
+            assert_eq!(own.len(), 1, "{code} {case}: {report}");
+            let finding = own[0];
+            if case == "defaulted" {
+                assert_eq!(finding["severity"], "info", "{code} {case}");
+                assert_eq!(
+                    exit, 0,
+                    "{code} {case}: an assumption does not fail the scan"
+                );
+                assert!(finding["assumed"]["fix"]
+                    .as_str()
+                    .unwrap()
+                    .contains("tcolint.yml"));
+                assert!(finding["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("so reported at info; to judge it,"));
+            } else {
+                assert_ne!(finding["severity"], "info", "{code} {case}");
+                assert_eq!(exit, 1, "{code} {case}");
+                assert!(finding.get("assumed").is_none(), "{code} {case}");
+            }
+            let snapshot = format!("exit {exit}\n{}", render(&report));
+            insta::assert_snapshot!(format!("{code}_{case}"), snapshot);
+        }
+    }
+}
+
 #[test]
 fn the_fixture_folder_holds_only_registered_rules() {
     let codes = registered_codes();

@@ -233,6 +233,7 @@ metadata:
   namespace: "ns::x,%y"
   annotations:
     tcolint.io/purpose: inference
+    tcolint.io/utilization: "0.05"
 spec:
   replicas: 1
   template:
@@ -512,6 +513,7 @@ metadata:
   namespace: overflow
   annotations:
     tcolint.io/purpose: inference
+    tcolint.io/utilization: "0.05"
 spec:
   replicas: 1
   template:

@@ -198,6 +198,7 @@ mod tests {
                 },
                 monthly_usd: None,
                 reason: None,
+                assumed: None,
             });
         }
         let items = parse(&render(&report));

@@ -331,6 +331,10 @@ pub struct FindingReport {
     /// The suppression's reason (only in `suppressed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The assumed usage figure the finding was judged on, which is why it
+    /// reports at info (absent when every figure it rests on is declared).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<crate::rules::Assumed>,
 }
 
 /// A file read but not analysed, or a part of a configuration not analysed.
@@ -425,6 +429,7 @@ impl Report {
                 location: locate(&finding.location),
                 monthly_usd: finding.monthly_usd,
                 reason: finding.suppressed.and_then(|s| s.reason),
+                assumed: finding.assumed,
             };
             if is_suppressed {
                 suppressed.push(report);

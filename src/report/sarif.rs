@@ -420,6 +420,7 @@ mod tests {
             },
             monthly_usd: Some(12.0),
             reason: Some(hostile.into()),
+            assumed: None,
         };
         let value = serde_json::to_value(result(&finding, &[], true)).unwrap();
         assert_eq!(value["message"], serde_json::json!({ "text": hostile }));

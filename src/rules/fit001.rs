@@ -38,6 +38,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         location: spec.defined_at.clone().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: None,
         escalate: false,
+        rests_on: None,
     }]
 }
 

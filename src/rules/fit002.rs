@@ -24,6 +24,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             location: accelerator.location.clone(),
             monthly_usd: None,
             escalate: false,
+            rests_on: None,
         })
         .collect()
 }

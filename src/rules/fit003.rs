@@ -23,6 +23,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
             location: at(setting),
             monthly_usd: None,
             escalate: false,
+            rests_on: None,
         });
     };
     let (min_memory, max_memory) = (

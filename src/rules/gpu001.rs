@@ -26,6 +26,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             location: request.location.clone(),
             monthly_usd: None,
             escalate: false,
+            rests_on: None,
         });
     }
     drafts

@@ -38,6 +38,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
                 location: issue.location.clone(),
                 monthly_usd: None,
                 escalate: false,
+                rests_on: None,
             }
         })
         .collect()

@@ -38,16 +38,18 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         .collect();
     vec![Draft {
         message: format!(
-            "{} answers synchronous requests without provisioned concurrency, and a cold start takes about {} ms ({}), above its latency SLO of {} ms ({})",
+            "{} answers synchronous requests without provisioned concurrency, and a cold start takes about {} ms ({}), above its latency SLO of {} ms{}",
             workload.id,
             trim(projected_ms, 0),
             parts.join(" + "),
             trim(slo.value, 0),
-            slo.basis
+            // An assumed SLO is named by the runner, with what to declare.
+            if slo.is_set() { format!(" ({})", slo.basis) } else { String::new() }
         ),
         location: spec.defined_at.clone().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: None,
         escalate: false,
+        rests_on: Some(UsageKey::LatencySloMs),
     }]
 }
 

@@ -80,9 +80,18 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         },
         None => String::new(),
     };
+    let purpose = &assessment.profile.purpose;
+    let inferred = if purpose.is_set() {
+        String::new()
+    } else {
+        format!(
+            " (inference inferred: {}; set tcolint.io/purpose if not)",
+            purpose.basis
+        )
+    };
     vec![Draft {
         message: format!(
-            "{} scales GPU inference to zero ({}): {projection}{slo_text}{frequency}",
+            "{} scales GPU inference{inferred} to zero ({}): {projection}{slo_text}{frequency}",
             workload.id, workload.scaling.basis
         ),
         location: workload
@@ -92,6 +101,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             .unwrap_or_else(|| workload.location.clone()),
         monthly_usd: None,
         escalate: exceeds,
+        rests_on: None,
     }]
 }
 
@@ -146,6 +156,19 @@ mod tests {
         assert!(found[0].message.contains("; at 100 requests/day (declared) and a 300 s keep-alive, about 70.6 cold starts/day: 70.6% of requests wait about 314.8 s"), "{}", found[0].message);
         let unknown = rule_findings("LAT002", &[], "sdxl.yaml", &sdxl("inference", None, 0));
         assert!(unknown[0].message.ends_with("; set tcolint.io/requests-per-day to see how often"), "{}", unknown[0].message);
+    }
+
+    #[test]
+    fn a_gpu_deployment_keda_scales_to_zero_is_inferred_to_serve() {
+        let undeclared = sdxl("inference", None, 0).replace("    tcolint.io/purpose: inference\n", "");
+        let found = rule_findings("LAT002", &[], "sdxl.yaml", &undeclared);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Warning);
+        let message = &found[0].message;
+        assert!(message.contains("scales GPU inference (inference inferred: a long-running GPU Deployment that ScaledObject art/sdxl (minReplicaCount 0, maxReplicaCount 4) scales to zero serves requests; set tcolint.io/purpose if not) to zero"), "{message}");
+        // A floor of one is not scaled to zero: nothing to infer, nothing to say.
+        let warm = sdxl("inference", None, 1).replace("    tcolint.io/purpose: inference\n", "");
+        assert!(rule_findings("LAT002", &[], "sdxl.yaml", &warm).is_empty());
     }
 
     #[test]

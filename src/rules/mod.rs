@@ -10,6 +10,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::analyze::Assessment;
+use crate::model::UsageKey;
 use crate::parse::yaml::{parse_stream, Limits};
 use crate::source::Location;
 
@@ -298,6 +299,65 @@ pub struct Draft {
     pub monthly_usd: Option<f64>,
     /// Raise the severity to error (LAT002 with an SLO that is exceeded).
     pub escalate: bool,
+    /// The usage figure the judgement rests on: when the profile only
+    /// assumed it (a default), the finding reports at info and says what to
+    /// declare, because a finding on an assumption nobody made is noise.
+    pub rests_on: Option<UsageKey>,
+}
+
+/// The assumed usage figure a finding was judged on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Assumed {
+    /// The usage key (`utilization`).
+    pub key: UsageKey,
+    /// The value assumed.
+    pub value: f64,
+    /// Where the assumption comes from.
+    pub basis: String,
+    /// How to declare the real figure, in one line.
+    pub fix: String,
+}
+
+impl Assumed {
+    /// The assumption behind `key` of `assessment`, if the profile did not
+    /// get the figure from a person (annotation or configuration).
+    fn of(assessment: &Assessment<'_>, key: UsageKey) -> Option<Assumed> {
+        let resolved = assessment.profile.number(key)?;
+        if resolved.is_set() {
+            return None;
+        }
+        let workload = assessment.workload;
+        let example = match key {
+            UsageKey::Utilization => "0.3".to_string(),
+            _ => crate::numbers::trim(resolved.value, 3),
+        };
+        let annotation = if workload.platform == crate::model::Platform::Kubernetes {
+            format!("annotate `tcolint.io/{}: \"{example}\"` or ", key.as_str())
+        } else {
+            String::new()
+        };
+        Some(Assumed {
+            key,
+            value: resolved.value,
+            basis: resolved.basis.clone(),
+            fix: format!(
+                "{annotation}add `usage: {{\"{}\": {{{}: {example}}}}}` to tcolint.yml",
+                workload.id,
+                key.as_str()
+            ),
+        })
+    }
+
+    /// The sentence a finding's message ends with.
+    fn sentence(&self) -> String {
+        format!(
+            "Judged on an assumed {} of {} ({}), so reported at info; to judge it, {}",
+            self.key.as_str(),
+            crate::numbers::trim(self.value, 4),
+            self.basis,
+            self.fix
+        )
+    }
 }
 
 /// One finding, as every output format renders it.
@@ -319,6 +379,8 @@ pub struct Finding {
     pub monthly_usd: Option<f64>,
     /// Set when a suppression on the workload silences it.
     pub suppressed: Option<Suppressed>,
+    /// Set when the judgement rests on an assumed usage figure.
+    pub assumed: Option<Assumed>,
 }
 
 /// How a finding was silenced by a suppression on its workload.
@@ -343,19 +405,25 @@ pub fn run(assessment: &Assessment<'_>, rules: &[RuleSettings], out: &mut Vec<Fi
                 .map(|s| Suppressed {
                     reason: s.reason.clone(),
                 });
+            let assumed = draft.rests_on.and_then(|key| Assumed::of(assessment, key));
+            let (severity, message) = match &assumed {
+                Some(assumed) => (
+                    Severity::Info,
+                    format!("{}. {}", draft.message, assumed.sentence()),
+                ),
+                None if draft.escalate => (Severity::Error, draft.message),
+                None => (settings.severity, draft.message),
+            };
             out.push(Finding {
                 code: settings.meta.code.clone(),
                 name: settings.meta.name.clone(),
-                severity: if draft.escalate {
-                    Severity::Error
-                } else {
-                    settings.severity
-                },
-                message: draft.message,
+                severity,
+                message,
                 workload: Some(workload.id.clone()),
                 location: draft.location,
                 monthly_usd: draft.monthly_usd,
                 suppressed,
+                assumed,
             });
         }
     }
@@ -399,6 +467,7 @@ pub fn unused_suppressions(
             location: suppression.location.clone(),
             monthly_usd: None,
             suppressed: None,
+            assumed: None,
         })
         .collect()
 }

@@ -33,10 +33,15 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         },
         |(model, _)| model.as_str(),
     );
+    // An assumed figure is named by the runner, with what to declare.
     let origin = if utilization.is_set() {
-        format!("set by {}", utilization.basis)
+        format!(
+            ". Utilization {}% is set by {}",
+            trim(utilization.value * 100.0, 1),
+            utilization.basis
+        )
     } else {
-        format!("a {}", utilization.basis)
+        String::new()
     };
     let (cost, idle) = match &assessment.pricing.estimate {
         Some(estimate) => (
@@ -54,23 +59,23 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     };
     vec![Draft {
         message: format!(
-            "{} keeps {} x {model} always on ({} min replica(s)) at {}% utilization, below the {}% threshold{cost}. Utilization {}% is {origin}",
+            "{} keeps {} x {model} always on ({} min replica(s)) at {}% utilization, below the {}% threshold{cost}{origin}",
             workload.id,
             trim(gpus, 3),
             workload.scaling.min,
             trim(utilization.value * 100.0, 1),
             trim(threshold * 100.0, 1),
-            trim(utilization.value * 100.0, 1),
         ),
         location: workload.location.clone(),
         monthly_usd: idle,
         escalate: false,
+        rests_on: Some(UsageKey::Utilization),
     }]
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Threshold;
+    use crate::rules::{Severity, Threshold};
     use crate::test_support::rule_findings;
 
     /// A vLLM Deployment on g6.xlarge (one L4 per replica), with an
@@ -113,7 +118,12 @@ mod tests {
     #[test]
     fn a_default_utilization_is_named_as_one() {
         let found = findings(&deployment("Deployment", 1, None), &[]);
-        assert!(found[0].message.contains("Utilization 5% is a default for inference workloads"), "{}", found[0].message);
+        assert_eq!(found[0].severity, Severity::Info);
+        assert!(found[0].message.contains("at 5% utilization, below the 40% threshold: $558.13/month of its $587.50/month baseline pays for idle GPUs. Judged on an assumed utilization of 0.05 (default for inference workloads"), "{}", found[0].message);
+        assert!(found[0].message.ends_with("so reported at info; to judge it, annotate `tcolint.io/utilization: \"0.3\"` or add `usage: {\"k8s:Deployment/ml/llm\": {utilization: 0.3}}` to tcolint.yml"), "{}", found[0].message);
+        let declared = findings(&deployment("Deployment", 1, Some("0.1")), &[]);
+        assert_eq!(declared[0].severity, Severity::Warning);
+        assert!(!declared[0].message.contains("assumed"), "{}", declared[0].message);
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             .unwrap_or_else(|| workload.location.clone()),
         monthly_usd: Some(excess),
         escalate: false,
+        rests_on: Some(UsageKey::RequestsPerDay),
     }]
 }
 

@@ -33,6 +33,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         location: spec.location(FunctionSetting::ProvisionedConcurrency).cloned().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: fixed,
         escalate: false,
+        rests_on: None,
     }]
 }
 

@@ -48,6 +48,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             .unwrap_or_else(|| workload.location.clone()),
         monthly_usd: monthly,
         escalate: false,
+        rests_on: None,
     }]
 }
 

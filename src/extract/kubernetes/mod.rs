@@ -396,8 +396,29 @@ fn link_scalers(extractions: &mut [&mut Extraction]) {
                     "replicas from {} override {}",
                     scaler.scaling.basis, previous.basis
                 ));
+                infer_service(workload, scaler);
             }
         }
+    }
+}
+
+/// Infers purpose from shape when nothing else says it: a long-running GPU
+/// Deployment or StatefulSet that an autoscaler scales to zero waits for
+/// requests, so it is a service (inference).
+fn infer_service(workload: &mut Workload, scaler: &Scaler) {
+    if workload.inferred_purpose.is_none()
+        && scaler.scaling.min == 0
+        && !workload.run_to_completion
+        && matches!(workload.kind.as_str(), "Deployment" | "StatefulSet")
+        && workload.has_accelerators()
+    {
+        workload.inferred_purpose = Some((
+            Purpose::Inference,
+            format!(
+                "a long-running GPU {} that {} scales to zero serves requests",
+                workload.kind, scaler.scaling.basis
+            ),
+        ));
     }
 }
 
