@@ -255,6 +255,7 @@ pub fn check(
                     location: problem.location,
                     monthly_usd: None,
                     suppressed: None,
+                    assumed: None,
                 }),
         );
     }

@@ -26,6 +26,7 @@ pub fn findings(unmodeled: &[UnmodeledAccelerator], rules: &[RuleSettings]) -> V
             location: found.location.clone(),
             monthly_usd: None,
             suppressed: None,
+            assumed: None,
         })
         .collect()
 }
