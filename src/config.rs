@@ -65,6 +65,9 @@ pub struct Config {
     /// Leave unpriced what only a stand-in region's price would price
     /// (`strict-prices: true`, `--strict-prices`).
     pub strict_prices: bool,
+    /// `modules:`: local copies of Terraform module sources, by source,
+    /// relative to the configuration file's folder.
+    pub modules: Vec<(String, PathBuf)>,
 }
 
 impl Default for Config {
@@ -77,6 +80,7 @@ impl Default for Config {
             rule_overrides: Vec::new(),
             usage: Vec::new(),
             strict_prices: false,
+            modules: Vec::new(),
         }
     }
 }
@@ -96,6 +100,11 @@ impl Config {
         })?;
         let source = Arc::new(SourceFile::new(path.display().to_string(), text));
         let mut config = Config::parse(&source, rules)?;
+        // Module folders are relative to the file's own folder.
+        let base = path.parent().unwrap_or(Path::new(""));
+        for (_, dir) in &mut config.modules {
+            *dir = base.join(&*dir);
+        }
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
@@ -187,6 +196,15 @@ impl Config {
                         });
                     }
                 }
+                "modules" => {
+                    for (source_node, dir) in value.entries() {
+                        let source = source_node.as_text().unwrap_or_default().to_string();
+                        let Some(dir) = dir.as_text() else {
+                            return Err(fail(Some(dir), format!("modules: {source:?} must map to a folder")));
+                        };
+                        config.modules.push((source, PathBuf::from(dir)));
+                    }
+                }
                 "usage" => {
                     for (pattern_node, settings) in value.entries() {
                         let pattern = pattern_node.as_text().unwrap_or_default().to_string();
@@ -212,7 +230,7 @@ impl Config {
                 other => {
                     return Err(fail(
                         Some(key),
-                        format!("unknown setting {other:?}; expected one of: default-cloud, strict-prices, select, ignore, rules, usage"),
+                        format!("unknown setting {other:?}; expected one of: default-cloud, strict-prices, select, ignore, rules, usage, modules"),
                     ))
                 }
             }

@@ -237,6 +237,10 @@ struct ScanArgs {
     /// or a CloudFormation parameter value (repeatable).
     #[arg(long = "opt", value_name = "NAME=VALUE", value_parser = parse_var)]
     opts: Vec<(String, String)>,
+    /// Read a Terraform module source that is not a local folder from a
+    /// local copy (repeatable): `--module-dir terraform-aws-modules/eks/aws=vendor/eks`.
+    #[arg(long = "module-dir", value_name = "SOURCE=DIR", value_parser = parse_var)]
+    module_dirs: Vec<(String, String)>,
     /// Largest file read, as bytes or a quantity such as 16Mi.
     #[arg(long, value_name = "SIZE", default_value = "16Mi", value_parser = parse_size)]
     max_file_size: u64,
@@ -349,7 +353,15 @@ fn prepare(scan: &ScanArgs, color: bool) -> Result<Prepared, String> {
 }
 
 impl ScanArgs {
-    fn options(&self, paths: Vec<String>, stdin_name: String) -> Options {
+    /// The scan options; `--module-dir` entries come before tcolint.yml's
+    /// `modules:`, so the command line wins.
+    fn options(&self, paths: Vec<String>, stdin_name: String, config: &Config) -> Options {
+        let module_dirs = self
+            .module_dirs
+            .iter()
+            .map(|(source, dir)| (source.clone(), PathBuf::from(dir)))
+            .chain(config.modules.iter().cloned())
+            .collect();
         Options {
             paths,
             stdin_name,
@@ -358,6 +370,7 @@ impl ScanArgs {
             vars: self.vars.clone(),
             var_files: self.var_files.clone(),
             opts: self.opts.clone(),
+            module_dirs,
         }
     }
 }
@@ -373,7 +386,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         config,
         settings,
     } = prepare(&args.scan, color)?;
-    let options = args.scan.options(args.paths, args.stdin_filename);
+    let options = args.scan.options(args.paths, args.stdin_filename, &config);
     let mut report = scan::check(&options, &config, &catalog, &settings)?;
     if let Some(path) = &args.write_baseline {
         tcolint::baseline::Baseline::of(&report).write(path)?;
@@ -425,7 +438,9 @@ fn diff(args: DiffArgs) -> Result<u8, String> {
     if args.paths.iter().any(|p| p == "-") {
         return Err("diff reads files and folders, not standard input".into());
     }
-    let options = args.scan.options(Vec::new(), "<stdin>".into());
+    let options = args
+        .scan
+        .options(Vec::new(), "<stdin>".into(), &prepared.config);
     let (config, catalog, settings) = (&prepared.config, &prepared.catalog, &prepared.settings);
     let result = match (&args.base_ref, args.paths.as_slice()) {
         (Some(rev), paths) => {

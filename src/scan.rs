@@ -35,6 +35,9 @@ pub struct Options {
     /// `--opt name=value` for Serverless Framework options and
     /// CloudFormation parameters.
     pub opts: Vec<(String, String)>,
+    /// Local copies of Terraform module sources (`--module-dir`,
+    /// `modules:` in tcolint.yml).
+    pub module_dirs: Vec<(String, std::path::PathBuf)>,
 }
 
 impl Options {
@@ -49,6 +52,7 @@ impl Options {
             vars: Vec::new(),
             var_files: Vec::new(),
             opts: Vec::new(),
+            module_dirs: Vec::new(),
         }
     }
 }
@@ -77,6 +81,7 @@ impl Options {
             vars: &self.vars,
             var_files: &self.var_files,
             opts: &self.opts,
+            module_dirs: &self.module_dirs,
         }
     }
 }

@@ -72,6 +72,8 @@ pub struct ReadOptions<'a> {
     /// `--opt name=value` for Serverless Framework options and
     /// CloudFormation parameters.
     pub opts: &'a [(String, String)],
+    /// Local copies of Terraform module sources.
+    pub module_dirs: &'a [(String, PathBuf)],
 }
 
 /// One file read and parsed, as a front end sees it.

@@ -19,7 +19,7 @@ use hcl::{Expression, Map, Value};
 
 use super::eval::{self, Partial};
 use super::values::Attributes;
-use super::{resources, suppressions, ResourceInstance};
+use super::{resources, suppressions, types, ResourceInstance};
 use crate::discover::{self, Input, Skipped};
 use crate::extract::Problem;
 use crate::parse::json;
@@ -42,6 +42,90 @@ pub struct Inputs {
     pub roots: Vec<PathBuf>,
     /// Largest file read.
     pub max_file_size: u64,
+    /// `--module-dir SOURCE=DIR` and `modules:` in tcolint.yml: a local
+    /// copy of a module source that is not a local folder.
+    pub module_dirs: Vec<(String, PathBuf)>,
+}
+
+/// Where `terraform init` put each module call: `.terraform/modules/modules.json`
+/// maps a call's key (`eks`, `eks.eks_managed_node_group`: the module
+/// names from the root, without instance keys) to its folder, relative to
+/// the root module.
+#[derive(Clone, Debug, Default)]
+struct ModuleManifest {
+    root: PathBuf,
+    dirs: HashMap<String, PathBuf>,
+    /// Whether the root has a manifest at all (modules were downloaded).
+    found: bool,
+}
+
+impl ModuleManifest {
+    /// Reads the manifest of the root module in `dir`, if `terraform init`
+    /// wrote one; a manifest that cannot be read is a problem.
+    fn read(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> ModuleManifest {
+        let mut manifest = ModuleManifest {
+            root: dir.to_path_buf(),
+            ..ModuleManifest::default()
+        };
+        let path = dir.join(".terraform").join("modules").join("modules.json");
+        if !path.is_file() {
+            return manifest;
+        }
+        let input = Input::File {
+            path,
+            explicit: true,
+        };
+        let text = match discover::read_text(&input, inputs.max_file_size) {
+            Ok(text) => text,
+            Err(error) => {
+                out.problems.push(Problem {
+                    message: error.message,
+                    location: SourceFile::new(input.display(), "").start(),
+                });
+                return manifest;
+            }
+        };
+        let source = SourceFile::new(input.display(), text);
+        match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
+            Ok(document) => {
+                manifest.found = true;
+                let modules = document.root().get("Modules");
+                for module in modules.iter().flat_map(|m| m.items()) {
+                    let key = module.get("Key").and_then(|k| k.as_text());
+                    let dir = module.get("Dir").and_then(|d| d.as_text());
+                    if let (Some(key), Some(dir)) = (key, dir) {
+                        if !key.is_empty() {
+                            manifest.dirs.insert(key.to_string(), PathBuf::from(dir));
+                        }
+                    }
+                }
+            }
+            Err(error) => out.problems.push(Problem {
+                message: format!("invalid JSON: {}", error.message),
+                location: source.location(error.offset, 0),
+            }),
+        }
+        manifest
+    }
+
+    /// The folder of the module call `key`, when the manifest lists it.
+    fn dir(&self, key: &str) -> Option<PathBuf> {
+        self.dirs.get(key).map(|dir| clean(&self.root.join(dir)))
+    }
+}
+
+/// Whether a module source is a local folder (`./x`, `../x`).
+fn is_local(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+/// A module source without the default registry host and any `//subdir`
+/// or `?ref=` suffix, for matching `--module-dir` entries.
+fn source_key(source: &str) -> &str {
+    let source = source
+        .strip_prefix("registry.terraform.io/")
+        .unwrap_or(source);
+    source.split("?").next().unwrap_or(source)
 }
 
 /// What evaluating a root module yields.
@@ -386,18 +470,69 @@ impl Regions {
 pub fn evaluate_root(dir: &Path, inputs: &Inputs) -> Evaluated {
     let mut out = Evaluated::default();
     let body = load_folder(dir, inputs, &mut out);
+    let manifest = ModuleManifest::read(dir, inputs, &mut out);
     let mut stack = vec![std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())];
     evaluate_module(
         dir,
         &body,
         None,
-        "",
+        Call {
+            prefix: "",
+            key: "",
+        },
         &Regions::default(),
-        inputs,
+        &Tree {
+            inputs,
+            manifest: &manifest,
+        },
         &mut stack,
         &mut out,
     );
     out
+}
+
+/// Where a module is called from: its address prefix
+/// (`module.eks.module.ng["gpu"].`) and its manifest key (`eks.ng`).
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    prefix: &'a str,
+    key: &'a str,
+}
+
+/// What every module of one root shares: the command line's inputs and
+/// where `terraform init` put the modules.
+struct Tree<'a> {
+    inputs: &'a Inputs,
+    manifest: &'a ModuleManifest,
+}
+
+impl Tree<'_> {
+    /// The folder a module call reads, or why it cannot be read.
+    fn resolve(&self, dir: &Path, key: &str, source: Option<&str>) -> Result<PathBuf, String> {
+        let shown = source.unwrap_or("(none)");
+        if let Some(source) = source.filter(|s| is_local(s)) {
+            return Ok(clean(&dir.join(source)));
+        }
+        if let Some(found) = self.manifest.dir(key) {
+            return Ok(found);
+        }
+        if let Some(source) = source {
+            let wanted = source_key(source);
+            if let Some((_, local)) = self
+                .inputs
+                .module_dirs
+                .iter()
+                .find(|(given, _)| source_key(given) == wanted)
+            {
+                return Ok(local.clone());
+            }
+        }
+        Err(if self.manifest.found {
+            format!("module source {shown} is not in .terraform/modules/modules.json; run terraform init again, pass --module-dir {shown}=DIR, or scan the plan JSON (terraform show -json)")
+        } else {
+            format!("module source {shown} was not downloaded (no .terraform/modules/modules.json: run terraform init), so its resources are not analysed; pass --module-dir {shown}=DIR for a local copy, or scan the plan JSON (terraform show -json)")
+        })
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -405,35 +540,73 @@ fn evaluate_module(
     dir: &Path,
     body: &BodyIr,
     module_inputs: Option<Vec<(String, Partial)>>,
-    prefix: &str,
+    call: Call<'_>,
     parent_regions: &Regions,
-    inputs: &Inputs,
+    tree: &Tree<'_>,
     stack: &mut Vec<PathBuf>,
     out: &mut Evaluated,
 ) {
+    let prefix = call.prefix;
+    let inputs = tree.inputs;
     let base = eval::base_context();
 
-    // Variables: defaults, then (root) tfvars and the command line, or (child) inputs.
-    let mut variables: Vec<(String, Partial, bool)> = Vec::new();
+    // Variables: defaults, then (root) tfvars and the command line, or
+    // (child) inputs; each converted to its type (optional attributes
+    // filled in); null given to a `nullable = false` variable takes its
+    // default.
+    struct Variable {
+        name: String,
+        value: Partial,
+        is_string: bool,
+        ty: Option<Expression>,
+        default: Option<Partial>,
+        nullable: bool,
+    }
+    let mut variables: Vec<Variable> = Vec::new();
     for block in body.blocks("variable") {
         let Some(name) = block.labels.first() else {
             continue;
         };
-        let is_string = block
+        let ty = block.body.attribute("type").map(|t| t.expr.clone());
+        let is_string = matches!(&ty, Some(Expression::Variable(v)) if v.as_str() == "string");
+        let default = block.body.attribute("default").map(|d| {
+            let value = eval::partial(&d.expr, &base);
+            match &ty {
+                Some(ty) => types::convert(value, ty, &base),
+                None => value,
+            }
+        });
+        let nullable = block
             .body
-            .attribute("type")
-            .is_some_and(|t| matches!(&t.expr, Expression::Variable(v) if v.as_str() == "string"));
-        let default = block.body.attribute("default").map_or(
-            Partial::Unknown(format!("var.{name} has no default and no value")),
-            |d| eval::partial(&d.expr, &base),
-        );
-        variables.push((name.clone(), default, is_string));
+            .attribute("nullable")
+            .and_then(|n| eval::partial(&n.expr, &base).known().cloned())
+            != Some(Value::Bool(false));
+        variables.push(Variable {
+            name: name.clone(),
+            value: default.clone().unwrap_or_else(|| {
+                Partial::Unknown(format!("var.{name} has no default and no value"))
+            }),
+            is_string,
+            ty,
+            default,
+            nullable,
+        });
     }
-    fn set(variables: &mut [(String, Partial, bool)], name: &str, value: Partial) {
-        if let Some(entry) = variables.iter_mut().find(|(n, _, _)| n == name) {
-            entry.1 = value;
-        }
-    }
+    let set = |variables: &mut Vec<Variable>, name: &str, value: Partial| {
+        let Some(variable) = variables.iter_mut().find(|v| v.name == name) else {
+            return;
+        };
+        let null = matches!(value, Partial::Known(Value::Null));
+        variable.value = match (&variable.ty, null) {
+            (_, true) if !variable.nullable => variable.default.clone().unwrap_or_else(|| {
+                Partial::Unknown(format!(
+                    "var.{name} is null but not nullable and has no default"
+                ))
+            }),
+            (Some(ty), false) => types::convert(value, ty, &base),
+            _ => value,
+        };
+    };
     match module_inputs {
         Some(values) => {
             for (name, value) in values {
@@ -447,8 +620,8 @@ fn evaluate_module(
             for (name, raw) in &inputs.vars {
                 let is_string = variables
                     .iter()
-                    .find(|(n, _, _)| n == name)
-                    .is_some_and(|(_, _, s)| *s);
+                    .find(|v| &v.name == name)
+                    .is_some_and(|v| v.is_string);
                 let value = if is_string {
                     Partial::Known(Value::from(raw.clone()))
                 } else {
@@ -466,8 +639,8 @@ fn evaluate_module(
     // too (not null, which Terraform would read as "not set").
     let var: Map<String, Value> = variables
         .iter()
-        .filter(|(_, v, _)| !matches!(v, Partial::Unknown(_)))
-        .map(|(n, v, _)| (n.clone(), v.known_parts()))
+        .filter(|v| !matches!(v.value, Partial::Unknown(_)))
+        .map(|v| (v.name.clone(), v.value.known_parts()))
         .collect();
 
     let mut ctx = eval::base_context();
@@ -593,22 +766,38 @@ fn evaluate_module(
             Expression::String(source) => Some(source.clone()),
             _ => None,
         });
-        let Some(source) = source.filter(|s| s.starts_with("./") || s.starts_with("../")) else {
-            out.skipped.push(Skipped {
-                path: block.location.to_string(),
-                reason: format!(
-                    "{module_address}: module source {} is not a local folder; its resources are not analysed",
-                    block.body.attribute("source").map_or("(none)".to_string(), |s| hcl::format::to_string(&s.expr).unwrap_or_default())
-                ),
-                what: "module",
-            });
+        // A call that creates no instance (count 0, an empty for_each) reads nothing.
+        let instances = expand(&block.body, &ctx, &module_address, out);
+        if instances.is_empty() {
             continue;
+        }
+        let key = if call.key.is_empty() {
+            name.clone()
+        } else {
+            format!("{}.{name}", call.key)
         };
-        let child_dir = clean(&dir.join(&source));
+        let child_dir = match tree.resolve(dir, &key, source.as_deref()) {
+            Ok(found) => found,
+            Err(reason) => {
+                out.skipped.push(Skipped {
+                    path: block.location.to_string(),
+                    reason: format!("{module_address}: {reason}"),
+                    what: "module",
+                });
+                continue;
+            }
+        };
+        let source = source.unwrap_or_default();
         let canonical = std::fs::canonicalize(&child_dir).ok();
+        // A folder named with --module-dir is read wherever it is.
+        let named = inputs
+            .module_dirs
+            .iter()
+            .filter_map(|(_, dir)| std::fs::canonicalize(dir).ok());
+        let allowed: Vec<PathBuf> = inputs.roots.iter().cloned().chain(named).collect();
         let inside = canonical
             .as_ref()
-            .is_some_and(|c| inputs.roots.iter().any(|root| c.starts_with(root)));
+            .is_some_and(|c| allowed.iter().any(|root| c.starts_with(root)));
         if !inside {
             out.skipped.push(Skipped {
                 path: block.location.to_string(),
@@ -627,7 +816,8 @@ fn evaluate_module(
             continue;
         }
         let child_body = load_folder(&child_dir, inputs, out);
-        for (key, instance_ctx) in expand(&block.body, &ctx, &module_address, out) {
+        let call_key = key;
+        for (key, instance_ctx) in instances {
             let module_values: Vec<(String, Partial)> = block
                 .body
                 .attributes
@@ -645,9 +835,12 @@ fn evaluate_module(
                 &child_dir,
                 &child_body,
                 Some(module_values),
-                &format!("{module_address}{key}."),
+                Call {
+                    prefix: &format!("{module_address}{key}."),
+                    key: &call_key,
+                },
                 &regions,
-                inputs,
+                tree,
                 stack,
                 out,
             );
@@ -1004,6 +1197,7 @@ mod tests {
             var_files: Vec::new(),
             roots: vec![std::fs::canonicalize(dir).unwrap()],
             max_file_size: 1 << 20,
+            module_dirs: Vec::new(),
         };
         evaluate_root(dir, &inputs)
     }
@@ -1109,7 +1303,7 @@ mod tests {
         assert!(
             reasons
                 .iter()
-                .any(|r| r.contains("module.vpc") && r.contains("not a local folder")),
+                .any(|r| r.contains("module.vpc") && r.contains("was not downloaded")),
             "{reasons:?}"
         );
         assert!(
@@ -1117,6 +1311,80 @@ mod tests {
                 .iter()
                 .any(|r| r.contains("module.outside") && r.contains("outside the scanned paths")),
             "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn typed_variables_follow_terraform_null_and_optional_rules() {
+        let dir = module(
+            "typed",
+            &[
+                (
+                    "main.tf",
+                    "module \"ng\" {\n  source = \"./ng\"\n  for_each = var.groups\n  min_size = each.value.min_size\n  max_size = each.value.max_size\n  types = each.value.types\n}\nvariable \"groups\" {\n  type = map(object({\n    min_size = optional(number)\n    max_size = optional(number, 5)\n    types    = optional(list(string), [\"g5.xlarge\"])\n  }))\n  default = { a = {}, b = { min_size = 2, max_size = null, types = [\"g6.xlarge\"] } }\n}\n",
+                ),
+                (
+                    "ng/main.tf",
+                    "variable \"min_size\" {\n  type = number\n  default = 1\n  nullable = false\n}\nvariable \"max_size\" {\n  type = number\n  default = 9\n}\nvariable \"types\" { type = list(string) }\nresource \"aws_eks_node_group\" \"this\" {\n  instance_types = var.types\n  scaling_config {\n    min_size = var.min_size\n    max_size = var.max_size\n  }\n}\n",
+                ),
+            ],
+        );
+        let out = evaluate(&dir, &[]);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        let scaling = |key: &str| {
+            let group = instance(
+                &out,
+                &format!("module.ng[\"{key}\"].aws_eks_node_group.this"),
+            );
+            let view = group.attributes.view();
+            let block = view.block("scaling_config").unwrap();
+            (
+                block.count("min_size"),
+                block.count("max_size"),
+                view.strings("instance_types"),
+            )
+        };
+        // a: min_size left out → null → not nullable, so the default 1;
+        // max_size left out → its optional default 5; types → its default.
+        assert_eq!(
+            scaling("a"),
+            (
+                Attr::Known(1),
+                Attr::Known(5),
+                Attr::Known(vec!["g5.xlarge".into()])
+            )
+        );
+        // b: max_size = null → optional default 5 (null counts as left out).
+        assert_eq!(
+            scaling("b"),
+            (
+                Attr::Known(2),
+                Attr::Known(5),
+                Attr::Known(vec!["g6.xlarge".into()])
+            )
+        );
+    }
+
+    #[test]
+    fn null_to_a_nullable_variable_overrides_its_default() {
+        let dir = module(
+            "nullable",
+            &[
+                (
+                    "main.tf",
+                    "module \"m\" {\n  source = \"./m\"\n  size = null\n}\n",
+                ),
+                (
+                    "m/main.tf",
+                    "variable \"size\" { default = \"g5.xlarge\" }\nresource \"aws_instance\" \"x\" {\n  instance_type = coalesce(var.size, \"m5.large\")\n}\n",
+                ),
+            ],
+        );
+        let out = evaluate(&dir, &[]);
+        let x = instance(&out, "module.m.aws_instance.x");
+        assert_eq!(
+            x.attributes.view().string("instance_type"),
+            Attr::Known("m5.large".into())
         );
     }
 

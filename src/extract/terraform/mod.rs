@@ -8,6 +8,7 @@ pub mod config;
 pub mod eval;
 pub mod plan;
 pub mod resources;
+mod types;
 pub mod values;
 
 use std::collections::HashMap;
@@ -113,6 +114,7 @@ fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
         var_files: options.var_files.to_vec(),
         roots: scan_roots,
         max_file_size: options.max_file_size,
+        module_dirs: options.module_dirs.to_vec(),
     };
     let evaluated: Vec<config::Evaluated> = roots
         .par_iter()
