@@ -1060,7 +1060,21 @@ fn train_job(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mu
         limits,
         role: pod::ContainerRole::App,
     };
-    let mut role = simple_role(spec, None, scaling);
+    // runtimePatches may set the trainer node's nodeSelector and affinity
+    // (its pod spec under the replicated job named `node`); they win over
+    // the runtime's.
+    let patched = spec
+        .get("runtimePatches")
+        .iter()
+        .flat_map(|patches| patches.items())
+        .filter_map(|patch| {
+            patch.path(&["trainingRuntimeSpec", "template", "spec", "replicatedJobs"])
+        })
+        .flat_map(|jobs| jobs.items())
+        .filter(|job| job.get("name").and_then(|n| n.as_text()) == Some("node"))
+        .filter_map(|job| job.path(&["template", "spec", "template", "spec"]))
+        .last();
+    let mut role = simple_role(patched.unwrap_or(spec), None, scaling);
     role.containers = Some(vec![container]);
     role.scale_target = None;
     role.run_to_completion = true;

@@ -322,3 +322,21 @@ fn a_pod_that_restarts_always_does_not_complete() {
     assert!(!one(&text("restartPolicy: Always\n  ")).run_to_completion);
     assert!(one(&text("restartPolicy: OnFailure\n  ")).run_to_completion);
 }
+
+#[test]
+fn train_job_runtime_patches_place_the_trainer_nodes() {
+    let text = "apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata: {name: t}\nspec:\n  runtimeRef: {name: torch-distributed}\n  trainer:\n    numNodes: 2\n    resourcesPerNode:\n      limits: {nvidia.com/gpu: 8}\n  runtimePatches:\n  - manager: platform\n    trainingRuntimeSpec:\n      template:\n        spec:\n          replicatedJobs:\n          - name: node\n            template:\n              spec:\n                template:\n                  spec:\n                    nodeSelector: {node.kubernetes.io/instance-type: p5.48xlarge}\n";
+    let workload = one(text);
+    assert_eq!(bounds(&workload), (2, Some(2)));
+    assert_eq!(workload.compute.accelerator_devices(), 8.0);
+    assert_eq!(
+        workload.placement.instance_types[0].values[0].0,
+        "p5.48xlarge"
+    );
+    assert!(workload.run_to_completion);
+    // The runtime is not in the scan: said so.
+    assert!(workload
+        .notes
+        .iter()
+        .any(|n| n.contains("ClusterTrainingRuntime torch-distributed is not in the scan")));
+}
