@@ -35,18 +35,24 @@ impl UsageEntry {
         }
     }
 
-    /// Whether the entry names this workload: exactly, or as a glob.
+    /// Whether the entry names this workload: exactly, or as a glob, by
+    /// its id or by the id it had before sharing it with another workload
+    /// made it unique (`k8s:Deployment/ml/llm` names
+    /// `k8s:Deployment/ml/llm@dev/llm.yaml`; see `crate::ids`).
     pub fn matches(&self, workload_id: &str) -> bool {
-        self.pattern == workload_id
-            || self
-                .matcher
-                .as_ref()
-                .is_some_and(|pattern| pattern.matches(workload_id))
+        [workload_id, original_id(workload_id)].iter().any(|id| {
+            self.pattern == *id
+                || self
+                    .matcher
+                    .as_ref()
+                    .is_some_and(|pattern| pattern.matches(id))
+        })
     }
 
-    /// Whether the entry names exactly this workload (beats any glob).
+    /// Whether the entry names exactly this workload, by its id or its
+    /// original id (beats any glob).
     pub fn is_exact(&self, workload_id: &str) -> bool {
-        self.pattern == workload_id
+        self.pattern == workload_id || self.pattern == original_id(workload_id)
     }
 }
 
@@ -96,6 +102,13 @@ impl Profile {
     pub fn number(&self, key: UsageKey) -> Option<&Resolved<f64>> {
         self.numbers.get(&key)
     }
+}
+
+/// A workload's id without the `@path` a shared id gained.
+fn original_id(workload_id: &str) -> &str {
+    workload_id
+        .split_once('@')
+        .map_or(workload_id, |(id, _)| id)
 }
 
 /// Resolves the profile of `workload` from its annotations, the usage
@@ -278,6 +291,32 @@ mod tests {
         );
         assert!(utilization.basis.contains("CASTAI 2026-04"));
         assert_eq!(profile.purpose.origin, Origin::Inferred);
+    }
+
+    #[test]
+    fn a_profile_names_a_workload_by_its_id_before_it_gained_its_path() {
+        let catalog = Catalog::embedded().unwrap();
+        let config = [
+            entry("k8s:Deployment/ml/llm", &[(UsageKey::Utilization, 0.3)]),
+            entry(
+                "k8s:Deployment/ml/llm@prod/llm.yaml",
+                &[(UsageKey::Utilization, 0.7)],
+            ),
+        ];
+        let mut dev = workload(&[]);
+        dev.id = "k8s:Deployment/ml/llm@dev/llm.yaml".into();
+        let mut prod = dev.clone();
+        prod.id = "k8s:Deployment/ml/llm@prod/llm.yaml".into();
+        let value = |w: &Workload| {
+            resolve(w, &config, &catalog)
+                .number(UsageKey::Utilization)
+                .unwrap()
+                .value
+        };
+        assert_eq!(value(&dev), 0.3);
+        // The later exact entry, naming the full id, wins for prod.
+        assert_eq!(value(&prod), 0.7);
+        assert!(entry("k8s:Deployment/*", &[]).matches(&dev.id));
     }
 
     #[test]
