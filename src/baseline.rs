@@ -45,6 +45,49 @@ pub struct Entry {
     pub message: String,
 }
 
+/// Why a baseline cannot be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file cannot be read.
+    #[error("cannot read the baseline {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file cannot be written.
+    #[error("cannot write the baseline {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a baseline, at `line:column`.
+    #[error("{path}:{line}:{column}: not a tcolint baseline: {source}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// Line of the problem.
+        line: usize,
+        /// Column of the problem.
+        column: usize,
+        /// What serde_json says.
+        source: serde_json::Error,
+    },
+    /// A baseline of another schema version.
+    #[error(
+        "{path}: baseline schema_version {found} is not supported (expected {BASELINE_VERSION})"
+    )]
+    Version {
+        /// The file.
+        path: String,
+        /// The version it has.
+        found: u32,
+    },
+}
+
 impl Baseline {
     /// The baseline of a report's (unsuppressed) findings, in a stable order.
     pub fn of(report: &Report) -> Baseline {
@@ -75,30 +118,33 @@ impl Baseline {
     }
 
     /// Writes the baseline as pretty JSON.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
-        std::fs::write(path, text)
-            .map_err(|error| format!("cannot write the baseline {}: {error}", path.display()))
+    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+        let text = serde_json::to_string_pretty(self).expect("a baseline serialises") + "\n";
+        std::fs::write(path, text).map_err(|source| BaselineError::Write {
+            path: path.display().to_string(),
+            source,
+        })
     }
 
     /// Reads a baseline, with a located reason when it is not one.
-    pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| format!("cannot read the baseline {}: {error}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text).map_err(|error| {
-            format!(
-                "{}:{}:{}: not a tcolint baseline: {error}",
-                path.display(),
-                error.line(),
-                error.column()
-            )
+    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+        let shown = || path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: shown(),
+            source,
         })?;
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|source| BaselineError::Invalid {
+                path: shown(),
+                line: source.line(),
+                column: source.column(),
+                source,
+            })?;
         if baseline.schema_version != BASELINE_VERSION {
-            return Err(format!(
-                "{}: baseline schema_version {} is not supported (expected {BASELINE_VERSION})",
-                path.display(),
-                baseline.schema_version
-            ));
+            return Err(BaselineError::Version {
+                path: shown(),
+                found: baseline.schema_version,
+            });
         }
         Ok(baseline)
     }
@@ -125,5 +171,43 @@ impl Baseline {
         report.count_findings();
         report.summary.baselined = Some(hidden);
         hidden
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_which_file_and_what_is_wrong() {
+        let dir = crate::test_support::temp_folder("baseline-errors");
+        let missing = dir.join("missing.json");
+        let error = Baseline::read(&missing).unwrap_err();
+        assert!(matches!(error, BaselineError::Read { .. }));
+        assert!(error.to_string().starts_with("cannot read the baseline "));
+
+        let invalid = dir.join("invalid.json");
+        std::fs::write(&invalid, "{\n  \"schema_version\": \"one\"\n}\n").unwrap();
+        let error = Baseline::read(&invalid).unwrap_err();
+        assert!(
+            matches!(error, BaselineError::Invalid { line: 2, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("invalid.json:2:"), "{error}");
+
+        let future = dir.join("future.json");
+        std::fs::write(
+            &future,
+            "{\"schema_version\": 9, \"tool\": \"x\", \"findings\": []}",
+        )
+        .unwrap();
+        let error = Baseline::read(&future).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("baseline schema_version 9 is not supported (expected 1)"),
+            "{error}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -15,6 +15,7 @@ use std::process::Command;
 
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::discover::DiscoverError;
 use crate::numbers::round;
 use crate::report::{portable_path, FindingReport, Report, WorkloadReport};
 use crate::rules::RuleSettings;
@@ -404,7 +405,7 @@ pub fn scan_pair(
     config: &Config,
     catalog: &Catalog,
     settings: &[RuleSettings],
-) -> Result<Diff, String> {
+) -> Result<Diff, DiffError> {
     let scan = |path: &str| {
         let mut side = options.clone();
         side.paths = vec![path.to_string()];
@@ -422,19 +423,81 @@ pub fn scan_pair(
     ))
 }
 
-/// Runs `git args` in `dir`, returning trimmed stdout or a clear message.
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+/// Why `tcolint diff` cannot compare.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// A side cannot be scanned.
+    #[error(transparent)]
+    Scan(#[from] DiscoverError),
+    /// `--base-ref` is empty or looks like an option.
+    #[error("--base-ref: {rev:?} is not a revision")]
+    NotARevision {
+        /// As given.
+        rev: String,
+    },
+    /// The current folder cannot be read.
+    #[error("cannot read the current folder: {0}")]
+    CurrentFolder(std::io::Error),
+    /// git cannot be run.
+    #[error("--base-ref needs git: {0}")]
+    NoGit(GitError),
+    /// The current folder is not in a git repository.
+    #[error("--base-ref needs a git repository: {0}")]
+    NotARepository(GitError),
+    /// git cannot say where the current folder is in the repository.
+    #[error("--base-ref: {0}")]
+    Prefix(GitError),
+    /// `-` among the paths.
+    #[error("--base-ref cannot compare standard input (`-`)")]
+    StandardInput,
+    /// A path outside the repository (or absolute).
+    #[error("--base-ref needs paths relative to the current folder and inside the repository ({toplevel}), found {path:?}")]
+    OutsideRepository {
+        /// The repository's root.
+        toplevel: String,
+        /// The path as given.
+        path: String,
+    },
+    /// The revision does not name a commit.
+    #[error("--base-ref: unknown revision {rev:?}")]
+    UnknownRevision {
+        /// As given.
+        rev: String,
+    },
+    /// The revision cannot be checked out into a temporary worktree.
+    #[error("--base-ref: cannot check {rev:?} out: {error}")]
+    Checkout {
+        /// As given.
+        rev: String,
+        /// What git said.
+        error: GitError,
+    },
+}
+
+/// Why a git command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// git could not be started.
+    #[error("cannot run git: {0}")]
+    Spawn(std::io::Error),
+    /// git ran and failed; what it wrote to standard error.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Runs `git args` in `dir`, returning trimmed stdout.
+fn git(dir: &Path, args: &[&str]) -> Result<String, GitError> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
         .output()
-        .map_err(|error| format!("cannot run git: {error}"))?;
+        .map_err(GitError::Spawn)?;
     if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        Err(stderr.trim().to_string())
+        Err(GitError::Failed(stderr.trim().to_string()))
     }
 }
 
@@ -487,35 +550,31 @@ pub fn scan_against_ref(
     config: &Config,
     catalog: &Catalog,
     settings: &[RuleSettings],
-) -> Result<Diff, String> {
+) -> Result<Diff, DiffError> {
     // A revision is never an option to git.
     if rev.starts_with('-') || rev.is_empty() {
-        return Err(format!("--base-ref: {rev:?} is not a revision"));
+        return Err(DiffError::NotARevision { rev: rev.into() });
     }
-    let here = std::env::current_dir()
-        .map_err(|error| format!("cannot read the current folder: {error}"))?;
+    let here = std::env::current_dir().map_err(DiffError::CurrentFolder)?;
     let paths: Vec<String> = if paths.is_empty() {
         vec![".".to_string()]
     } else {
         paths.to_vec()
     };
-    let toplevel = git(&here, &["rev-parse", "--show-toplevel"]).map_err(|error| {
-        if error.starts_with("cannot run git") {
-            format!("--base-ref needs git: {error}")
-        } else {
-            format!("--base-ref needs a git repository: {error}")
-        }
+    let toplevel = git(&here, &["rev-parse", "--show-toplevel"]).map_err(|error| match error {
+        GitError::Spawn(_) => DiffError::NoGit(error),
+        GitError::Failed(_) => DiffError::NotARepository(error),
     })?;
-    let prefix = git(&here, &["rev-parse", "--show-prefix"])
-        .map_err(|error| format!("--base-ref: {error}"))?;
+    let prefix = git(&here, &["rev-parse", "--show-prefix"]).map_err(DiffError::Prefix)?;
     for path in &paths {
         if path == "-" {
-            return Err("--base-ref cannot compare standard input (`-`)".into());
+            return Err(DiffError::StandardInput);
         }
         if Path::new(path).is_absolute() || inside_repo(&prefix, path).is_none() {
-            return Err(format!(
-                "--base-ref needs paths relative to the current folder and inside the repository ({toplevel}), found {path:?}"
-            ));
+            return Err(DiffError::OutsideRepository {
+                toplevel,
+                path: path.clone(),
+            });
         }
     }
     let commit = git(
@@ -529,7 +588,7 @@ pub fn scan_against_ref(
     )
     .ok()
     .filter(|c| !c.is_empty())
-    .ok_or_else(|| format!("--base-ref: unknown revision {rev:?}"))?;
+    .ok_or_else(|| DiffError::UnknownRevision { rev: rev.into() })?;
 
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -542,7 +601,10 @@ pub fn scan_against_ref(
             "worktree", "add", "--detach", "--quiet", &tree_text, &commit,
         ],
     )
-    .map_err(|error| format!("--base-ref: cannot check {rev:?} out: {error}"))?;
+    .map_err(|error| DiffError::Checkout {
+        rev: rev.into(),
+        error,
+    })?;
     let worktree = Worktree {
         repo: PathBuf::from(&toplevel),
         path: tree.clone(),

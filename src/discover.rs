@@ -75,9 +75,28 @@ pub struct Discovery {
 const SKIPPED_DIRS: [&str; 4] = [".git", "target", "node_modules", "vendor"];
 const EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "tf"];
 
+/// Why a run cannot start: a path the user named cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    /// The named path does not exist.
+    #[error("{path}: no such file or folder")]
+    NotFound {
+        /// The path as given.
+        path: String,
+    },
+    /// The named path exists but cannot be examined.
+    #[error("{path}: {source}")]
+    Unreadable {
+        /// The path as given.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
 /// Walks `paths` (`-` is standard input). A named path that does not exist
 /// is an error of the whole run.
-pub fn discover(paths: &[String], stdin_name: &str) -> Result<Discovery, String> {
+pub fn discover(paths: &[String], stdin_name: &str) -> Result<Discovery, DiscoverError> {
     let mut discovery = Discovery::default();
     for given in paths {
         if given == "-" {
@@ -88,8 +107,13 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Discovery, String>
         }
         let path = PathBuf::from(given);
         let metadata = std::fs::metadata(&path).map_err(|error| match error.kind() {
-            std::io::ErrorKind::NotFound => format!("{given}: no such file or folder"),
-            _ => format!("{given}: {error}"),
+            std::io::ErrorKind::NotFound => DiscoverError::NotFound {
+                path: given.clone(),
+            },
+            _ => DiscoverError::Unreadable {
+                path: given.clone(),
+                source: error,
+            },
         })?;
         if metadata.is_dir() {
             walk(&path, &mut discovery);
@@ -364,6 +388,10 @@ mod tests {
     #[test]
     fn missing_paths_are_errors() {
         let error = discover(&["/definitely/not/here".into()], "<stdin>").unwrap_err();
-        assert!(error.contains("no such file or folder"));
+        assert!(matches!(error, DiscoverError::NotFound { .. }));
+        assert_eq!(
+            error.to_string(),
+            "/definitely/not/here: no such file or folder"
+        );
     }
 }

@@ -387,12 +387,17 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         settings,
     } = prepare(&args.scan, color)?;
     let options = args.scan.options(args.paths, args.stdin_filename, &config);
-    let mut report = scan::check(&options, &config, &catalog, &settings)?;
+    let mut report =
+        scan::check(&options, &config, &catalog, &settings).map_err(|e| e.to_string())?;
     if let Some(path) = &args.write_baseline {
-        tcolint::baseline::Baseline::of(&report).write(path)?;
+        tcolint::baseline::Baseline::of(&report)
+            .write(path)
+            .map_err(|e| e.to_string())?;
     }
     if let Some(path) = &args.baseline {
-        tcolint::baseline::Baseline::read(path)?.apply(&mut report);
+        tcolint::baseline::Baseline::read(path)
+            .map_err(|e| e.to_string())?
+            .apply(&mut report);
     }
     // Written straight to the destination: a JSON report of a large tree
     // runs to tens of MB.
@@ -449,10 +454,12 @@ fn diff(args: DiffArgs) -> Result<u8, String> {
             } else {
                 paths.to_vec()
             };
-            tcolint::diff::scan_against_ref(rev, &paths, &options, config, catalog, settings)?
+            tcolint::diff::scan_against_ref(rev, &paths, &options, config, catalog, settings)
+                .map_err(|e| e.to_string())?
         }
         (None, [base, head]) => {
-            tcolint::diff::scan_pair(base, head, &options, config, catalog, settings)?
+            tcolint::diff::scan_pair(base, head, &options, config, catalog, settings)
+                .map_err(|e| e.to_string())?
         }
         (None, _) => {
             return Err(

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::analyze::{assess, Assessment};
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::discover::{self, Input, Skipped};
+use crate::discover::{self, DiscoverError, Input, Skipped};
 use crate::extract::{Extraction, File, Problem, ReadOptions, FRONT_ENDS};
 use crate::model::Workload;
 use crate::parse::yaml::Limits;
@@ -121,7 +121,7 @@ pub fn check(
     config: &Config,
     catalog: &Catalog,
     rules: &[RuleSettings],
-) -> Result<Report, String> {
+) -> Result<Report, DiscoverError> {
     let discovery = discover::discover(&options.paths, &options.stdin_name)?;
     let limits = Limits::default();
     let read_options = options.read_options();
