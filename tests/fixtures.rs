@@ -115,19 +115,19 @@ fn workloads_are_extracted_priced_and_bounded() {
             139.61,
             Some(139.61),
         ),
-        // GKE T4 with 4 vCPU / 16 GiB: n1-standard-4 (15 GB) is too small, n1-standard-8 ($0.379998) + 1 T4 ($0.35).
+        // GKE T4 with 4 vCPU / 16 GiB: T4s attach to every N1 machine; n1-highmem-4 (4 vCPU, 26 GB, $0.236606) + 1 T4 ($0.35) is the cheapest that fits.
         (
             "k8s:Service/speech/whisper-large-v3",
             Some(("nvidia.com/gpu", 1.0)),
             Some("T4"),
-            Some("n1-standard-8 + 1 x T4"),
+            Some("n1-highmem-4 + 1 x T4"),
             4.0,
             16.0,
             0,
             Some(5),
-            0.729998,
+            0.586606,
             0.0,
-            Some(2664.49),
+            Some(2141.11),
         ),
         // LeaderWorkerSet 2 groups x size 3: 2 leaders, 4 workers, each a whole p4d.24xlarge.
         (

@@ -653,13 +653,22 @@ fn an_environment_variable_can_break_the_api_gateway_limit() {
 
 #[test]
 fn a_region_without_rates_is_unpriced_not_guessed() {
-    let (_, report) = check_json(&["--opt", "region=eu-west-1", "fixtures/serverless/ml-api"]);
+    // eu-west-1 charges the us-east-1 Lambda rates (POWER-TUNING), and says so.
+    let (_, eu) = check_json(&["--opt", "region=eu-west-1", "fixtures/serverless/ml-api"]);
+    let predict = workload(&eu, "sls:ml-api/predict");
+    assert!(!predict["cost"].is_null());
+    assert!(predict["assumptions"].as_array().unwrap().iter().any(|a| a
+        .as_str()
+        .unwrap()
+        .contains("Lambda in eu-west-1 charges the us-east-1 rates")));
+    // ap-east-1's rates differ, and the catalogue has no full set for it.
+    let (_, report) = check_json(&["--opt", "region=ap-east-1", "fixtures/serverless/ml-api"]);
     for w in report["workloads"].as_array().unwrap() {
         assert!(w["cost"].is_null(), "{}", w["id"]);
         assert!(w["unpriced_reason"]
             .as_str()
             .unwrap()
-            .contains("us-east-1 only, and this runs in eu-west-1"));
+            .contains("Lambda rates in ap-east-1 differ from us-east-1's"));
     }
     assert_eq!(report["summary"]["unpriced_workloads"], 4);
     // Latency and configuration rules do not need prices.

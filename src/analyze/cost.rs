@@ -451,7 +451,9 @@ fn by_instance_type(
                 }
             }
             if node.gpus == 0 && demand.gpus > 0.0 {
-                if let Some(attached) = attach(&node, workload, demand, catalog) {
+                if let Some(attached) =
+                    attach(&node, &instance, workload, demand, strict_prices, catalog)
+                {
                     node = attached;
                 }
             }
@@ -470,9 +472,16 @@ fn by_instance_type(
             }
             if workload.billing == Billing::Instances {
                 if node.gpus == 0 && demand.gpus > 0.0 {
+                    let requested: Vec<&str> = workload
+                        .placement
+                        .gpu_models
+                        .iter()
+                        .flat_map(|hint| hint.values.iter().map(|(v, _)| v.as_str()))
+                        .collect();
                     reasons.push(format!(
-                        "{} has no GPUs, and the catalogue has no price for attaching the requested accelerators to it",
-                        node.name
+                        "{} has no GPUs, and the catalogue has no price for attaching the requested accelerators ({}) to it",
+                        node.name,
+                        if requested.is_empty() { "model not named".to_string() } else { requested.join(", ") }
                     ));
                     continue;
                 }
@@ -654,7 +663,16 @@ fn by_gpu_model(
 
 /// A machine with GPUs attached (`guest_accelerator` on a GCP N1 machine),
 /// when the catalogue prices that GPU for that machine.
-fn attach(machine: &Node, workload: &Workload, demand: &Demand, catalog: &Catalog) -> Option<Node> {
+/// Attached-GPU prices exist for one region: a machine elsewhere is
+/// priced in that region too and flagged approximate (unpriced if strict).
+fn attach(
+    machine: &Node,
+    instance: &Instance,
+    workload: &Workload,
+    demand: &Demand,
+    strict: bool,
+    catalog: &Catalog,
+) -> Option<Node> {
     let count = demand.gpus.ceil() as u32;
     let wanted: Vec<&GpuModel> = workload
         .placement
@@ -665,14 +683,24 @@ fn attach(machine: &Node, workload: &Workload, demand: &Demand, catalog: &Catalo
         .collect();
     let gpu = catalog.attachable_gpus.iter().find(|gpu| {
         gpu.cloud == machine.cloud
-            && gpu
-                .attach_to
-                .iter()
-                .any(|m| m.eq_ignore_ascii_case(&machine.name))
+            && gpu.attaches_to(&machine.name)
             && wanted
                 .iter()
                 .any(|w| catalog.gpu_matches(&gpu.gpu_model, w))
     })?;
+    let mut machine = machine.clone();
+    if machine.region != gpu.region {
+        if strict {
+            return None;
+        }
+        let quote = catalog.quote(instance, Some(&gpu.region), false);
+        let wanted_region = machine
+            .approximates_region
+            .clone()
+            .unwrap_or_else(|| machine.region.clone());
+        machine = Node::from_instance(instance, quote.as_ref(), false, catalog);
+        machine.approximates_region = Some(wanted_region);
+    }
     Some(Node {
         name: format!("{} + {count} x {}", machine.name, gpu.gpu_model),
         usd_per_hour: machine
@@ -687,7 +715,7 @@ fn attach(machine: &Node, workload: &Workload, demand: &Demand, catalog: &Catalo
             catalog.cite(&gpu.price_source)
         ),
         note: gpu.note.clone(),
-        ..machine.clone()
+        ..machine
     })
 }
 
@@ -875,15 +903,16 @@ fn candidate_nodes(
         .iter()
         .filter(|gpu| gpu.cloud == cloud)
     {
-        for machine in &gpu.attach_to {
-            let Some(base) = catalog.instance(machine) else {
-                continue;
-            };
+        let machines = catalog
+            .instances(cloud)
+            .iter()
+            .filter(|instance| gpu.attaches_to(&instance.name));
+        for base in machines {
             // Attached-GPU prices exist for one region; the machine is
             // priced there too, standing in for any other region.
-            let quote = catalog.quote(&base, Some(&gpu.region), false);
+            let quote = catalog.quote(base, Some(&gpu.region), false);
             // Attached-GPU rows have no spot price: the machine stays on-demand too.
-            let mut base_node = Node::from_instance(&base, quote.as_ref(), false, catalog);
+            let mut base_node = Node::from_instance(base, quote.as_ref(), false, catalog);
             if let Some(wanted_region) = region {
                 let wanted_region = crate::catalog::normalize_region(cloud, wanted_region);
                 if wanted_region != gpu.region {
@@ -1259,12 +1288,12 @@ mod tests {
             l4.estimate.unwrap().per_replica_hourly_usd,
             0.70683226
         ));
-        // T4 attaches to N1 machines: n1-standard-4 has 15 GB, so 16 GiB needs n1-standard-8.
         let t4 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-tesla-t4"), 1, 1));
-        assert_eq!(t4.instance_type.as_deref(), Some("n1-standard-8 + 1 x T4"));
+        // Every N1 machine takes T4s: n1-highmem-4 (4 vCPU, 26 GB) is the cheapest that fits.
+        assert_eq!(t4.instance_type.as_deref(), Some("n1-highmem-4 + 1 x T4"));
         assert!(close(
             t4.estimate.unwrap().per_replica_hourly_usd,
-            0.379998 + 0.35
+            0.236606 + 0.35
         ));
     }
 

@@ -135,11 +135,15 @@ pub fn price(
     if let Some(region) = &workload.placement.region {
         if let Some(request) = catalog.service("lambda", "request") {
             if *region != request.region {
-                pricing.unpriced_reason = Some(format!(
-                    "the catalogue has Lambda rates for {} only, and this runs in {region}",
-                    request.region
+                if let Err(reason) = catalog.lambda_same_rates(region) {
+                    pricing.unpriced_reason = Some(reason);
+                    return pricing;
+                }
+                pricing.notes.push(format!(
+                    "Lambda in {region} charges the {} rates ({}: regions not listed as exceptions use the default rate)",
+                    request.region,
+                    catalog.cite("POWER-TUNING")
                 ));
-                return pricing;
             }
         }
     }
@@ -412,10 +416,19 @@ mod tests {
     }
 
     #[test]
-    fn regions_without_rates_are_unpriced() {
-        let mut workload = function(1024.0, "x86_64", None, Trigger::RestApi, &[]);
+    fn regions_with_other_rates_are_unpriced() {
+        let mut workload = function(1024.0, "x86_64", None, Trigger::Queue, &[]);
+        workload.placement.region = Some("ap-east-1".into());
+        let (pricing, _) = priced(&workload);
+        let reason = pricing.unpriced_reason.unwrap();
+        assert!(reason.contains("differ from us-east-1"), "{reason}");
+        // Most regions charge the us-east-1 rates, and the note says so.
         workload.placement.region = Some("eu-west-1".into());
         let (pricing, _) = priced(&workload);
-        assert!(pricing.unpriced_reason.unwrap().contains("us-east-1 only"));
+        assert!(pricing.estimate.is_some());
+        assert!(pricing
+            .notes
+            .iter()
+            .any(|n| n.contains("Lambda in eu-west-1 charges the us-east-1 rates")));
     }
 }

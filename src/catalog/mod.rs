@@ -45,6 +45,7 @@ const GENERATED: [(Cloud, &str, &str); 3] = [
 ];
 const GCP_CUSTOM: &str = include_str!("../../catalog/generated/gcp-custom.tsv");
 const SERVICES: &str = include_str!("../../catalog/services.tsv");
+const LAMBDA_REGIONS: &str = include_str!("../../catalog/lambda-regions.tsv");
 const LAMBDA_COLDSTART: &str = include_str!("../../catalog/lambda-coldstart.tsv");
 const ATTACHED_GPUS: &str = include_str!("../../catalog/gpus-attached.tsv");
 const GPU_MODELS: &str = include_str!("../../catalog/gpus.tsv");
@@ -82,6 +83,21 @@ pub struct AttachableGpu {
     pub price_source: String,
     /// Caveat.
     pub note: Option<String>,
+}
+
+impl AttachableGpu {
+    /// Whether the GPU attaches to machine type `name` (`attach_to`
+    /// entries are names, or prefixes ending in `*`).
+    pub fn attaches_to(&self, name: &str) -> bool {
+        let name = name.to_ascii_lowercase();
+        self.attach_to.iter().any(|pattern| {
+            let pattern = pattern.to_ascii_lowercase();
+            match pattern.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == pattern,
+            }
+        })
+    }
 }
 
 /// An accelerator model and the names hints use for it.
@@ -194,6 +210,8 @@ pub struct Catalog {
     pub services: Vec<ServiceRate>,
     /// Lambda init durations by runtime.
     pub lambda_init: Vec<LambdaInit>,
+    /// Regions whose Lambda rates differ from us-east-1's: (region, source key).
+    lambda_rate_exceptions: Vec<(String, String)>,
     latency: BTreeMap<String, Figure>,
     profiles: BTreeMap<(String, String), ProfileDefault>,
 }
@@ -346,7 +364,16 @@ impl Catalog {
                 source: known_source(row, "source")?,
             })
         })?;
+        let lambda_rate_exceptions =
+            tsv::for_each_row("lambda-regions.tsv", LAMBDA_REGIONS, |row| {
+                row.required_number("x86_usd_per_ms_128mb")?;
+                Ok((
+                    row.text("region")?.to_string(),
+                    known_source(row, "source")?,
+                ))
+            })?;
         let catalog = Catalog {
+            lambda_rate_exceptions,
             lambda_init,
             sources,
             curated,
@@ -626,6 +653,22 @@ impl Catalog {
             .find(|row| row.runtimes.contains(&runtime))
     }
 
+    /// Whether Lambda in `region` charges the us-east-1 rates: `Ok(())`
+    /// when it does, else why not (the region's rates differ; the source).
+    pub fn lambda_same_rates(&self, region: &str) -> Result<(), String> {
+        match self
+            .lambda_rate_exceptions
+            .iter()
+            .find(|(r, _)| r.eq_ignore_ascii_case(region))
+        {
+            None => Ok(()),
+            Some((_, source)) => Err(format!(
+                "Lambda rates in {region} differ from us-east-1's ({}), and the catalogue has no full rate set for {region}",
+                self.cite(source)
+            )),
+        }
+    }
+
     /// A latency reference figure by key.
     pub fn figure(&self, key: &str) -> Option<&Figure> {
         self.latency.get(key)
@@ -757,9 +800,13 @@ mod tests {
             }
         }
         for gpu in &catalog.attachable_gpus {
-            for machine in &gpu.attach_to {
-                assert!(catalog.instance(machine).is_some(), "{machine}");
-            }
+            let machines = catalog
+                .instances(gpu.cloud)
+                .iter()
+                .filter(|i| gpu.attaches_to(&i.name))
+                .count();
+            assert!(machines > 10, "{}: {machines} machines", gpu.gpu_model);
+            assert!(gpu.attaches_to("n1-standard-16") && !gpu.attaches_to("n2-standard-16"));
         }
     }
 
