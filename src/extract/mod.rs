@@ -14,6 +14,7 @@ pub mod serverless;
 pub mod shared;
 pub mod terraform;
 
+use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -44,16 +45,36 @@ pub struct Extraction {
     pub skipped: Vec<Skipped>,
     /// Files a front end read itself (Terraform modules), for snippets.
     pub sources: Vec<Arc<SourceFile>>,
-    /// Autoscalers to apply across files (see [`FrontEnd::link`]).
-    pub scalers: Vec<kubernetes::Scaler>,
-    /// Workloads autoscalers can target.
-    pub targets: Vec<kubernetes::ScaleTarget>,
-    /// Training runtimes TrainJobs may reference, across files.
-    pub runtimes: Vec<kubernetes::TrainingRuntime>,
-    /// TrainJobs to complete from their runtime (see [`FrontEnd::link`]).
-    pub train_jobs: Vec<kubernetes::TrainJobLink>,
+    /// What a front end keeps from this file to link across files in
+    /// [`FrontEnd::link`] (autoscalers and their targets…), opaque to
+    /// everyone else: see [`Extraction::links`].
+    pub links: Vec<Box<dyn Any + Send>>,
     /// Accelerator requests in kinds no front end can read (GPU003).
     pub unmodeled: Vec<UnmodeledAccelerator>,
+}
+
+impl Extraction {
+    /// The front end's cross-file state of type `T`, if this file has any.
+    pub fn links<T: Any>(&self) -> Option<&T> {
+        self.links
+            .iter()
+            .find_map(|links| links.downcast_ref::<T>())
+    }
+
+    /// The front end's cross-file state of type `T`, created empty on
+    /// first use.
+    pub fn links_mut<T: Any + Send + Default>(&mut self) -> &mut T {
+        let index = match self.links.iter().position(|links| links.is::<T>()) {
+            Some(index) => index,
+            None => {
+                self.links.push(Box::<T>::default());
+                self.links.len() - 1
+            }
+        };
+        self.links[index]
+            .downcast_mut::<T>()
+            .expect("the entry at `index` holds a T")
+    }
 }
 
 /// What front ends may use from the command line.
@@ -210,4 +231,21 @@ pub fn comment_suppressions(
         offset += line.len();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_front_end_keeps_its_own_links() {
+        let mut extraction = Extraction::default();
+        assert!(extraction.links::<Vec<u32>>().is_none());
+        extraction.links_mut::<Vec<u32>>().push(1);
+        extraction.links_mut::<Vec<u32>>().push(2);
+        extraction.links_mut::<String>().push('x');
+        assert_eq!(extraction.links::<Vec<u32>>(), Some(&vec![1, 2]));
+        assert_eq!(extraction.links::<String>().map(String::as_str), Some("x"));
+        assert_eq!(extraction.links.len(), 2);
+    }
 }

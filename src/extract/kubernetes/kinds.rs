@@ -1,7 +1,9 @@
 //! Which kinds are workloads, where their pod templates are, and what sets
 //! their replica counts.
 
-use super::{pod, push_workload, Ctx, Extraction, Object, Role, TrainJobLink, TrainingRuntime};
+use super::{
+    pod, push_workload, Ctx, Extraction, Links, Object, Role, TrainJobLink, TrainingRuntime,
+};
 use crate::model::UnmodeledAccelerator;
 use crate::model::{Purpose, Scaling};
 use crate::parse::yaml::NodeRef;
@@ -1082,7 +1084,7 @@ fn train_job(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mu
         Purpose::Training,
         "a Kubeflow TrainJob trains a model".into(),
     ));
-    out.train_jobs.push(TrainJobLink {
+    out.links_mut::<Links>().train_jobs.push(TrainJobLink {
         workload_id: object.id(None),
         runtime_kind,
         runtime_name,
@@ -1164,7 +1166,7 @@ fn training_runtime(
         }
         None => (Vec::new(), crate::model::Placement::default()),
     };
-    out.runtimes.push(TrainingRuntime {
+    out.links_mut::<Links>().runtimes.push(TrainingRuntime {
         kind: object.kind.to_string(),
         namespace: if object.kind == "TrainingRuntime" {
             object.namespace.clone()
@@ -1187,11 +1189,15 @@ fn training_runtime(
 pub(super) fn link_train_jobs(extractions: &mut [&mut Extraction]) {
     let runtimes: Vec<TrainingRuntime> = extractions
         .iter()
-        .flat_map(|e| e.runtimes.iter().cloned())
+        .filter_map(|e| e.links::<Links>())
+        .flat_map(|links| links.runtimes.iter().cloned())
         .collect();
     for extraction in extractions.iter_mut() {
-        let links = extraction.train_jobs.clone();
-        for link in links {
+        let train_jobs = extraction
+            .links::<Links>()
+            .map(|links| links.train_jobs.clone())
+            .unwrap_or_default();
+        for link in train_jobs {
             let Some(workload) = extraction
                 .workloads
                 .iter_mut()

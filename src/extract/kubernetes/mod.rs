@@ -76,6 +76,17 @@ impl<'s> Ctx<'s> {
     }
 }
 
+/// What one file keeps to link across files: autoscalers and the
+/// workloads they may target, training runtimes and the TrainJobs that
+/// reference them.
+#[derive(Default)]
+pub struct Links {
+    scalers: Vec<Scaler>,
+    targets: Vec<ScaleTarget>,
+    runtimes: Vec<TrainingRuntime>,
+    train_jobs: Vec<TrainJobLink>,
+}
+
 /// An autoscaler waiting to be matched with its target.
 #[derive(Clone, Debug)]
 pub struct Scaler {
@@ -202,7 +213,7 @@ fn extract_object(source: &SourceFile, root: NodeRef<'_>, out: &mut Extraction, 
         return;
     };
     if let Some(scaler) = scaler(&mut ctx, &object) {
-        out.scalers.push(scaler);
+        out.links_mut::<Links>().scalers.push(scaler);
     } else {
         kinds::extract(&mut ctx, &object, out);
     }
@@ -353,14 +364,18 @@ pub fn link(extractions: &mut [&mut Extraction]) {
 fn link_scalers(extractions: &mut [&mut Extraction]) {
     let scalers: Vec<Scaler> = extractions
         .iter()
-        .flat_map(|e| e.scalers.iter().cloned())
+        .filter_map(|e| e.links::<Links>())
+        .flat_map(|links| links.scalers.iter().cloned())
         .collect();
     if scalers.is_empty() {
         return;
     }
     let mut by_id: BTreeMap<String, (u32, Scaler)> = BTreeMap::new();
     for extraction in extractions.iter() {
-        for target in &extraction.targets {
+        let targets = extraction
+            .links::<Links>()
+            .map(|links| links.targets.as_slice());
+        for target in targets.unwrap_or_default() {
             let matching = scalers.iter().rev().find(|scaler| {
                 scaler.namespace == target.namespace
                     && scaler.target_name == target.name
@@ -459,7 +474,7 @@ fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &m
     let mut notes = std::mem::take(&mut ctx.notes);
     notes.extend(role.notes);
     if let Some(pods_per_replica) = role.scale_target {
-        out.targets.push(ScaleTarget {
+        out.links_mut::<Links>().targets.push(ScaleTarget {
             workload_id: id.clone(),
             namespace: object.namespace.clone(),
             kind: object.kind.to_string(),
