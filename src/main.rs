@@ -150,8 +150,13 @@ struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Text format: print findings only, without workloads and summary.
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     quiet: bool,
+    /// Text format: each workload's cost basis, cold-start parts and
+    /// assumptions, and every skipped file (default: one line per workload
+    /// and one count per skip reason).
+    #[arg(long, short = 'v')]
+    verbose: bool,
     /// Colour in text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -410,6 +415,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
                     color,
                     quiet: args.quiet,
                     show_suppressed: args.show_suppressed,
+                    verbose: args.verbose,
                 },
             )
             .as_bytes(),

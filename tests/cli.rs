@@ -225,9 +225,54 @@ fn rules_and_explain() {
 }
 
 #[test]
+fn text_output_is_one_line_per_workload_by_default() {
+    let (code, stdout, _) = run(&[
+        "check",
+        "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml",
+    ]);
+    assert_eq!(code, 0, "TCO001 on the default utilization is info");
+    assert!(stdout.contains("k8s:Deployment/llm-serving/vllm-llama-3-1-70b-awq  (Deployment, inference): 4 x A10G per replica, replicas 2, $8,281.12/month (idle $7,867.06), cold start 269.9 s\n"), "{stdout}");
+    assert!(
+        !stdout.contains("g5.12xlarge at $5.672/h"),
+        "the basis is --verbose"
+    );
+    assert!(!stdout.contains("assumes"), "assumptions are --verbose");
+    assert!(stdout.contains("TCO001 idle-gpu-capacity"));
+    assert!(stdout.contains("deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml:4:1"));
+}
+
+#[test]
+fn a_one_line_plan_prints_no_line_longer_than_300_characters() {
+    let plan = "fixtures/terraform/plans/gcp-gke-gpu-pools.json";
+    let longest = std::fs::read_to_string(plan)
+        .unwrap()
+        .lines()
+        .map(str::len)
+        .max()
+        .unwrap();
+    assert!(longest > 10_000, "the fixture is a one-line plan");
+    for verbose in [false, true] {
+        let mut args = vec!["check", plan];
+        if verbose {
+            args.push("--verbose");
+        }
+        let (_, stdout, _) = run(&args);
+        assert!(stdout.contains(" │ …"), "a windowed snippet: {stdout}");
+        let widest = stdout.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(
+            widest <= 300,
+            "verbose {verbose}: a line of {widest} characters"
+        );
+        // The header keeps the real line and column of the span.
+        assert!(stdout.contains("gcp-gke-gpu-pools.json:1:"), "{stdout}");
+    }
+}
+
+#[test]
 fn text_output_names_the_numbers_and_their_basis() {
     let (code, stdout, _) = run(&[
         "check",
+        "--verbose",
         "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml",
     ]);
     assert_eq!(code, 0, "TCO001 on the default utilization is info");

@@ -24,6 +24,15 @@ fn text_output() {
 }
 
 #[test]
+fn text_output_verbose() {
+    let mut args = vec!["check", "--verbose"];
+    args.extend(FILES);
+    let (code, stdout, _) = run(&args);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("text_verbose", stdout);
+}
+
+#[test]
 fn json_output() {
     let mut args = vec!["check", "--format", "json"];
     args.extend(FILES);

@@ -5,7 +5,8 @@ use std::fmt::{self, Write};
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{FindingReport, Report, WorkloadReport};
@@ -22,6 +23,10 @@ pub struct TextOptions {
     /// Also list the findings a suppression silenced, with its reason
     /// (`--show-suppressed`).
     pub show_suppressed: bool,
+    /// Each workload's basis, cold-start parts and assumptions, and every
+    /// skipped file (`--verbose`); by default one line per workload and
+    /// one count per skip reason.
+    pub verbose: bool,
 }
 
 /// Renders the report for a terminal (`color`) or a log.
@@ -46,8 +51,16 @@ pub fn render_with(report: &Report, options: TextOptions) -> String {
         );
         for workload in &report.workloads {
             let mut block = String::new();
-            render_workload(&mut block, workload);
+            if options.verbose {
+                render_workload(&mut block, workload);
+                block = wrap_lines(&block, WRAP_COLUMNS);
+            } else {
+                render_workload_line(&mut block, workload);
+            }
             out.push_str(&inert_lines(&block));
+        }
+        if !options.verbose && !report.workloads.is_empty() {
+            out.push('\n');
         }
     }
     let handler = handler(options.color);
@@ -75,7 +88,7 @@ pub fn render_with(report: &Report, options: TextOptions) -> String {
         out.push('\n');
     }
     if !options.quiet {
-        render_summary(&mut out, report);
+        render_summary(&mut out, report, options.verbose);
     }
     out
 }
@@ -89,6 +102,126 @@ fn handler(color: bool) -> GraphicalReportHandler {
     })
     .with_width(100)
     .with_links(false)
+}
+
+/// Where `--verbose` detail lines (basis, parts, assumptions) wrap, as the
+/// findings do.
+const WRAP_COLUMNS: usize = 100;
+
+/// Wraps each line of `block` longer than `width` at spaces, continuing
+/// under the text after its label (`cost        …`, `- …`).
+fn wrap_lines(block: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in block.split_inclusive('\n') {
+        let text = line.trim_end_matches('\n');
+        if text.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = " ".repeat(continuation_indent(text).min(width / 2));
+        let leading = text.len() - text.trim_start().len();
+        let mut current = text[..leading].to_string();
+        let mut empty = true;
+        for word in text[leading..].split(' ') {
+            if !empty && current.chars().count() + 1 + word.chars().count() > width {
+                out.push_str(&current);
+                out.push('\n');
+                current = indent.clone();
+                empty = true;
+            }
+            if !empty {
+                current.push(' ');
+            }
+            current.push_str(word);
+            empty = false;
+        }
+        out.push_str(&current);
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The column where a detail line's text starts: after a list item's `- `,
+/// else after the label and its padding.
+fn continuation_indent(line: &str) -> usize {
+    let leading = line.len() - line.trim_start().len();
+    let rest = &line[leading..];
+    let label_end = rest
+        .find("  ")
+        .map(|gap| gap + rest[gap..].len() - rest[gap..].trim_start().len())
+        .unwrap_or(0);
+    let text = &rest[label_end..];
+    let bullet = if text.starts_with("- ") { 2 } else { 0 };
+    let column = leading + label_end + bullet;
+    if column == leading {
+        leading + 2
+    } else {
+        column
+    }
+}
+
+/// Replica bounds in words: `2`, `0 to 4`, `1 to unbounded`.
+fn replica_bounds(workload: &WorkloadReport) -> String {
+    let max = workload
+        .replicas
+        .max
+        .map_or("unbounded".to_string(), |m| m.to_string());
+    if workload.replicas.max == Some(workload.replicas.min) {
+        workload.replicas.min.to_string()
+    } else {
+        format!("{} to {max}", workload.replicas.min)
+    }
+}
+
+/// One workload in one line: id, GPUs, replicas, monthly cost, cold start.
+fn render_workload_line(out: &mut String, workload: &WorkloadReport) {
+    let mut parts = Vec::new();
+    match (&workload.gpu, &workload.function) {
+        (Some(gpu), _) => parts.push(format!(
+            "{} x {} per replica",
+            trim(gpu.per_replica, 3),
+            gpu.model.as_deref().unwrap_or(&gpu.resource)
+        )),
+        (None, Some(function)) => parts.push(format!(
+            "function {} MB",
+            function
+                .memory_mb
+                .map_or("?".to_string(), |memory| trim(memory, 0))
+        )),
+        (None, None) => parts.push("no GPU".to_string()),
+    }
+    parts.push(format!("replicas {}", replica_bounds(workload)));
+    parts.push(match &workload.cost {
+        Some(cost) => match cost.idle_monthly_usd {
+            Some(idle) => format!("{}/month (idle {})", usd(cost.monthly_usd), usd(idle)),
+            None => format!("{}/month", usd(cost.monthly_usd)),
+        },
+        None => "unpriced".to_string(),
+    });
+    if let Some(change) = &workload.change {
+        parts.push(match change.monthly_delta_usd {
+            Some(delta) => format!(
+                "{} {}{}/month",
+                change.action,
+                if delta >= 0.0 { "+" } else { "-" },
+                usd(delta.abs())
+            ),
+            None => change.action.to_string(),
+        });
+    }
+    if let Some(cold_start) = &workload.cold_start {
+        parts.push(format!("cold start {} s", seconds(cold_start.total_s)));
+    }
+    let _ = writeln!(
+        out,
+        "{}  ({}, {}): {}",
+        inert(&workload.id),
+        inert(&workload.kind),
+        workload.purpose,
+        parts.join(", ")
+    );
 }
 
 fn render_workload(out: &mut String, workload: &WorkloadReport) {
@@ -107,15 +240,7 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
         location.line,
         location.column
     );
-    let max = workload
-        .replicas
-        .max
-        .map_or("unbounded".to_string(), |m| m.to_string());
-    let bounds = if workload.replicas.max == Some(workload.replicas.min) {
-        workload.replicas.min.to_string()
-    } else {
-        format!("{} to {max}", workload.replicas.min)
-    };
+    let bounds = replica_bounds(workload);
     let _ = writeln!(out, "  replicas    {bounds} ({})", workload.replicas.basis);
     let mut per_replica = Vec::new();
     for accelerator in &workload.accelerators {
@@ -274,7 +399,7 @@ fn seconds(value: f64) -> String {
     trim(value, if value < 10.0 { 3 } else { 1 })
 }
 
-fn render_summary(out: &mut String, report: &Report) {
+fn render_summary(out: &mut String, report: &Report, verbose: bool) {
     let summary = &report.summary;
     let _ = writeln!(out, "Summary");
     let _ = writeln!(
@@ -334,14 +459,58 @@ fn render_summary(out: &mut String, report: &Report) {
         findings.push_str(&format!(", {hidden} in the baseline (not shown)"));
     }
     let _ = writeln!(out, "  findings    {findings}");
-    for skipped in &report.skipped {
-        let _ = writeln!(
-            out,
-            "  skipped     {}: {}",
-            inert(&skipped.file),
-            inert(&skipped.reason)
-        );
+    if verbose {
+        for skipped in &report.skipped {
+            let line = format!(
+                "  skipped     {}: {}\n",
+                inert(&skipped.file),
+                inert(&skipped.reason)
+            );
+            out.push_str(&wrap_lines(&line, WRAP_COLUMNS));
+        }
+    } else {
+        for line in skipped_counts(&report.skipped) {
+            let _ = writeln!(out, "  skipped     {}", inert(&line));
+        }
     }
+}
+
+/// The skipped list as one line per reason: files by their reason (a
+/// reason names no file), modules, objects and expansions by kind, whose
+/// reasons name each one. `--verbose` lists them all.
+fn skipped_counts(skipped: &[super::SkippedFile]) -> Vec<String> {
+    let mut counts: Vec<(String, usize, &str)> = Vec::new();
+    for item in skipped {
+        let key = if item.what == "file" {
+            item.reason.clone()
+        } else {
+            format!("{}:", item.what)
+        };
+        match counts.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, count, _)) => *count += 1,
+            None => counts.push((key, 1, item.what)),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(key, count, what)| {
+            let noun = match (what, count) {
+                ("file", 1) => "file",
+                ("file", _) => "files",
+                ("module", 1) => "Terraform module call",
+                ("module", _) => "Terraform module calls",
+                ("expansion", 1) => "count/for_each expansion",
+                ("expansion", _) => "count/for_each expansions",
+                (_, 1) => "object",
+                (_, _) => "objects",
+            };
+            if what == "file" {
+                format!("{count} {noun}: {key}")
+            } else {
+                format!("{count} {noun} not analysed (--verbose lists each and why)")
+            }
+        })
+        .collect()
 }
 
 /// `tcolint diff --format text`: changed workloads, the total and the new
@@ -460,6 +629,146 @@ fn escape_char(c: char) -> String {
     }
 }
 
+/// The longest source line a snippet prints whole; longer lines (a
+/// Terraform plan is one line) are cut to a window around the span.
+const SNIPPET_LINE_CHARS: usize = 200;
+/// How much of a long line a window shows before the span starts.
+const SNIPPET_LEAD_CHARS: usize = 60;
+
+/// Source text for a snippet: the whole file, or, when a line near the span
+/// is too long to print, a window of those lines around the span that keeps
+/// the real line and column numbers.
+#[derive(Debug)]
+enum Snippet {
+    Whole(NamedSource<Arc<str>>),
+    Window(Window),
+}
+
+/// Lines cut to at most [`SNIPPET_LINE_CHARS`] around a span, with `…` where
+/// text is left out.
+#[derive(Debug)]
+struct Window {
+    name: String,
+    text: String,
+    /// 0-based line of the file where `text` starts.
+    first_line: usize,
+    /// The span's offset in `text`, and its real 0-based column.
+    span_offset: usize,
+    real_column: usize,
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        match self {
+            Snippet::Whole(source) => source.read_span(span, before, after),
+            Snippet::Window(window) => {
+                let contents = window.text.as_str().read_span(span, before, after)?;
+                // The header's column is the span's real one, not the window's.
+                let column = if span.offset() == window.span_offset && before == 0 && after == 0 {
+                    window.real_column
+                } else {
+                    contents.column()
+                };
+                Ok(Box::new(MietteSpanContents::new_named(
+                    window.name.clone(),
+                    contents.data(),
+                    *contents.span(),
+                    contents.line() + window.first_line,
+                    column,
+                    contents.line_count(),
+                )))
+            }
+        }
+    }
+}
+
+/// A window over the lines around `offset..offset + len` of `text` when one
+/// of them is longer than [`SNIPPET_LINE_CHARS`]: each long line is cut to
+/// the same columns around the span's start, the span clipped to its first
+/// line's window. Returns the window and the span in it.
+fn window(name: &str, text: &str, offset: usize, len: usize) -> Option<(Window, (usize, usize))> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let first = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+        .min(line_start);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let last = if line_end < text.len() {
+        text[line_end + 1..]
+            .find('\n')
+            .map_or(text.len(), |i| line_end + 1 + i)
+    } else {
+        line_end
+    };
+    let context = &text[first..last];
+    if context
+        .lines()
+        .all(|line| line.chars().count() <= SNIPPET_LINE_CHARS)
+    {
+        return None;
+    }
+    // The window in characters of the span's line, reused for its neighbours.
+    let column = text[line_start..offset].chars().count();
+    let from = column.saturating_sub(SNIPPET_LEAD_CHARS);
+    let to = from + SNIPPET_LINE_CHARS;
+    let mut out = String::new();
+    let mut span = (0, 0);
+    let mut line_offset = first;
+    for line in context.split('\n') {
+        let chars = line.chars().count();
+        if line_offset > first {
+            out.push('\n');
+        }
+        // A short neighbour prints whole; a long one is cut at the span's columns.
+        let (from, to) = if line_offset != line_start && chars <= SNIPPET_LINE_CHARS {
+            (0, chars)
+        } else {
+            (from, to)
+        };
+        if from > 0 && chars > from {
+            out.push('…');
+        }
+        let kept_start = out.len();
+        let kept: String = line.chars().skip(from).take(to - from).collect();
+        out.push_str(&kept);
+        if line_offset == line_start {
+            let in_kept = text[line_start..offset]
+                .chars()
+                .count()
+                .saturating_sub(from);
+            let start = kept_start
+                + kept
+                    .chars()
+                    .take(in_kept)
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            let end = (start + len).min(kept_start + kept.len());
+            span = (start, end - start);
+        }
+        if chars > to {
+            out.push('…');
+        }
+        line_offset += line.len() + 1;
+    }
+    let first_line = text[..first].matches('\n').count();
+    Some((
+        Window {
+            name: name.to_string(),
+            text: out,
+            first_line,
+            span_offset: span.0,
+            real_column: column,
+        },
+        span,
+    ))
+}
+
 /// A located message (a finding, a configuration error) as a miette
 /// diagnostic.
 #[derive(Debug)]
@@ -467,7 +776,7 @@ pub struct SourceDiagnostic {
     message: String,
     code: String,
     severity: Severity,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
     span: (usize, usize),
 }
 
@@ -482,13 +791,12 @@ impl SourceDiagnostic {
         text: Option<Arc<str>>,
         span: (usize, usize),
     ) -> Self {
+        let (source, span) = snippet(file.to_string(), text, span);
         SourceDiagnostic {
             message,
             code: code.unwrap_or_default(),
             severity,
-            source: text
-                .filter(|t| !t.is_empty())
-                .map(|t| NamedSource::new(file, t)),
+            source,
             span,
         }
     }
@@ -502,11 +810,11 @@ impl SourceDiagnostic {
 
     fn from_finding(finding: &FindingReport, report: &Report) -> Self {
         let location = &finding.location;
-        let source = report
+        let text = report
             .sources
             .get(location.file.as_str())
-            .filter(|source| !source.text.is_empty())
-            .map(|source| NamedSource::new(inert(&location.file), inert_source(&source.text)));
+            .map(|source| inert_source(&source.text));
+        let (source, span) = snippet(inert(&location.file), text, (location.offset, location.len));
         let message = if source.is_some() {
             inert(&finding.message)
         } else {
@@ -523,8 +831,23 @@ impl SourceDiagnostic {
             code: format!("{} {}", finding.rule, finding.name),
             severity: finding.severity,
             source,
-            span: (location.offset, location.len),
+            span,
         }
+    }
+}
+
+/// The snippet source for `span` of `text`, windowed when its lines are long.
+fn snippet(
+    name: String,
+    text: Option<Arc<str>>,
+    span: (usize, usize),
+) -> (Option<Snippet>, (usize, usize)) {
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return (None, span);
+    };
+    match window(&name, &text, span.0, span.1) {
+        Some((window, span)) => (Some(Snippet::Window(window)), span),
+        None => (Some(Snippet::Whole(NamedSource::new(name, text))), span),
     }
 }
 
@@ -566,6 +889,48 @@ impl Diagnostic for SourceDiagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_to_a_window_around_the_span() {
+        let line = format!("{}\"address\":\"gpu\"{}", "a".repeat(500), "b".repeat(500));
+        let text = format!("first\n{line}\nlast\n");
+        let offset = 6 + 500;
+        let (window, span) = window("plan.json", &text, offset, 15).expect("windowed");
+        assert_eq!(window.first_line, 0);
+        assert_eq!(window.real_column, 500);
+        let lines: Vec<&str> = window.text.lines().collect();
+        assert_eq!(lines[0], "first");
+        assert_eq!(lines[2], "last");
+        assert!(
+            lines[1].starts_with('…') && lines[1].ends_with('…'),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[1].chars().count() <= SNIPPET_LINE_CHARS + 2);
+        assert_eq!(&window.text[span.0..span.0 + span.1], "\"address\":\"gpu\"");
+        // A span running past the window is clipped to it.
+        let (clipped, span) = super::window("plan.json", &text, offset, 5_000).unwrap();
+        assert!(clipped.text[span.0..span.0 + span.1].ends_with('b'));
+        // Short lines are left whole.
+        assert!(super::window("a.yaml", "a: 1\nb: 2\n", 5, 4).is_none());
+    }
+
+    #[test]
+    fn long_detail_lines_wrap_under_their_text() {
+        let block = format!(
+            "  basis       {}\n              - {}\n",
+            "word ".repeat(30),
+            "part ".repeat(30)
+        );
+        let wrapped = wrap_lines(&block, 60);
+        for line in wrapped.lines() {
+            assert!(line.chars().count() <= 60, "{line:?}");
+        }
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines[1].starts_with("              word"), "{wrapped}");
+        assert!(wrapped.contains("\n                part"), "{wrapped}");
+        assert_eq!(wrap_lines("short\n", 60), "short\n");
+    }
 
     #[test]
     fn terminal_text_is_inert() {
