@@ -118,11 +118,15 @@ fn wrap_lines(block: &str, width: usize) -> String {
             out.push_str(line);
             continue;
         }
-        let indent = " ".repeat(continuation_indent(text).min(width / 2));
-        let leading = text.len() - text.trim_start().len();
-        let mut current = text[..leading].to_string();
+        let mut prefix = continuation_indent(text).min(width / 2);
+        while !text.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let indent = " ".repeat(prefix);
+        // The label and its padding stay on the first line, with its first word.
+        let mut current = text[..prefix].to_string();
         let mut empty = true;
-        for word in text[leading..].split(' ') {
+        for word in text[prefix..].split(' ') {
             if !empty && current.chars().count() + 1 + word.chars().count() > width {
                 out.push_str(&current);
                 out.push('\n');
@@ -470,47 +474,59 @@ fn render_summary(out: &mut String, report: &Report, verbose: bool) {
         }
     } else {
         for line in skipped_counts(&report.skipped) {
-            let _ = writeln!(out, "  skipped     {}", inert(&line));
+            let line = format!("  skipped     {}\n", inert(&line));
+            out.push_str(&wrap_lines(&line, WRAP_COLUMNS));
         }
     }
 }
 
-/// The skipped list as one line per reason: files by their reason (a
-/// reason names no file), modules, objects and expansions by kind, whose
-/// reasons name each one. `--verbose` lists them all.
+/// How many module calls, objects or expansions of one kind the concise
+/// summary lists, each with what to do, before it only counts the rest.
+const SKIPPED_PARTS_SHOWN: usize = 10;
+
+/// The skipped list, concise: files as one line per reason (hundreds of
+/// package.json files share one), module calls, objects and expansions
+/// (whose reasons name each one and say what to do) one per line up to
+/// [`SKIPPED_PARTS_SHOWN`] of each kind, then a count. `--verbose` lists all.
 fn skipped_counts(skipped: &[super::SkippedFile]) -> Vec<String> {
-    let mut counts: Vec<(String, usize, &str)> = Vec::new();
+    let mut files: Vec<(&str, usize)> = Vec::new();
+    let mut lines = Vec::new();
+    let mut parts: Vec<(&str, usize)> = Vec::new();
     for item in skipped {
-        let key = if item.what == "file" {
-            item.reason.clone()
-        } else {
-            format!("{}:", item.what)
+        if item.what == "file" {
+            match files.iter_mut().find(|(reason, _)| *reason == item.reason) {
+                Some((_, count)) => *count += 1,
+                None => files.push((&item.reason, 1)),
+            }
+            continue;
+        }
+        let shown = match parts.iter_mut().find(|(what, _)| *what == item.what) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                parts.push((item.what, 1));
+                1
+            }
         };
-        match counts.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, count, _)) => *count += 1,
-            None => counts.push((key, 1, item.what)),
+        if shown <= SKIPPED_PARTS_SHOWN {
+            lines.push(format!("{}: {}", item.file, item.reason));
         }
     }
-    counts
-        .into_iter()
-        .map(|(key, count, what)| {
-            let noun = match (what, count) {
-                ("file", 1) => "file",
-                ("file", _) => "files",
-                ("module", 1) => "Terraform module call",
-                ("module", _) => "Terraform module calls",
-                ("expansion", 1) => "count/for_each expansion",
-                ("expansion", _) => "count/for_each expansions",
-                (_, 1) => "object",
-                (_, _) => "objects",
-            };
-            if what == "file" {
-                format!("{count} {noun}: {key}")
-            } else {
-                format!("{count} {noun} not analysed (--verbose lists each and why)")
-            }
-        })
-        .collect()
+    for (what, count) in parts {
+        if count > SKIPPED_PARTS_SHOWN {
+            lines.push(format!(
+                "{} more {what} entries (--verbose lists each and why)",
+                count - SKIPPED_PARTS_SHOWN
+            ));
+        }
+    }
+    for (reason, count) in files {
+        let noun = if count == 1 { "file" } else { "files" };
+        lines.push(format!("{count} {noun}: {reason}"));
+    }
+    lines
 }
 
 /// `tcolint diff --format text`: changed workloads, the total and the new
