@@ -7,6 +7,8 @@ pub mod cost;
 pub mod expected;
 pub mod latency;
 pub mod profile;
+pub mod recommend;
+pub mod scorecard;
 pub mod serverless;
 pub mod shape;
 
@@ -53,6 +55,10 @@ pub struct Assessment<'w> {
     pub cold_start: Option<ColdStart>,
     /// Expected cost and cold starts at the usage profile.
     pub expected: Option<expected::Expected>,
+    /// The verdict against the other architectures at the workload's traffic.
+    pub recommendation: Option<recommend::Recommendation>,
+    /// The five-metric scorecard.
+    pub scorecard: Option<scorecard::Scorecard>,
     /// What the workload cost before a plan changed it, when it comes from one.
     pub before: Option<Pricing>,
     /// Every assumption behind the numbers, in words.
@@ -80,6 +86,21 @@ pub fn assess<'w>(
         cold_start.expected_cold_starts_per_day = expected.cold_starts_per_day;
         cold_start.cold_request_share = expected.cold_request_share;
     }
+    let recommendation = recommend::recommend(
+        workload,
+        &profile,
+        &pricing,
+        cold_start.as_ref(),
+        expected.as_ref(),
+        catalog,
+    );
+    let scorecard = scorecard::score(
+        workload,
+        &profile,
+        &pricing,
+        expected.as_ref(),
+        recommendation.as_ref(),
+    );
     let before = workload
         .change
         .as_ref()
@@ -157,6 +178,8 @@ pub fn assess<'w>(
         pricing,
         cold_start,
         expected,
+        recommendation,
+        scorecard,
         before,
         assumptions,
     }

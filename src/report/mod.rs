@@ -32,7 +32,10 @@ use crate::source::{Location, SourceFile};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Serializes a number rounded to `D` decimals, as an integer when whole.
-fn number<S: Serializer, const D: i32>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn number<S: Serializer, const D: i32>(
+    value: &f64,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     let rounded = crate::numbers::round(*value, D);
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
         serializer.serialize_i64(rounded as i64)
@@ -41,7 +44,7 @@ fn number<S: Serializer, const D: i32>(value: &f64, serializer: S) -> Result<S::
     }
 }
 
-fn optional<S: Serializer, const D: i32>(
+pub(crate) fn optional<S: Serializer, const D: i32>(
     value: &Option<f64>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -308,6 +311,11 @@ pub struct WorkloadReport {
     pub change: Option<ChangeReport>,
     /// Function shape and limits; null for other workloads.
     pub function: Option<FunctionReport>,
+    /// Five metrics 0-10 with a reason each; null for fixed fees.
+    pub scorecard: Option<crate::analyze::scorecard::Scorecard>,
+    /// The verdict against the other architectures at its traffic; null
+    /// when the traffic is unknown or does not apply.
+    pub recommendation: Option<crate::analyze::recommend::Recommendation>,
 }
 
 /// One finding as reported.
@@ -794,6 +802,8 @@ fn workload_report(
                 .map(|e| e.trigger.as_str().to_string())
                 .collect(),
         }),
+        scorecard: assessment.scorecard.clone(),
+        recommendation: assessment.recommendation.clone(),
     }
 }
 

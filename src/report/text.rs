@@ -344,6 +344,12 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
             let _ = writeln!(out, "  cost        unpriced: {reason}");
         }
     }
+    if let Some(scorecard) = &workload.scorecard {
+        let _ = writeln!(out, "  scorecard   {}", scorecard_line(scorecard));
+    }
+    if let Some(recommendation) = &workload.recommendation {
+        let _ = writeln!(out, "  verdict     {}", recommendation.reason);
+    }
     if let Some(cold_start) = &workload.cold_start {
         let parts: Vec<String> = cold_start
             .parts
@@ -371,6 +377,21 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
         let _ = writeln!(out, "  {label:<11} - {assumption}");
     }
     out.push('\n');
+}
+
+/// The five scores in one line, 0-10 each.
+pub fn scorecard_line(scorecard: &crate::analyze::scorecard::Scorecard) -> String {
+    let score = |metric: Option<&crate::analyze::scorecard::Metric>| {
+        metric.map_or("-".to_string(), |m| trim(m.score, 1))
+    };
+    format!(
+        "idle {}, ops {}, latency {}, training {}, intermittent TCO {} (0-10, higher is better)",
+        score(Some(&scorecard.cost_of_idle)),
+        score(Some(&scorecard.operational_overhead)),
+        score(Some(&scorecard.low_latency_inference)),
+        score(Some(&scorecard.training_suitability)),
+        score(scorecard.tco_intermittent.as_ref())
+    )
 }
 
 /// The expected cost and cold starts at the usage profile, in one line.

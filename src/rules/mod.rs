@@ -78,6 +78,7 @@ macro_rules! registry {
 }
 
 registry! {
+    ARC001 => arc001 [MinSavingFraction = "min-saving-fraction", MinSavingUsd = "min-saving-usd"];
     E001;
     E002;
     FIT001 => fit001 [BatchTimeoutS = "batch-timeout-s", BatchMemoryMb = "batch-memory-mb"];

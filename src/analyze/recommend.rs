@@ -1,0 +1,520 @@
+//! The per-workload verdict: the deployment as written against always-on
+//! Kubernetes, Kubernetes scale-to-zero, serverless and serverless with
+//! provisioned concurrency, each priced at the workload's traffic with its
+//! cold start and whether it meets the latency SLO and the platform limits.
+//!
+//! Every alternative uses the expected-cost model of `expected.rs`:
+//!
+//! ```text
+//! always-on          replica hourly × max(1, b) × 730 h          (cold start 0)
+//! scale-to-zero      replica hourly × min(max, max(w, b)) × 730 h, K = Knative's 60 s
+//! serverless         R × 730/24 × cost per request (Lambda, memory = the replica's)
+//! provisioned        n = max(1, ⌈b⌉) instances standing by + R × 730/24 × provisioned cost per request
+//! ```
+//!
+//! An alternative meets the SLO when a warm request (duration d) is within
+//! it and either its cold start also is or at most 1% of requests wait for
+//! one (the SLO is read as a 99th-percentile target; AWS puts production
+//! cold starts "typically under 1%" of invocations). The recommendation is
+//! the cheapest alternative that fits and meets the SLO, when it saves at
+//! least 30% and $50/month against the expected cost as deployed (ARC001's
+//! default thresholds); otherwise the deployment stays.
+
+use serde::Serialize;
+
+use crate::analyze::cost::Pricing;
+use crate::analyze::expected::{Expected, LAMBDA_IDLE_LIFETIME_S};
+use crate::analyze::latency::ColdStart;
+use crate::analyze::profile::Profile;
+use crate::analyze::serverless::{rates, DAYS_PER_MONTH};
+use crate::catalog::{Catalog, HOURS_PER_MONTH};
+use crate::model::{Billing, Cloud, FunctionSpec, Platform, Purpose, UsageKey, Workload};
+use crate::numbers::{trim, usd, usd_rate};
+
+/// Lambda's largest memory size, MB, and longest timeout, s (FACTS A2,
+/// Lambda quotas).
+const LAMBDA_MAX_MEMORY_MB: f64 = 10_240.0;
+const LAMBDA_MAX_TIMEOUT_S: f64 = 900.0;
+/// Knative's default stable window: the keep-alive of the scale-to-zero
+/// alternative (knative.dev autoscaling docs).
+const KNATIVE_KEEP_ALIVE_S: f64 = 60.0;
+/// Share of requests a cold start may delay past the SLO (p99 reading).
+pub const SLO_COLD_SHARE_ALLOWED: f64 = 0.01;
+/// Default saving that makes a move worth it: 30% and $50/month (ARC001).
+pub const MIN_SAVING_FRACTION: f64 = 0.3;
+/// See [`MIN_SAVING_FRACTION`].
+pub const MIN_SAVING_USD: f64 = 50.0;
+
+/// What an alternative is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Architecture {
+    /// The deployment as written.
+    AsDeployed,
+    /// Replicas (Kubernetes pods, instances) that never scale below one.
+    AlwaysOn,
+    /// Replicas that scale to zero when idle (Knative, KEDA).
+    ScaleToZero,
+    /// A function billed per request.
+    Serverless,
+    /// A function with provisioned concurrency standing by.
+    ServerlessProvisioned,
+}
+
+/// One way to run the workload, priced at its traffic.
+#[derive(Clone, Debug, Serialize)]
+pub struct Alternative {
+    /// The platform (`aws-lambda`, `kubernetes`…, or the workload's own).
+    pub platform: String,
+    /// Which architecture.
+    pub architecture: Architecture,
+    /// Expected monthly cost at the workload's traffic; null when unpriced.
+    #[serde(serialize_with = "crate::report::optional::<_, 2>")]
+    pub monthly_usd: Option<f64>,
+    /// The wait of a request that finds no warm replica; 0 when one is
+    /// always warm; null when no sourced figure exists.
+    #[serde(serialize_with = "crate::report::optional::<_, 3>")]
+    pub cold_start_s: Option<f64>,
+    /// Share of requests that wait for a cold start.
+    #[serde(serialize_with = "crate::report::optional::<_, 6>")]
+    pub cold_request_share: Option<f64>,
+    /// Whether it meets the latency SLO (see the module documentation).
+    pub meets_slo: bool,
+    /// Why the platform's limits rule it out (GPUs, timeout, memory,
+    /// training), when they do.
+    pub ruled_out: Option<String>,
+    /// The arithmetic.
+    pub basis: String,
+}
+
+impl Alternative {
+    /// Whether it can run the workload within the SLO at a known price.
+    pub fn qualifies(&self) -> bool {
+        self.ruled_out.is_none() && self.meets_slo && self.monthly_usd.is_some()
+    }
+}
+
+/// The verdict for one workload.
+#[derive(Clone, Debug, Serialize)]
+pub struct Recommendation {
+    /// The platform recommended.
+    pub platform: String,
+    /// Which architecture.
+    pub architecture: Architecture,
+    /// Its expected monthly cost.
+    #[serde(serialize_with = "crate::report::optional::<_, 2>")]
+    pub monthly_usd: Option<f64>,
+    /// Why, in one line.
+    pub reason: String,
+    /// Every alternative considered, the deployment as written first.
+    pub alternatives: Vec<Alternative>,
+}
+
+impl Recommendation {
+    /// The deployment as written.
+    pub fn as_deployed(&self) -> &Alternative {
+        &self.alternatives[0]
+    }
+
+    /// The cheapest alternative that qualifies other than the deployment.
+    pub fn best_other(&self) -> Option<&Alternative> {
+        self.alternatives[1..]
+            .iter()
+            .filter(|a| a.qualifies())
+            .min_by(|a, b| {
+                a.monthly_usd
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&b.monthly_usd.unwrap_or(f64::INFINITY))
+            })
+    }
+}
+
+/// The inputs every alternative shares.
+struct Load {
+    requests_per_day: f64,
+    rate_per_s: f64,
+    duration_s: f64,
+    slo_s: Option<f64>,
+    busy: f64,
+}
+
+impl Load {
+    fn meets(&self, cold_start_s: Option<f64>, share: f64) -> bool {
+        let Some(slo) = self.slo_s else {
+            return true;
+        };
+        if self.duration_s > slo {
+            return false;
+        }
+        if share <= SLO_COLD_SHARE_ALLOWED {
+            return true;
+        }
+        cold_start_s.is_some_and(|cold| self.duration_s + cold <= slo)
+    }
+
+    fn cold_share(&self, keep_alive_s: f64) -> f64 {
+        (-self.rate_per_s * (keep_alive_s + self.duration_s)).exp()
+    }
+}
+
+/// Compares the workload with the other architectures at its traffic;
+/// `None` when the traffic is unknown, the workload runs to completion or
+/// it is not a serving workload (a cluster fee).
+pub fn recommend(
+    workload: &Workload,
+    profile: &Profile,
+    pricing: &Pricing,
+    cold_start: Option<&ColdStart>,
+    expected: Option<&Expected>,
+    catalog: &Catalog,
+) -> Option<Recommendation> {
+    let expected = expected?;
+    expected.busy_replicas?;
+    if workload.run_to_completion || matches!(workload.billing, Billing::ServiceHour(_)) {
+        return None;
+    }
+    let requests = profile.number(UsageKey::RequestsPerDay)?.value;
+    let duration_s = profile
+        .number(UsageKey::AvgDurationMs)
+        .map_or(1.0, |d| d.value / 1000.0);
+    let load = Load {
+        requests_per_day: requests,
+        rate_per_s: requests / 86_400.0,
+        duration_s,
+        slo_s: profile
+            .number(UsageKey::LatencySloMs)
+            .map(|slo| slo.value / 1000.0),
+        busy: requests / 86_400.0 * duration_s,
+    };
+    let purpose = profile.purpose.value;
+    let is_function = workload.function.is_some();
+    let share = expected.cold_request_share.unwrap_or(0.0);
+    let deployed_cold = if share > 0.0 {
+        cold_start.map(|c| c.total_s)
+    } else {
+        Some(0.0)
+    };
+    let mut alternatives = vec![Alternative {
+        platform: workload.platform.to_string(),
+        architecture: Architecture::AsDeployed,
+        monthly_usd: expected.monthly_usd,
+        cold_start_s: deployed_cold,
+        cold_request_share: Some(share),
+        meets_slo: load.meets(deployed_cold, share),
+        ruled_out: None,
+        basis: format!("as written: {}", expected.basis),
+    }];
+    let estimate = pricing.estimate.as_ref();
+    if is_function {
+        alternatives.push(container_for_function(workload, &load, catalog));
+    } else if let Some(estimate) = estimate {
+        let hourly = estimate.per_replica_hourly_usd;
+        let on_kubernetes = workload.platform == Platform::Kubernetes;
+        let platform = if on_kubernetes {
+            "kubernetes".to_string()
+        } else {
+            workload.platform.to_string()
+        };
+        if workload.scaling.min == 0 {
+            let replicas = load.busy.max(1.0);
+            alternatives.push(Alternative {
+                platform: platform.clone(),
+                architecture: Architecture::AlwaysOn,
+                monthly_usd: Some(hourly * replicas * HOURS_PER_MONTH),
+                cold_start_s: Some(0.0),
+                cold_request_share: Some(0.0),
+                meets_slo: load.meets(Some(0.0), 0.0),
+                ruled_out: None,
+                basis: format!(
+                    "{}/h x max(1, b = {}) replicas x 730 h",
+                    usd_rate(hourly),
+                    trim(load.busy, 4)
+                ),
+            });
+        } else if on_kubernetes {
+            // Scale-to-zero on request traffic needs an activator that holds
+            // the request while a pod starts (Knative, KEDA's HTTP add-on).
+            let share = load.cold_share(KNATIVE_KEEP_ALIVE_S);
+            let cold_per_day = load.requests_per_day * share;
+            let boot = cold_start.map(|c| c.total_s);
+            let warm = (1.0 - share + cold_per_day * boot.unwrap_or(0.0) / 86_400.0).min(1.0);
+            let max = workload.scaling.max.map_or(f64::INFINITY, f64::from);
+            let replicas = warm.max(load.busy).min(max);
+            alternatives.push(Alternative {
+                platform,
+                architecture: Architecture::ScaleToZero,
+                monthly_usd: Some(hourly * replicas * HOURS_PER_MONTH),
+                cold_start_s: boot,
+                cold_request_share: Some(share),
+                meets_slo: load.meets(boot, share),
+                ruled_out: None,
+                basis: format!(
+                    "K = 60 s (Knative's default stable window): cold share e^(-λ (K + d)) = {}, {} cold starts/day of {}; {}/h x {} replicas x 730 h",
+                    trim(share, 4),
+                    trim(cold_per_day, 1),
+                    boot.map_or("unknown length (no sourced figure for this replica's start)".to_string(), |b| format!("{} s", trim(b, 1))),
+                    usd_rate(hourly),
+                    trim(replicas, 4)
+                ),
+            });
+        }
+    }
+    if !is_function {
+        alternatives.extend(serverless(workload, pricing.cloud, purpose, &load, catalog));
+    } else if workload
+        .function
+        .as_ref()
+        .and_then(|f| f.provisioned_concurrency)
+        .unwrap_or(0)
+        == 0
+    {
+        alternatives.extend(
+            serverless(workload, pricing.cloud, purpose, &load, catalog)
+                .into_iter()
+                .filter(|a| a.architecture == Architecture::ServerlessProvisioned),
+        );
+    } else {
+        alternatives.extend(
+            serverless(workload, pricing.cloud, purpose, &load, catalog)
+                .into_iter()
+                .filter(|a| a.architecture == Architecture::Serverless),
+        );
+    }
+    Some(decide(alternatives))
+}
+
+fn decide(alternatives: Vec<Alternative>) -> Recommendation {
+    let mut recommendation = Recommendation {
+        platform: alternatives[0].platform.clone(),
+        architecture: Architecture::AsDeployed,
+        monthly_usd: alternatives[0].monthly_usd,
+        reason: String::new(),
+        alternatives,
+    };
+    let deployed = recommendation.as_deployed().clone();
+    let best = recommendation.best_other().cloned();
+    recommendation.reason = match (&best, deployed.monthly_usd) {
+        (Some(best), Some(current)) => {
+            let cost = best.monthly_usd.unwrap_or_default();
+            let saving = current - cost;
+            if saving >= MIN_SAVING_USD && saving >= MIN_SAVING_FRACTION * current {
+                recommendation.platform = best.platform.clone();
+                recommendation.architecture = best.architecture;
+                recommendation.monthly_usd = best.monthly_usd;
+                format!(
+                    "{} ({}) costs {}/month against {}/month as written, saving {}/month ({}%), and meets the latency SLO",
+                    describe(best.architecture),
+                    best.platform,
+                    usd(cost),
+                    usd(current),
+                    usd(saving),
+                    trim(saving / current * 100.0, 0)
+                )
+            } else if !deployed.meets_slo {
+                format!(
+                    "stay: the cheapest alternative that meets the SLO, {} ({}/month), does not save 30% and $50/month; but as written it misses the latency SLO",
+                    describe(best.architecture),
+                    usd(cost)
+                )
+            } else {
+                format!(
+                    "stay: the cheapest alternative that meets the SLO and the platform limits, {} at {}/month, does not save 30% and $50/month against {}/month",
+                    describe(best.architecture),
+                    usd(cost),
+                    usd(current)
+                )
+            }
+        }
+        (None, _) => {
+            "stay: no alternative meets the latency SLO and the platform limits at a known price"
+                .to_string()
+        }
+        (Some(_), None) => "stay: the deployment as written is unpriced".to_string(),
+    };
+    recommendation
+}
+
+/// In words.
+pub fn describe(option: Architecture) -> &'static str {
+    match option {
+        Architecture::AsDeployed => "the deployment as written",
+        Architecture::AlwaysOn => "always-on replicas",
+        Architecture::ScaleToZero => "replicas scaled to zero",
+        Architecture::Serverless => "a serverless function",
+        Architecture::ServerlessProvisioned => "a function with provisioned concurrency",
+    }
+}
+
+/// One always-on container for a function: the cheapest catalogue EC2
+/// instance with at least the function's memory.
+fn container_for_function(workload: &Workload, load: &Load, catalog: &Catalog) -> Alternative {
+    let memory_gib = workload
+        .function
+        .as_ref()
+        .and_then(|f| f.memory_mb)
+        .unwrap_or(128.0)
+        / 1024.0;
+    let region = workload
+        .placement
+        .region
+        .clone()
+        .unwrap_or_else(|| crate::catalog::home_region(Cloud::Aws).to_string());
+    // The same architecture as the function: its code runs there unchanged.
+    let arch = match workload
+        .function
+        .as_ref()
+        .and_then(|f| f.architecture.as_deref())
+    {
+        Some("arm64") => "arm64",
+        _ => "amd64",
+    };
+    let container = catalog
+        .instances(Cloud::Aws)
+        .iter()
+        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib)
+        .filter(|i| i.arch.as_deref() == Some(arch))
+        .filter_map(|i| Some((i, i.price_in(&region)?.on_demand?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)));
+    let replicas = load.busy.max(1.0);
+    match container {
+        Some((instance, hourly)) => Alternative {
+            platform: "aws-ec2".into(),
+            architecture: Architecture::AlwaysOn,
+            monthly_usd: Some(hourly * replicas * HOURS_PER_MONTH),
+            cold_start_s: Some(0.0),
+            cold_request_share: Some(0.0),
+            meets_slo: load.meets(Some(0.0), 0.0),
+            ruled_out: None,
+            basis: format!(
+                "the cheapest catalogue {arch} instance with at least {} GiB, {} at {}/h, x max(1, b = {}) x 730 h",
+                trim(memory_gib, 3),
+                instance.name,
+                usd_rate(hourly),
+                trim(load.busy, 4)
+            ),
+        },
+        None => Alternative {
+            platform: "aws-ec2".into(),
+            architecture: Architecture::AlwaysOn,
+            monthly_usd: None,
+            cold_start_s: Some(0.0),
+            cold_request_share: Some(0.0),
+            meets_slo: load.meets(Some(0.0), 0.0),
+            ruled_out: None,
+            basis: format!("no catalogue instance with at least {} GiB is priced in {region}", trim(memory_gib, 3)),
+        },
+    }
+}
+
+/// The cloud's serverless functions, per request and with provisioned
+/// concurrency; ruled out where the platform's limits forbid it.
+fn serverless(
+    workload: &Workload,
+    cloud: Option<Cloud>,
+    purpose: Purpose,
+    load: &Load,
+    catalog: &Catalog,
+) -> Vec<Alternative> {
+    let cloud = cloud.unwrap_or(Cloud::Aws);
+    let (memory_mb, timeout_s) = match &workload.function {
+        Some(spec) => (spec.memory_mb.unwrap_or(128.0), spec.timeout_s),
+        None => (
+            (workload.compute.memory_gib_per_replica * 1024.0).max(128.0),
+            None,
+        ),
+    };
+    let mut ruled_out = Vec::new();
+    if workload.has_accelerators() {
+        ruled_out.push("it needs GPUs, and Lambda offers none".to_string());
+    }
+    if purpose == Purpose::Training {
+        ruled_out
+            .push("it trains: Lambda's 15-minute limit and lack of GPUs rule training out".into());
+    }
+    if memory_mb > LAMBDA_MAX_MEMORY_MB {
+        ruled_out.push(format!(
+            "it needs {} MB, above Lambda's 10,240 MB",
+            trim(memory_mb, 0)
+        ));
+    }
+    let longest = timeout_s.unwrap_or(0.0).max(load.duration_s);
+    if longest > LAMBDA_MAX_TIMEOUT_S {
+        ruled_out.push(format!(
+            "a request may run {} s, above Lambda's 900 s limit",
+            trim(longest, 0)
+        ));
+    }
+    let platform = match cloud {
+        Cloud::Aws => "aws-lambda",
+        Cloud::Gcp => "gcp-cloud-functions",
+        Cloud::Azure => "azure-functions",
+    };
+    let ruled_out = (!ruled_out.is_empty()).then(|| ruled_out.join("; "));
+    let spec = FunctionSpec {
+        memory_mb: Some(memory_mb.min(LAMBDA_MAX_MEMORY_MB)),
+        architecture: Some("x86_64".into()),
+        ..FunctionSpec::default()
+    };
+    let lambda = (cloud == Cloud::Aws)
+        .then(|| rates(&spec, catalog))
+        .flatten();
+    let Some(lambda) = lambda else {
+        return vec![Alternative {
+            platform: platform.into(),
+            architecture: Architecture::Serverless,
+            monthly_usd: None,
+            cold_start_s: None,
+            cold_request_share: None,
+            meets_slo: false,
+            ruled_out,
+            basis: format!("the catalogue has no {platform} rates"),
+        }];
+    };
+    let memory_gb = memory_mb.min(LAMBDA_MAX_MEMORY_MB) / 1024.0;
+    let monthly_requests = load.requests_per_day * DAYS_PER_MONTH;
+    let per_request = lambda.per_request(load.duration_s, memory_gb, 0.0, false);
+    let share = load.cold_share(LAMBDA_IDLE_LIFETIME_S);
+    let cold = catalog
+        .lambda_init("python3.12")
+        .map(|row| row.zip_x86_64_ms / 1000.0);
+    let instances = load.busy.ceil().max(1.0);
+    let fixed = lambda.provisioned_monthly(instances as u32, memory_gb);
+    let provisioned_request = lambda.per_request(load.duration_s, memory_gb, 0.0, true);
+    vec![
+        Alternative {
+            platform: platform.into(),
+            architecture: Architecture::Serverless,
+            monthly_usd: Some(monthly_requests * per_request),
+            cold_start_s: cold,
+            cold_request_share: Some(share),
+            meets_slo: load.meets(cold, share),
+            ruled_out: ruled_out.clone(),
+            basis: format!(
+                "{} requests/month x {} per request ({} MB x86_64, {}); cold share e^(-λ (600 s + d)) = {}; cold start {} (python3.12 zip init, assumed runtime)",
+                trim(monthly_requests, 0),
+                crate::analyze::serverless::usd_small(per_request),
+                trim(memory_mb.min(LAMBDA_MAX_MEMORY_MB), 0),
+                lambda.cite,
+                trim(share, 4),
+                cold.map_or("unknown".to_string(), |c| format!("{} s", trim(c, 3)))
+            ),
+        },
+        Alternative {
+            platform: platform.into(),
+            architecture: Architecture::ServerlessProvisioned,
+            monthly_usd: Some(fixed + monthly_requests * provisioned_request),
+            cold_start_s: Some(0.0),
+            cold_request_share: Some(0.0),
+            meets_slo: load.meets(Some(0.0), 0.0),
+            ruled_out,
+            basis: format!(
+                "provisioned concurrency {} = max(1, ⌈b⌉) x {} GB x 730 h x 3600 s = {}/month + {} requests/month x {} per request",
+                trim(instances, 0),
+                trim(memory_gb, 4),
+                usd(fixed),
+                trim(monthly_requests, 0),
+                crate::analyze::serverless::usd_small(provisioned_request)
+            ),
+        },
+    ]
+}
