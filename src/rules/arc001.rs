@@ -48,15 +48,15 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     .into_iter()
     .flatten()
     .collect();
-    let defaulted: Vec<&str> = [
+    // The first of the figures the verdict rests on that is only a default:
+    // the finding then reports at info and says what to declare.
+    let rests_on = [
         UsageKey::RequestsPerDay,
         UsageKey::AvgDurationMs,
         UsageKey::LatencySloMs,
     ]
     .into_iter()
-    .filter(|key| profile.number(*key).is_some_and(|v| !v.is_set()))
-    .map(UsageKey::as_str)
-    .collect();
+    .find(|key| profile.number(*key).is_some_and(|v| !v.is_set()));
     let cold = match (best.cold_start_s, best.cold_request_share) {
         (Some(cold), Some(share)) if cold > 0.0 && share > 0.0 => format!(
             ", with a {} s cold start for {} of requests",
@@ -69,17 +69,9 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         ),
         _ => String::new(),
     };
-    let evidence = if defaulted.is_empty() {
-        String::new()
-    } else {
-        format!(
-            ". Judged on the default {}: declare the real figures to confirm",
-            defaulted.join(", ")
-        )
-    };
     vec![Draft {
         message: format!(
-            "{} costs {}/month as written at {}; {} ({}) would cost {}/month and meets the SLO{cold}: {}/month ({}%) less{evidence}",
+            "{} costs {}/month as written at {}; {} ({}) would cost {}/month and meets the SLO{cold}: {}/month ({}%) less",
             workload.id,
             usd(current),
             inputs.join(", "),
@@ -96,6 +88,7 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
             .unwrap_or_else(|| workload.location.clone()),
         monthly_usd: Some(saving),
         escalate: false,
+        rests_on,
     }]
 }
 
@@ -159,9 +152,10 @@ mod tests {
         assert_eq!(findings(&text, &[]).len(), 1);
         assert!(findings(&text, &[(Threshold::MinSavingUsd, 150.0)]).is_empty());
         assert!(findings(&text, &[(Threshold::MinSavingFraction, 0.99)]).is_empty());
-        // The SLO is a default here, and the message says so.
+        // The SLO is a default here: info, and the message says so.
         let found = findings(&text, &[]);
-        assert!(found[0].message.contains("Judged on the default latency-slo-ms"), "{}", found[0].message);
+        assert_eq!(found[0].severity, crate::rules::Severity::Info);
+        assert!(found[0].message.contains("Judged on an assumed latency-slo-ms of 1000"), "{}", found[0].message);
     }
 
     #[test]
