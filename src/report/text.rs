@@ -215,8 +215,30 @@ fn render_workload_line(out: &mut String, workload: &WorkloadReport) {
             None => change.action.to_string(),
         });
     }
+    if let Some(cost) = &workload.cost {
+        if let Some(expected) = cost
+            .expected_monthly_usd
+            .filter(|e| (e - cost.monthly_usd).abs() >= 0.005)
+        {
+            parts.push(format!("expected {}/month", usd(expected)));
+        }
+    }
     if let Some(cold_start) = &workload.cold_start {
         parts.push(format!("cold start {} s", seconds(cold_start.total_s)));
+    }
+    if let Some(recommendation) = workload
+        .recommendation
+        .as_ref()
+        .filter(|r| r.architecture != crate::analyze::recommend::Architecture::AsDeployed)
+    {
+        parts.push(format!(
+            "recommend {} on {} ({})",
+            crate::analyze::recommend::describe(recommendation.architecture),
+            recommendation.platform,
+            recommendation
+                .monthly_usd
+                .map_or("unpriced".to_string(), |m| format!("{}/month", usd(m)))
+        ));
     }
     let _ = writeln!(
         out,
