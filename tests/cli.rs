@@ -242,6 +242,45 @@ fn text_output_is_one_line_per_workload_by_default() {
 }
 
 #[test]
+fn a_summary_with_unbounded_workloads_never_contradicts_itself() {
+    let (_, report) = common::check_json(&["fixtures/kubernetes"]);
+    let summary = &report["summary"];
+    let open_gpus = summary["unbounded_gpu_workloads"].as_u64().unwrap();
+    let open_cost = summary["unbounded_priced_workloads"].as_u64().unwrap();
+    assert!(open_gpus > 0 && open_cost > 0, "{summary}");
+    assert!(
+        summary["gpus_max"].as_f64() >= summary["gpus_min"].as_f64(),
+        "{summary}"
+    );
+    assert!(
+        summary["peak_monthly_usd"].as_f64() >= summary["monthly_usd"].as_f64(),
+        "{summary}"
+    );
+    let (_, stdout, _) = run(&["check", "fixtures/kubernetes"]);
+    assert!(
+        stdout.contains(&format!(
+            "unbounded at maximum ({open_gpus} GPU workload(s) have no maximum; at least"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "peak unbounded ({open_cost} workload(s) have no maximum"
+        )),
+        "{stdout}"
+    );
+    // Bounded only: plain numbers.
+    let (_, stdout, _) = run(&[
+        "check",
+        "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml",
+    ]);
+    assert!(
+        stdout.contains("GPUs        8 at minimum, 8 at maximum"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_one_line_plan_prints_no_line_longer_than_300_characters() {
     let plan = "fixtures/terraform/plans/gcp-gke-gpu-pools.json";
     let longest = std::fs::read_to_string(plan)

@@ -368,7 +368,8 @@ pub struct Summary {
     /// Accelerators at min replicas.
     #[serde(serialize_with = "number::<_, 3>")]
     pub gpus_min: f64,
-    /// Accelerators at max replicas (bounded workloads only).
+    /// Accelerators at max replicas, an unbounded workload counted at its
+    /// minimum (never below `gpus_min`; see `unbounded_gpu_workloads`).
     #[serde(serialize_with = "number::<_, 3>")]
     pub gpus_max: f64,
     /// Baseline monthly cost of every priced workload.
@@ -380,7 +381,9 @@ pub struct Summary {
     pub warnings: usize,
     /// Unsuppressed infos.
     pub infos: usize,
-    /// Peak monthly cost of the priced workloads with a maximum.
+    /// Peak monthly cost of the priced workloads, an unbounded one counted
+    /// at its baseline (never below `monthly_usd`; see
+    /// `unbounded_priced_workloads`).
     #[serde(serialize_with = "number::<_, 2>")]
     pub peak_monthly_usd: f64,
     /// Idle monthly cost of always-on accelerator capacity.
@@ -392,8 +395,14 @@ pub struct Summary {
     pub expected_monthly_usd: f64,
     /// Workloads without a cost.
     pub unpriced_workloads: usize,
-    /// Workloads whose maximum is unbounded (not in gpus_max or peak).
+    /// Workloads whose maximum is unbounded.
     pub unbounded_workloads: usize,
+    /// Workloads with accelerators and no maximum: when above 0, `gpus_max`
+    /// is a lower bound (each counted at its minimum).
+    pub unbounded_gpu_workloads: usize,
+    /// Priced workloads with no peak: when above 0, `peak_monthly_usd` is a
+    /// lower bound (each counted at its baseline).
+    pub unbounded_priced_workloads: usize,
     /// Findings a suppression matched.
     pub suppressed: usize,
     /// For plans: the monthly cost before and after, and the delta.
@@ -470,13 +479,14 @@ impl Report {
                     a.workload.compute.accelerator_devices() * f64::from(a.workload.scaling.min)
                 })
                 .sum(),
+            // An unbounded workload counts at its floor, so the maximum is
+            // never below the minimum; the unbounded counts say it is a
+            // lower bound.
             gpus_max: running
                 .iter()
-                .filter_map(|a| {
-                    a.workload
-                        .scaling
-                        .max
-                        .map(|max| a.workload.compute.accelerator_devices() * f64::from(max))
+                .map(|a| {
+                    let replicas = a.workload.scaling.max.unwrap_or(a.workload.scaling.min);
+                    a.workload.compute.accelerator_devices() * f64::from(replicas)
                 })
                 .sum(),
             monthly_usd: running_reports
@@ -490,7 +500,11 @@ impl Report {
             peak_monthly_usd: running_reports
                 .iter()
                 .filter_map(|w| w.cost.as_ref())
-                .filter_map(|c| c.peak_monthly_usd)
+                .map(|c| {
+                    c.peak_monthly_usd
+                        .unwrap_or(c.monthly_usd)
+                        .max(c.monthly_usd)
+                })
                 .map(|v| crate::numbers::round(v, 2))
                 .sum(),
             idle_monthly_usd: running_reports
@@ -509,6 +523,18 @@ impl Report {
             unbounded_workloads: workloads
                 .iter()
                 .filter(|w| w.replicas.max.is_none())
+                .count(),
+            unbounded_gpu_workloads: running_reports
+                .iter()
+                .filter(|w| w.replicas.max.is_none() && !w.accelerators.is_empty())
+                .count(),
+            unbounded_priced_workloads: running_reports
+                .iter()
+                .filter(|w| {
+                    w.cost
+                        .as_ref()
+                        .is_some_and(|c| c.peak_monthly_usd.is_none())
+                })
                 .count(),
             suppressed: suppressed.len(),
             plan,

@@ -459,25 +459,36 @@ fn render_summary(out: &mut String, report: &Report, verbose: bool) {
         workloads.push_str(&format!(" ({} unpriced)", summary.unpriced_workloads));
     }
     let _ = writeln!(out, "  workloads   {workloads}");
-    let mut gpus = format!(
-        "{} at minimum, {} at maximum",
-        trim(summary.gpus_min, 2),
-        trim(summary.gpus_max, 2)
-    );
-    if summary.unbounded_workloads > 0 {
-        gpus.push_str(&format!(
-            " ({} workload(s) unbounded)",
-            summary.unbounded_workloads
-        ));
-    }
-    let _ = writeln!(out, "  GPUs        {gpus}");
-    let _ = writeln!(
-        out,
-        "  cost        {}/month baseline, {} peak, {} idle",
+    // An open-ended maximum is unbounded, never a smaller number.
+    let gpus = match summary.unbounded_gpu_workloads {
+        0 => format!(
+            "{} at minimum, {} at maximum",
+            trim(summary.gpus_min, 2),
+            trim(summary.gpus_max, 2)
+        ),
+        open => format!(
+            "{} at minimum, unbounded at maximum ({open} GPU workload(s) have no maximum; at least {})",
+            trim(summary.gpus_min, 2),
+            trim(summary.gpus_max, 2)
+        ),
+    };
+    out.push_str(&wrap_lines(
+        &format!("  GPUs        {gpus}\n"),
+        WRAP_COLUMNS,
+    ));
+    let peak = match summary.unbounded_priced_workloads {
+        0 => format!("{} peak", usd(summary.peak_monthly_usd)),
+        open => format!(
+            "peak unbounded ({open} workload(s) have no maximum; at least {})",
+            usd(summary.peak_monthly_usd)
+        ),
+    };
+    let line = format!(
+        "  cost        {}/month baseline, {peak}, {} idle\n",
         usd(summary.monthly_usd),
-        usd(summary.peak_monthly_usd),
         usd(summary.idle_monthly_usd)
     );
+    out.push_str(&wrap_lines(&line, WRAP_COLUMNS));
     if let Some(plan) = &summary.plan {
         let delta = plan.monthly_delta_usd;
         let _ = writeln!(
