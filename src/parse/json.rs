@@ -597,4 +597,51 @@ mod tests {
         assert!(!looks_like_json("a: 1"));
         assert!(!looks_like_json("# {x}"));
     }
+
+    /// `cargo test --release --lib parse::json::tests::speed -- --ignored
+    /// --nocapture`: the JSON reader against the YAML reader JSON files went
+    /// through before, on a 5 MB CloudFormation-shaped template.
+    #[test]
+    #[ignore = "a measurement, run by hand in release"]
+    fn speed_against_the_yaml_reader() {
+        let mut text = String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {");
+        for i in 0..20_000 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                "\n  \"Fn{i}\": {{\"Type\": \"AWS::Lambda::Function\", \"Properties\": {{\"MemorySize\": {}, \"Timeout\": 30, \"Runtime\": \"python3.12\", \"Handler\": \"app.handler\", \"Tags\": [{{\"Key\": \"team\", \"Value\": \"ml \\u00e9\"}}], \"Environment\": {{\"Variables\": {{\"A\": \"1\", \"B\": \"two\"}}}}}}}}",
+                128 + i % 10_000
+            ));
+        }
+        text.push_str("}}");
+        let limits = Limits::default();
+        let time = |f: &dyn Fn() -> usize| {
+            let mut best = f64::MAX;
+            for _ in 0..5 {
+                let start = std::time::Instant::now();
+                assert!(f() > 0);
+                best = best.min(start.elapsed().as_secs_f64());
+            }
+            best
+        };
+        let json_s = time(&|| parse(&text, &limits).unwrap().root().entries().count());
+        let yaml_s = time(&|| {
+            crate::parse::yaml::parse_stream(&text, &limits)
+                .remove(0)
+                .unwrap()
+                .root()
+                .entries()
+                .count()
+        });
+        let mb = text.len() as f64 / 1e6;
+        println!(
+            "{mb:.1} MB: json {:.1} ms ({:.0} MB/s), yaml {:.1} ms ({:.0} MB/s), {:.1}x",
+            json_s * 1e3,
+            mb / json_s,
+            yaml_s * 1e3,
+            mb / yaml_s,
+            yaml_s / json_s
+        );
+    }
 }
