@@ -174,6 +174,7 @@ pub fn check(
     for extraction in whole {
         sources.extend(extraction.sources);
         invalid.extend(extraction.problems);
+        duplicate_keys.extend(extraction.duplicate_keys.into_iter().map(|p| (p, false)));
         skipped.extend(extraction.skipped);
         workloads.extend(extraction.workloads);
         unmodeled.extend(extraction.unmodeled);
@@ -194,6 +195,13 @@ pub fn check(
         invalid.extend(result.invalid);
         duplicate_keys.extend(result.duplicate_keys);
         invalid.extend(result.extraction.problems);
+        duplicate_keys.extend(
+            result
+                .extraction
+                .duplicate_keys
+                .into_iter()
+                .map(|p| (p, false)),
+        );
         workloads.extend(result.extraction.workloads);
         skipped.extend(result.extraction.skipped);
         unmodeled.extend(result.extraction.unmodeled);

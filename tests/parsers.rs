@@ -31,6 +31,25 @@ fn hcl_object_with_a_repeated_key_keeps_the_later_value() {
         workload(&report, "aws_instance.cpu")["instance_type"],
         "c5.xlarge"
     );
+    // E002 warnings at each later key (an identical key, a quoted key
+    // repeating an identifier, a tags map).
+    let repeated: Vec<(u64, u64, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "E002")
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["column"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        repeated,
+        [(6, 42, "warning"), (9, 7, "warning"), (24, 5, "warning")]
+    );
 }
 
 /// `{ for k in x : k => c ? "1" :<newline> "2" }` and a collection broken

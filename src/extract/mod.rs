@@ -40,6 +40,9 @@ pub struct Extraction {
     pub workloads: Vec<Workload>,
     /// Invalid values (E001).
     pub problems: Vec<Problem>,
+    /// Keys written twice whose later value is read (E002 warnings) that
+    /// the front end found itself (object constructors in `.tf` files).
+    pub duplicate_keys: Vec<Problem>,
     /// What was not analysed, with why: `file` for a whole file, else a
     /// part of one.
     pub skipped: Vec<Skipped>,

@@ -24,6 +24,79 @@ pub fn parse(source: &SourceFile) -> Result<Body, HclError> {
     })
 }
 
+/// A key written twice in one object constructor; the later item is the
+/// one Terraform reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepeatedKey {
+    /// The key as written (identifier or string).
+    pub key: String,
+    /// Byte offset of the earlier key.
+    pub first: usize,
+    /// Byte offsets of the later key.
+    pub start: usize,
+    /// End of the later key.
+    pub end: usize,
+}
+
+/// Every repeated key in the object constructors of `body`: identical keys
+/// (the parser kept the later item) and a quoted key repeating an
+/// identifier (`"name" = …` then `name = …`), in source order.
+pub fn repeated_object_keys(source: &SourceFile, body: &Body) -> Vec<RepeatedKey> {
+    use hcl::edit::expr::{Object, ObjectKey};
+    use hcl::edit::visit::{visit_object, Visit};
+
+    fn text(key: &ObjectKey) -> Option<String> {
+        match key {
+            ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
+            ObjectKey::Expression(hcl::edit::expr::Expression::String(text)) => {
+                Some(text.as_str().to_string())
+            }
+            _ => None,
+        }
+    }
+
+    struct Keys<'t> {
+        source: &'t str,
+        out: Vec<RepeatedKey>,
+    }
+    impl Visit for Keys<'_> {
+        fn visit_object(&mut self, node: &Object) {
+            for (first, later) in node.repeated_keys() {
+                let key = self.source.get(later.clone()).unwrap_or_default();
+                self.out.push(RepeatedKey {
+                    key: key.trim_matches('"').to_string(),
+                    first: *first,
+                    start: later.start,
+                    end: later.end,
+                });
+            }
+            let keys: Vec<(String, std::ops::Range<usize>)> = node
+                .iter()
+                .filter_map(|(key, _)| Some((text(key)?, key.span()?)))
+                .collect();
+            for (index, (key, span)) in keys.iter().enumerate() {
+                if let Some((_, earlier)) = keys[..index].iter().find(|(k, _)| k == key) {
+                    self.out.push(RepeatedKey {
+                        key: key.clone(),
+                        first: earlier.start,
+                        start: span.start,
+                        end: span.end,
+                    });
+                }
+            }
+            visit_object(self, node);
+        }
+    }
+
+    let mut keys = Keys {
+        source: &source.text,
+        out: Vec::new(),
+    };
+    keys.visit_body(body);
+    keys.out.sort_by_key(|k| k.start);
+    keys.out
+}
+
 /// `resource "type" "name" { … }` blocks: (type, name, start, end) byte offsets.
 pub fn resource_blocks(body: &Body) -> Vec<(String, String, usize, usize)> {
     body.get_blocks("resource")

@@ -604,7 +604,8 @@ mod tests {
     #[test]
     #[ignore = "a measurement, run by hand in release"]
     fn speed_against_the_yaml_reader() {
-        let mut text = String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {");
+        let mut text =
+            String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {");
         for i in 0..20_000 {
             if i > 0 {
                 text.push(',');

@@ -142,6 +142,8 @@ pub struct Evaluated {
     /// The root module's locals as evaluated, in source order (what the
     /// differential test compares with `terraform console`).
     pub root_locals: Vec<(String, Partial)>,
+    /// Keys written twice in an object constructor (E002 warnings).
+    pub duplicate_keys: Vec<Problem>,
 }
 
 /// An attribute: its name, expression and where its value is written.
@@ -401,6 +403,18 @@ fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
         } else {
             match crate::parse::hcl::parse(&source) {
                 Ok(parsed) => {
+                    for repeated in crate::parse::hcl::repeated_object_keys(&source, &parsed) {
+                        let first = source.location(repeated.first, 0);
+                        out.duplicate_keys.push(Problem {
+                            message: format!(
+                                "key `{}` is written twice in this object (first at line {}); \
+                                 Terraform reads the later value",
+                                repeated.key, first.line
+                            ),
+                            location: source
+                                .location(repeated.start, repeated.end - repeated.start),
+                        });
+                    }
                     let parsed = from_edit(&parsed, &source);
                     body.attributes.extend(parsed.attributes);
                     body.blocks.extend(parsed.blocks);

@@ -125,6 +125,16 @@ fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
         out.workloads
             .extend(to_workloads(&module.instances, &mut module.problems));
         out.problems.extend(module.problems);
+        for problem in module.duplicate_keys {
+            let place = (&problem.location.file, problem.location.offset);
+            if !out
+                .duplicate_keys
+                .iter()
+                .any(|p| (&p.location.file, p.location.offset) == place)
+            {
+                out.duplicate_keys.push(problem);
+            }
+        }
         out.sources.extend(module.sources);
         out.skipped.extend(module.skipped);
     }

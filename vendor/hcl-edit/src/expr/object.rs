@@ -35,6 +35,8 @@ pub struct Object {
     trailing: RawString,
     decor: Decor,
     span: Option<Range<usize>>,
+    // tcolint patch: keys a later item replaced while parsing.
+    repeated_keys: Vec<(usize, Range<usize>)>,
 }
 
 impl Object {
@@ -51,6 +53,18 @@ impl Object {
             items: VecMap::with_capacity(capacity),
             ..Default::default()
         }
+    }
+
+    /// tcolint patch: the keys written twice while parsing, as (start of the
+    /// earlier key, span of the later key). The later item is the one kept.
+    pub fn repeated_keys(&self) -> &[(usize, Range<usize>)] {
+        &self.repeated_keys
+    }
+
+    /// tcolint patch: records that the key at `later` replaced the one
+    /// starting at `earlier`.
+    pub(crate) fn push_repeated_key(&mut self, earlier: usize, later: Range<usize>) {
+        self.repeated_keys.push((earlier, later));
     }
 
     /// Returns `true` if the object contains no items.

@@ -547,7 +547,13 @@ fn object_items<'i>(
 
             // tcolint patch: a repeated key is not an error; as in HCL's object constructor
             // (and so Terraform), the later item wins. Removing the earlier item keeps the
-            // later key with its span.
+            // later key with its span. The repeat is recorded for a finding.
+            if let Some((earlier, _)) = object.get_key_value(&key) {
+                use crate::Span as _;
+                if let (Some(earlier), Some(later)) = (earlier.span(), key.span()) {
+                    object.push_repeated_key(earlier.start, later);
+                }
+            }
             object.remove(&key);
 
             let mut value = object_value(input)?;
