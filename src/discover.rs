@@ -2,14 +2,15 @@
 //! within limits, and classify each by its content.
 //!
 //! Folders are walked recursively, in name order, skipping `.git`, `target`,
-//! `node_modules`, `vendor` and hidden folders. Symbolic links are followed
+//! `node_modules`, `vendor`, hidden folders and what git ignores (inside a
+//! git repository, as git decides it). Symbolic links are followed
 //! only while they stay inside the given paths; a link loop is reported.
 //! In folders, only `.yaml`, `.yml`, `.json` and `.tf` files are read; a file
 //! named explicitly is always read.
 
-use std::cell::RefCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// What to read.
 #[derive(Clone, Debug)]
@@ -137,17 +138,23 @@ pub fn discover(paths: &[String], stdin_name: &str) -> Result<Discovery, Discove
 
 fn walk(root: &Path, discovery: &mut Discovery) {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let outside = RefCell::new(Vec::new());
-    let walker = walkdir::WalkDir::new(root)
+    let outside = Arc::new(Mutex::new(Vec::new()));
+    let outside_seen = Arc::clone(&outside);
+    let walker = ignore::WalkBuilder::new(root)
         .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
+        // Hidden files are read; hidden folders are skipped below.
+        .hidden(false)
+        // What git ignores, as git decides it (inside a repository only);
+        // not the user's global excludes, so a scan is the same everywhere.
+        .git_global(false)
+        .ignore(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
             if entry.depth() == 0 {
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_dir()
+            if entry.file_type().is_some_and(|t| t.is_dir())
                 && (SKIPPED_DIRS.contains(&name.as_ref()) || name.starts_with('.'))
             {
                 return false;
@@ -157,18 +164,19 @@ fn walk(root: &Path, discovery: &mut Discovery) {
                     .map(|target| target.starts_with(&canonical_root))
                     .unwrap_or(true);
                 if !inside {
-                    outside
-                        .borrow_mut()
-                        .push(entry.path().display().to_string());
+                    if let Ok(mut outside) = outside_seen.lock() {
+                        outside.push(entry.path().display().to_string());
+                    }
                     return false;
                 }
             }
             true
-        });
+        })
+        .build();
     for entry in walker {
         match entry {
             Ok(entry) => {
-                if !entry.file_type().is_file() {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
                 let path = entry.path();
@@ -183,37 +191,66 @@ fn walk(root: &Path, discovery: &mut Discovery) {
                     });
                 }
             }
-            Err(error) => {
-                let path = error
-                    .path()
-                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-                let message = match error.loop_ancestor() {
-                    Some(ancestor) => format!(
-                        "symbolic link loop: {path} leads back to {}; it is not followed",
-                        ancestor.display()
-                    ),
-                    None => match error.io_error() {
-                        Some(io) if io.raw_os_error() == Some(40) => {
-                            format!("symbolic link loop: {path} cannot be resolved ({io})")
-                        }
-                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                            format!("dangling symbolic link: {path} points to nothing")
-                        }
-                        Some(io) => format!("cannot read {path}: {io}"),
-                        None => format!("cannot read {path}: {error}"),
-                    },
-                };
-                discovery.problems.push(WalkProblem { path, message });
-            }
+            Err(error) => discovery.problems.push(walk_problem(root, error)),
         }
     }
-    for path in outside.into_inner() {
+    let outside = std::mem::take(&mut *outside.lock().unwrap_or_else(|e| e.into_inner()));
+    for path in outside {
         discovery.skipped.push(Skipped {
             path,
             reason: "symbolic link to a path outside the scanned folders; not followed".into(),
             what: "file",
         });
     }
+}
+
+/// A walk error as a located problem.
+fn walk_problem(root: &Path, error: ignore::Error) -> WalkProblem {
+    let mut path = None;
+    let mut error = error;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: at, err } => {
+                path.get_or_insert(at);
+                error = *err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = *err;
+            }
+            _ => break,
+        }
+    }
+    let shown = |path: &Option<PathBuf>| {
+        path.as_ref()
+            .map_or_else(|| root.display().to_string(), |p| p.display().to_string())
+    };
+    let (path, message) = match error {
+        ignore::Error::Loop { ancestor, child } => {
+            let path = child.display().to_string();
+            let message = format!(
+                "symbolic link loop: {path} leads back to {}; it is not followed",
+                ancestor.display()
+            );
+            (path, message)
+        }
+        ignore::Error::Io(io) => {
+            let path = shown(&path);
+            let message = if io.raw_os_error() == Some(40) {
+                format!("symbolic link loop: {path} cannot be resolved ({io})")
+            } else if io.kind() == std::io::ErrorKind::NotFound {
+                format!("dangling symbolic link: {path} points to nothing")
+            } else {
+                format!("cannot read {path}: {io}")
+            };
+            (path, message)
+        }
+        other => {
+            let path = shown(&path);
+            let message = format!("cannot read {path}: {other}");
+            (path, message)
+        }
+    };
+    WalkProblem { path, message }
 }
 
 /// The entries of `dir` whose names end with one of `suffixes`, in name
@@ -383,6 +420,45 @@ mod tests {
         assert_eq!(error.at.unwrap().1, 8);
         let error = decode(b"a: 1\n\0\0\0".to_vec()).unwrap_err();
         assert!(error.message.contains("NUL"));
+    }
+
+    #[test]
+    fn folders_skip_what_git_ignores_and_keep_hidden_files() {
+        let dir = crate::test_support::temp_folder("gitignore");
+        let names = |discovery: &Discovery| -> Vec<String> {
+            discovery
+                .inputs
+                .iter()
+                .map(|input| input.display().rsplit('/').next().unwrap().to_string())
+                .collect()
+        };
+        std::fs::create_dir_all(dir.join("generated")).unwrap();
+        std::fs::create_dir_all(dir.join(".cache")).unwrap();
+        std::fs::create_dir_all(dir.join("node_modules")).unwrap();
+        for file in [
+            "a.yaml",
+            ".b.yaml",
+            "generated/c.yaml",
+            ".cache/d.yaml",
+            "node_modules/e.yaml",
+            "f.txt",
+        ] {
+            std::fs::write(dir.join(file), "kind: Pod\n").unwrap();
+        }
+        std::fs::write(dir.join(".gitignore"), "generated/\n").unwrap();
+        let root = dir.to_string_lossy().into_owned();
+        // Outside a git repository a .gitignore means nothing (as to git).
+        let discovery = discover(std::slice::from_ref(&root), "<stdin>").unwrap();
+        assert_eq!(names(&discovery), [".b.yaml", "a.yaml", "c.yaml"]);
+        let init = std::process::Command::new("git")
+            .args(["init", "--quiet"])
+            .current_dir(&dir)
+            .status();
+        if init.is_ok_and(|status| status.success()) {
+            let discovery = discover(std::slice::from_ref(&root), "<stdin>").unwrap();
+            assert_eq!(names(&discovery), [".b.yaml", "a.yaml"]);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
