@@ -297,6 +297,84 @@ pub fn parse_generated(
     })
 }
 
+/// The row named `lower` (lowercase) in a generated table, found by binary
+/// search over its lines (sorted by lowercase name) and parsed alone.
+pub fn find_generated(
+    cloud: Cloud,
+    table: &'static str,
+    text: &'static str,
+    lower: &str,
+) -> Option<Instance> {
+    // The header is the first line that is not a comment.
+    let mut offset = 0;
+    let mut header = "";
+    for line in text.split_inclusive('\n') {
+        offset += line.len();
+        if !line.starts_with('#') && !line.trim().is_empty() {
+            header = line.trim_end_matches(['\n', '\r']);
+            break;
+        }
+    }
+    let data = &text[offset..];
+    let bytes = data.as_bytes();
+    // The line containing byte `at` (its start and end).
+    let line_at = |at: usize| {
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |i| at + i);
+        (start, end)
+    };
+    let (mut low, mut high) = (0, bytes.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let (start, end) = line_at(middle);
+        let line = &data[start..end];
+        let name = line.split('\t').next().unwrap_or_default();
+        match name
+            .bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .cmp(lower.bytes())
+        {
+            std::cmp::Ordering::Equal => {
+                return parse_line(cloud, table, header, line).ok();
+            }
+            std::cmp::Ordering::Less => low = end + 1,
+            std::cmp::Ordering::Greater => high = start,
+        }
+    }
+    None
+}
+
+/// Parses one data line of a generated table with its header.
+fn parse_line(
+    cloud: Cloud,
+    table: &'static str,
+    header: &'static str,
+    line: &'static str,
+) -> Result<Instance, String> {
+    let columns: Vec<&'static str> = header.split('\t').collect();
+    let first_region = columns
+        .iter()
+        .position(|c| *c == "note")
+        .ok_or_else(|| format!("{table}: no note column"))?
+        + 1;
+    let regions: Vec<&'static str> = columns[first_region..].to_vec();
+    let row = tsv::Row::from_line(table, header, line)?;
+    let cells = row
+        .fields_from(first_region)
+        .iter()
+        .zip(&regions)
+        .filter(|(cell, _)| !cell.trim().is_empty())
+        .map(|(cell, region)| (*region, *cell))
+        .collect();
+    instance_from_row(cloud, table, &row, Prices::Cells(cells))
+}
+
 fn instance_from_row(
     cloud: Cloud,
     table: &'static str,
@@ -511,6 +589,33 @@ mod tests {
             Some(Err(_))
         ));
         assert_eq!(parse_custom_name("n2-standard-8"), None);
+    }
+
+    #[test]
+    fn one_line_lookups_match_the_parsed_table() {
+        let text = include_str!("../../catalog/generated/aws.tsv");
+        let rows = parse_generated(Cloud::Aws, "generated/aws.tsv", text).unwrap();
+        // First, last, and every 97th row: the same as the full parse.
+        let picks = rows
+            .iter()
+            .step_by(97)
+            .chain(rows.first())
+            .chain(rows.last());
+        for row in picks {
+            let found = find_generated(
+                Cloud::Aws,
+                "generated/aws.tsv",
+                text,
+                &row.name.to_ascii_lowercase(),
+            )
+            .unwrap_or_else(|| panic!("{}", row.name));
+            assert_eq!(found.name, row.name);
+            assert_eq!(found.prices(), row.prices());
+            assert_eq!(found.allocatable_vcpu, row.allocatable_vcpu);
+        }
+        for missing in ["a0.nano", "zz.top", "g5.3xlarge", ""] {
+            assert!(find_generated(Cloud::Aws, "generated/aws.tsv", text, missing).is_none());
+        }
     }
 
     #[test]

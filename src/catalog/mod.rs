@@ -500,21 +500,33 @@ impl Catalog {
         } else {
             Cloud::Gcp
         };
-        let others = [Cloud::Aws, Cloud::Gcp, Cloud::Azure]
-            .into_iter()
-            .filter(|c| *c != guess);
-        for cloud in std::iter::once(guess).chain(others) {
-            let rows = self.instances(cloud);
-            if let Ok(index) = rows.binary_search_by(|row| {
-                row.name
-                    .bytes()
-                    .map(|b| b.to_ascii_lowercase())
-                    .cmp(lower.bytes())
-            }) {
-                return Some(rows[index].clone());
+        let lookup = |cloud: Cloud| -> Option<Instance> {
+            let index = GENERATED.iter().position(|(c, _, _)| *c == cloud)?;
+            // A table already parsed is searched as rows; otherwise one line
+            // is found in the sorted text and parsed alone.
+            if let Some(rows) = self.generated[index].get() {
+                let found = rows.binary_search_by(|row| {
+                    row.name
+                        .bytes()
+                        .map(|b| b.to_ascii_lowercase())
+                        .cmp(lower.bytes())
+                });
+                return found.ok().map(|i| rows[i].clone());
             }
+            let (cloud, table, text) = GENERATED[index];
+            instances::find_generated(cloud, table, text, &lower)
+        };
+        if let Some(found) = lookup(guess) {
+            return Some(found);
         }
-        instances::custom_instance(name, self.custom_rates()).and_then(Result::ok)
+        // A custom machine type before the other clouds' tables.
+        if let Some(custom) = instances::custom_instance(name, self.custom_rates()) {
+            return custom.ok();
+        }
+        [Cloud::Aws, Cloud::Gcp, Cloud::Azure]
+            .into_iter()
+            .filter(|c| *c != guess)
+            .find_map(lookup)
     }
 
     /// Why a GCP custom machine type name cannot be priced, if it is one.

@@ -49,6 +49,25 @@ impl<'t> Row<'t> {
             .ok_or_else(|| self.error(column, "is empty"))
     }
 
+    /// One data line read against its header line (line number unknown: 0).
+    pub fn from_line(table: &'t str, header: &'t str, line: &'t str) -> Result<Row<'t>, String> {
+        if header.is_empty() {
+            return Err(format!("{table}: no header row"));
+        }
+        let columns: Rc<HashMap<String, usize>> = header
+            .split('\t')
+            .enumerate()
+            .map(|(index, name)| (name.trim().to_string(), index))
+            .collect::<HashMap<_, _>>()
+            .into();
+        Ok(Row {
+            line: 0,
+            fields: line.split('\t').collect(),
+            columns,
+            table,
+        })
+    }
+
     /// The raw fields from `index` on (unnamed trailing columns).
     pub fn fields_from(&self, index: usize) -> &[&'t str] {
         self.fields.get(index..).unwrap_or_default()
