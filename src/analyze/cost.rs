@@ -1157,37 +1157,27 @@ mod tests {
         } else {
             Vec::new()
         };
-        Workload {
-            id: "k8s:Deployment/ml/llm".into(),
-            kind: "Deployment".into(),
-            platform: Platform::Kubernetes,
-            location: at(),
-            inferred_purpose: None,
-            compute: Compute {
-                cpu_per_replica: cpu,
-                memory_gib_per_replica: memory_gib,
-                accelerators,
-                ..Compute::default()
-            },
-            placement,
-            scaling: Scaling {
-                keep_alive_s: None,
-                concurrency: None,
-                min,
-                max: Some(max),
-                min_location: None,
-                basis: "test".into(),
-            },
-            run_to_completion: false,
-            billing: crate::model::Billing::PodShare,
-            pool: false,
-            change: None,
-            function: None,
-            vcpu_bounds: None,
-            usage: Default::default(),
-            suppressions: Vec::new(),
-            notes: Vec::new(),
-        }
+        let mut workload = Workload::new(
+            "k8s:Deployment/ml/llm".into(),
+            "Deployment",
+            Platform::Kubernetes,
+            at(),
+            crate::model::Billing::PodShare,
+        );
+        workload.compute = Compute {
+            cpu_per_replica: cpu,
+            memory_gib_per_replica: memory_gib,
+            accelerators,
+            ..Compute::default()
+        };
+        workload.placement = placement;
+        workload.scaling = Scaling {
+            min,
+            max: Some(max),
+            basis: "test".into(),
+            ..Scaling::fixed(min, "test", None)
+        };
+        workload
     }
 
     fn hint(key: &str, values: &[&str]) -> Hint {

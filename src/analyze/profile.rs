@@ -207,41 +207,33 @@ pub fn resolve(workload: &Workload, usage: &[UsageEntry], catalog: &Catalog) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Compute, Placement, Platform, Scaling, UsageSetting};
+    use crate::model::{Platform, Scaling, UsageSetting};
     use crate::source::SourceFile;
 
     fn workload(annotations: &[(UsageKey, UsageValue)]) -> Workload {
         let at = SourceFile::new("w.yaml", "x").start();
-        Workload {
-            id: "k8s:Deployment/ml/llm".into(),
-            kind: "Deployment".into(),
-            platform: Platform::Kubernetes,
-            location: at.clone(),
-            inferred_purpose: Some((Purpose::Inference, "image is vLLM".into())),
-            compute: Compute::default(),
-            placement: Placement::default(),
-            scaling: Scaling::fixed(1, "test", None),
-            run_to_completion: false,
-            billing: crate::model::Billing::PodShare,
-            pool: false,
-            change: None,
-            function: None,
-            vcpu_bounds: None,
-            usage: annotations
-                .iter()
-                .map(|(key, value)| {
-                    (
-                        *key,
-                        UsageSetting {
-                            value: *value,
-                            location: at.clone(),
-                        },
-                    )
-                })
-                .collect(),
-            suppressions: Vec::new(),
-            notes: Vec::new(),
-        }
+        let mut workload = Workload::new(
+            "k8s:Deployment/ml/llm".into(),
+            "Deployment",
+            Platform::Kubernetes,
+            at.clone(),
+            crate::model::Billing::PodShare,
+        );
+        workload.inferred_purpose = Some((Purpose::Inference, "image is vLLM".into()));
+        workload.scaling = Scaling::fixed(1, "test", None);
+        workload.usage = annotations
+            .iter()
+            .map(|(key, value)| {
+                (
+                    *key,
+                    UsageSetting {
+                        value: *value,
+                        location: at.clone(),
+                    },
+                )
+            })
+            .collect();
+        workload
     }
 
     fn entry(pattern: &str, values: &[(UsageKey, f64)]) -> UsageEntry {
