@@ -173,9 +173,23 @@ pub struct Share {
     /// Requested memory / node memory.
     pub memory: f64,
     /// Which share dominates.
-    pub dominant: &'static str,
+    pub dominant: Dominant,
     /// The dominant share.
     pub value: f64,
+}
+
+/// Which of a pod's shares of its node sets its price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dominant {
+    /// A whole instance per replica (instance-billed workloads).
+    Instance,
+    /// Its accelerators.
+    Gpu,
+    /// Its vCPU.
+    Cpu,
+    /// Its memory.
+    Memory,
 }
 
 /// A priced workload.
@@ -330,10 +344,10 @@ pub fn price(
     if let Some((node, share, method, choice_note)) = chosen {
         let hourly = node.usd_per_hour.unwrap_or_default() * share.value;
         let share_text = match share.dominant {
-            "instance" => "a whole instance per replica".to_string(),
-            "gpu" => format!("GPU {}/{}", trim(demand.gpus, 3), node.gpus),
-            "cpu" => format!("vCPU {}/{}", trim(demand.cpu, 3), trim(node.vcpu, 2)),
-            _ => format!(
+            Dominant::Instance => "a whole instance per replica".to_string(),
+            Dominant::Gpu => format!("GPU {}/{}", trim(demand.gpus, 3), node.gpus),
+            Dominant::Cpu => format!("vCPU {}/{}", trim(demand.cpu, 3), trim(node.vcpu, 2)),
+            Dominant::Memory => format!(
                 "memory {}/{} GiB",
                 trim(demand.memory_gib, 2),
                 trim(node.memory_gb, 2)
@@ -490,7 +504,7 @@ fn by_instance_type(
                     gpu: (node.gpus > 0).then_some(1.0),
                     cpu: 1.0,
                     memory: 1.0,
-                    dominant: "instance",
+                    dominant: Dominant::Instance,
                     value: 1.0,
                 };
                 fitting.push((node, share));
@@ -957,15 +971,18 @@ fn share_of(node: &Node, demand: &Demand) -> Result<Share, String> {
     let cpu = demand.cpu / node.vcpu;
     let memory = demand.memory_gib / node.memory_gb;
     let (dominant, value) = [
-        ("gpu", gpu.unwrap_or(0.0)),
-        ("cpu", cpu),
-        ("memory", memory),
+        (Dominant::Gpu, gpu.unwrap_or(0.0)),
+        (Dominant::Cpu, cpu),
+        (Dominant::Memory, memory),
     ]
     .into_iter()
-    .fold(
-        ("gpu", f64::MIN),
-        |best, next| if next.1 > best.1 { next } else { best },
-    );
+    .fold((Dominant::Gpu, f64::MIN), |best, next| {
+        if next.1 > best.1 {
+            next
+        } else {
+            best
+        }
+    });
     if value <= 0.0 {
         return Err(format!(
             "the pod requests no CPU, memory or accelerators, so its share of a {} is unknown",
@@ -1230,7 +1247,7 @@ mod tests {
             crate::numbers::round(estimate.peak_monthly_usd.unwrap(), 2),
             12421.68
         );
-        assert_eq!(estimate.share.unwrap().dominant, "gpu");
+        assert_eq!(estimate.share.unwrap().dominant, Dominant::Gpu);
         assert_eq!(estimate.method, Method::InstanceShare);
         assert_eq!(pricing.gpu_model.unwrap().0, "A10G");
     }
@@ -1248,7 +1265,7 @@ mod tests {
         ))
         .estimate
         .unwrap();
-        assert_eq!(estimate.share.as_ref().unwrap().dominant, "memory");
+        assert_eq!(estimate.share.as_ref().unwrap().dominant, Dominant::Memory);
         assert!(close(estimate.per_replica_hourly_usd, 5.672 * 0.5));
     }
 
