@@ -286,18 +286,29 @@ pub struct ReadError {
     pub at: Option<(String, usize)>,
 }
 
+/// A size in the largest binary unit that keeps it at least 1 (`1 KiB`,
+/// `16 MiB`, `1.5 MiB`), so a small limit is not printed as `0 MiB`.
+pub fn byte_size(bytes: u64) -> String {
+    let units = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in units {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return format!("{} {unit}", crate::numbers::trim(value, 1));
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 /// Reads an input as text, within `max_bytes`: UTF-8 (a byte-order mark is
 /// dropped) or UTF-16 with a byte-order mark. Binary data is refused.
 pub fn read_text(input: &Input, max_bytes: u64) -> Result<String, ReadError> {
     let plain = |message: String| ReadError { message, at: None };
     let mut bytes = Vec::new();
     let limit_message = |size: Option<u64>| {
-        let size = size.map_or("more than the limit".to_string(), |s| {
-            format!("{:.1} MiB", s as f64 / 1048576.0)
-        });
+        let size = size.map_or("more than the limit".to_string(), byte_size);
         format!(
-            "file is {size}, larger than the {:.0} MiB limit (raise it with --max-file-size)",
-            max_bytes as f64 / 1048576.0
+            "file is {size}, larger than the {} limit (raise it with --max-file-size)",
+            byte_size(max_bytes)
         )
     };
     match input {

@@ -1,7 +1,7 @@
 //! The `tcolint` command line.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -380,11 +380,71 @@ impl ScanArgs {
     }
 }
 
+/// Every path a flag names must exist: a misspelled `--var-file` or
+/// `--tf-root` would otherwise be silently ignored (exit 2 with the path).
+fn check_named_paths(scan: &ScanArgs, baseline: Option<&Path>) -> Result<(), String> {
+    let missing =
+        |flag: &str, path: &Path| format!("{flag} {}: no such file or folder", path.display());
+    for file in &scan.var_files {
+        if !file.is_file() {
+            return Err(missing("--var-file", file));
+        }
+    }
+    if let Some(root) = &scan.tf_root {
+        if !root.is_dir() {
+            return Err(missing("--tf-root", root));
+        }
+    }
+    if let Some(config) = &scan.config {
+        if !config.is_file() {
+            return Err(missing("--config", config));
+        }
+    }
+    if let Some(baseline) = baseline {
+        if !baseline.is_file() {
+            return Err(missing("--baseline", baseline));
+        }
+    }
+    Ok(())
+}
+
+/// Says on stderr which given flags cannot apply to this run.
+fn note_inapplicable_flags(args: &CheckArgs) {
+    let mut notes = Vec::new();
+    if args.stdin_filename != "<stdin>" && !args.paths.iter().any(|p| p == "-") {
+        notes.push("--stdin-filename has no effect without `-` (standard input) among the paths");
+    }
+    if !matches!(args.format, Format::Text) {
+        if args.quiet {
+            notes.push("--quiet applies to --format text only");
+        }
+        if args.verbose {
+            notes.push("--verbose applies to --format text only");
+        }
+        if args.show_suppressed {
+            notes.push("--show-suppressed applies to --format text only (other formats always carry suppressed findings)");
+        }
+    }
+    for note in notes {
+        let _ = writeln!(std::io::stderr(), "tcolint: note: {note}");
+    }
+}
+
 fn check(args: CheckArgs) -> Result<u8, String> {
     let color = use_color(args.color, args.output.is_some());
     if args.paths.iter().filter(|p| *p == "-").count() > 1 {
         return Err("`-` (standard input) can be given only once".into());
     }
+    check_named_paths(&args.scan, args.baseline.as_deref())?;
+    if args.paths.iter().any(|p| p == "-")
+        && (args.stdin_filename.ends_with(".tf") || args.stdin_filename.ends_with(".tf.json"))
+    {
+        return Err(format!(
+            "--stdin-filename {}: Terraform configuration is read per module folder, not from standard input; scan the folder, or pipe a plan (terraform show -json)",
+            args.stdin_filename
+        ));
+    }
+    note_inapplicable_flags(&args);
     let Prepared {
         rules,
         catalog,
@@ -445,6 +505,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
 }
 
 fn diff(args: DiffArgs) -> Result<u8, String> {
+    check_named_paths(&args.scan, None)?;
     let prepared = prepare(&args.scan, false)?;
     if args.paths.iter().any(|p| p == "-") {
         return Err("diff reads files and folders, not standard input".into());
@@ -571,10 +632,13 @@ fn list_rules(format: RulesFormat) -> Result<u8, String> {
             serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n"
         }
         RulesFormat::Text => {
+            // Columns as wide as their longest entry, so every row aligns.
+            let code_width = rules.iter().map(|r| r.code.len()).max().unwrap_or(0);
+            let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
             let mut out = String::new();
             for rule in &rules {
                 out.push_str(&format!(
-                    "{:<7} {:<26} {:<8} {}\n",
+                    "{:<code_width$}  {:<name_width$}  {:<7}  {}\n",
                     rule.code,
                     rule.name,
                     rule.severity.as_str(),

@@ -296,6 +296,36 @@ pub fn check(
     ))
 }
 
+/// Whether text (standard input, which has no extension) is Terraform HCL:
+/// its first significant line opens a top-level block.
+fn looks_like_hcl(text: &str) -> bool {
+    const BLOCKS: [&str; 8] = [
+        "resource",
+        "data",
+        "module",
+        "variable",
+        "output",
+        "locals",
+        "provider",
+        "terraform",
+    ];
+    text.lines()
+        .map(str::trim)
+        .find(|line| {
+            !line.is_empty()
+                && !line.starts_with('#')
+                && !line.starts_with("//")
+                && !line.starts_with("/*")
+        })
+        .is_some_and(|line| {
+            let word = line
+                .split(|c: char| c.is_whitespace() || c == '{')
+                .next()
+                .unwrap_or("");
+            BLOCKS.contains(&word) && line.trim_end().ends_with('{')
+        })
+}
+
 fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileResult {
     let display = input.display();
     let mut result = FileResult::default();
@@ -319,6 +349,15 @@ fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileR
         Input::File { path, explicit } => (Some(path.as_path()), *explicit),
         Input::Stdin { .. } => (None, true),
     };
+    if path.is_none() && looks_like_hcl(&text) {
+        let source = Arc::new(SourceFile::new(display, text));
+        result.invalid.push(Problem {
+            message: "standard input looks like Terraform HCL, which is read per module folder: scan the folder, or pipe a plan (terraform show -json)".into(),
+            location: source.start(),
+        });
+        result.source = Some(source);
+        return result;
+    }
     if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_text(&text)) {
         let source = Arc::new(SourceFile::new(display, text));
         result.extraction = front_end.read_text(&source, options);

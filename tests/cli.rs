@@ -206,7 +206,17 @@ fn rules_and_explain() {
     for code in ["E001", "GPU001", "GPU002", "LAT002", "TCO001"] {
         assert!(stdout.contains(code), "{stdout}");
     }
-    assert!(stdout.contains("TCO001  idle-gpu-capacity          warning"));
+    assert!(
+        stdout.contains("TCO001  idle-gpu-capacity                   warning  Always-on"),
+        "{stdout}"
+    );
+    let widths: std::collections::HashSet<usize> = stdout
+        .lines()
+        .map(|l| {
+            l.find("  ").unwrap() + l[l.find("  ").unwrap()..].find(|c: char| c != ' ').unwrap()
+        })
+        .collect();
+    assert_eq!(widths.len(), 1, "the name column aligns: {stdout}");
     let (code, stdout, _) = run(&["rules", "--format", "json"]);
     assert_eq!(code, 0);
     let rules: serde_json::Value = serde_json::from_str(&stdout).unwrap();
@@ -239,6 +249,123 @@ fn text_output_is_one_line_per_workload_by_default() {
     assert!(!stdout.contains("assumes"), "assumptions are --verbose");
     assert!(stdout.contains("TCO001 idle-gpu-capacity"));
     assert!(stdout.contains("deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml:4:1"));
+}
+
+#[test]
+fn every_missing_named_path_is_exit_two_with_the_path() {
+    let cases: [&[&str]; 5] = [
+        &["check", "no/such/dir"],
+        &[
+            "check",
+            "--var-file",
+            "no/such.tfvars",
+            "fixtures/terraform",
+        ],
+        &["check", "--tf-root", "no/such/root", "fixtures/terraform"],
+        &[
+            "check",
+            "--config",
+            "no/such/tcolint.yml",
+            "fixtures/kubernetes",
+        ],
+        &[
+            "check",
+            "--baseline",
+            "no/such/baseline.json",
+            "fixtures/kubernetes",
+        ],
+    ];
+    for args in cases {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("no/such"), "{args:?}: {stderr}");
+    }
+    let (code, _, stderr) = run(&[
+        "diff",
+        "--var-file",
+        "no/such.tfvars",
+        "fixtures/diff/base",
+        "fixtures/diff/head",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--var-file no/such.tfvars"), "{stderr}");
+}
+
+#[test]
+fn flags_that_cannot_apply_say_so() {
+    let plan = "fixtures/kubernetes/deployment-rag-gateway-cpu.yaml";
+    let (code, _, stderr) = run(&["check", "--stdin-filename", "x.yaml", plan]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains("--stdin-filename has no effect without `-`"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = run(&["check", "--format", "json", "--verbose", plan]);
+    assert!(
+        stderr.contains("--verbose applies to --format text only"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn terraform_on_stdin_is_named_not_parsed_as_yaml() {
+    let hcl = "resource \"aws_instance\" \"gpu\" {\n  instance_type = \"g5.xlarge\"\n}\n";
+    let output = tcolint()
+        .args(["check", "--stdin-filename", "main.tf", "-"])
+        .write_stdin(hcl)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "--stdin-filename main.tf: Terraform configuration is read per module folder"
+        ),
+        "{stderr}"
+    );
+    // Unnamed, the content says it is HCL: a located E001 that says so, not a YAML error.
+    let output = tcolint()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(hcl)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("standard input looks like Terraform HCL"),
+        "{message}"
+    );
+    // JSON on stdin is read as JSON whatever the name.
+    let output = tcolint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "plan.json",
+            "-",
+        ])
+        .write_stdin(
+            std::fs::read_to_string("fixtures/terraform/plans/gcp-gke-gpu-pools.json").unwrap(),
+        )
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["summary"]["workloads"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+}
+
+#[test]
+fn a_small_file_size_limit_is_printed_in_its_unit() {
+    let (_, report) = common::check_json(&[
+        "--max-file-size",
+        "1Ki",
+        "fixtures/kubernetes/deployment-vllm-llama3-70b-awq-g5-12xlarge.yaml",
+    ]);
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("larger than the 1 KiB limit"), "{message}");
 }
 
 #[test]

@@ -102,7 +102,7 @@ fn a_100_mb_file_is_refused_without_reading_it() {
     assert!(
         invalid[0]
             .3
-            .contains("file is 100.0 MiB, larger than the 16 MiB limit"),
+            .contains("file is 100 MiB, larger than the 16 MiB limit"),
         "{invalid:?}"
     );
 }

@@ -54,7 +54,9 @@ pub struct DiffSummary {
     pub monthly_after_usd: f64,
     /// After minus before (the sum of the rows' deltas).
     pub monthly_delta_usd: f64,
-    /// Delta over before, in percent; null when before is 0.
+    /// Delta over before, in percent, rounded to 2 decimals; null when
+    /// before is 0.
+    #[serde(serialize_with = "super::optional::<_, 2>")]
     pub delta_percent: Option<f64>,
     /// Workloads whose delta is unknown (left out of the sums).
     pub unpriced: usize,

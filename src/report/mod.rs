@@ -186,11 +186,14 @@ pub struct CostReport {
 /// A function's shape and limits.
 #[derive(Debug, Serialize)]
 pub struct FunctionReport {
-    /// Memory, MB.
+    /// Memory, MB (an integer when whole).
+    #[serde(serialize_with = "optional::<_, 3>")]
     pub memory_mb: Option<f64>,
-    /// Timeout, s.
+    /// Timeout, s (an integer when whole).
+    #[serde(serialize_with = "optional::<_, 3>")]
     pub timeout_s: Option<f64>,
-    /// Ephemeral storage, MB.
+    /// Ephemeral storage, MB (an integer when whole).
+    #[serde(serialize_with = "optional::<_, 3>")]
     pub ephemeral_storage_mb: Option<f64>,
     /// Runtime.
     pub runtime: Option<String>,

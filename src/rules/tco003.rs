@@ -26,9 +26,10 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
     );
     vec![Draft {
         message: format!(
-            "{} keeps {instances} instance(s) of {} MB warm with provisioned concurrency: {cost}, the fixed cost scale-to-zero was meant to avoid",
+            "{} keeps {instances} instance(s){} warm with provisioned concurrency: {cost}, the fixed cost scale-to-zero was meant to avoid",
             workload.id,
-            trim(spec.memory_mb.unwrap_or(0.0), 0)
+            spec.memory_mb
+                .map_or(" (memory unknown)".to_string(), |memory| format!(" of {} MB", trim(memory, 0)))
         ),
         location: spec.location(FunctionSetting::ProvisionedConcurrency).cloned().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: fixed,
