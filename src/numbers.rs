@@ -1,6 +1,8 @@
 //! Number formatting shared by basis strings and output: dollars with
 //! thousands separators, rates with the catalogue's precision.
 
+use serde::Serializer;
+
 /// Rounds to `decimals` places (half away from zero).
 pub fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
@@ -41,6 +43,30 @@ pub fn trim(value: f64, decimals: usize) -> String {
         "0".to_string()
     } else {
         trimmed.to_string()
+    }
+}
+
+/// Serializes a number rounded to `D` decimals, as an integer when whole.
+pub(crate) fn number<S: Serializer, const D: i32>(
+    value: &f64,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let rounded = round(*value, D);
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+        serializer.serialize_i64(rounded as i64)
+    } else {
+        serializer.serialize_f64(rounded)
+    }
+}
+
+/// Serializes an optional number rounded to `D` decimals (see [`number`]).
+pub(crate) fn optional<S: Serializer, const D: i32>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => number::<S, D>(value, serializer),
+        None => serializer.serialize_none(),
     }
 }
 

@@ -44,21 +44,21 @@ const SECONDS_PER_DAY: f64 = 86_400.0;
 pub struct Expected {
     /// Expected monthly cost; null when the workload is unpriced or its
     /// traffic is unknown.
-    #[serde(serialize_with = "crate::report::optional::<_, 2>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 2>")]
     pub monthly_usd: Option<f64>,
     /// Average replicas (instances) running.
-    #[serde(serialize_with = "crate::report::optional::<_, 6>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 6>")]
     pub replicas: Option<f64>,
     /// Average replicas busy serving requests (λ × d / c).
-    #[serde(serialize_with = "crate::report::optional::<_, 6>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 6>")]
     pub busy_replicas: Option<f64>,
     /// Seconds the last replica stays after its last request (scale-to-zero).
     pub keep_alive_s: Option<f64>,
     /// Cold starts per day at the declared traffic (scale-to-zero).
-    #[serde(serialize_with = "crate::report::optional::<_, 2>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 2>")]
     pub cold_starts_per_day: Option<f64>,
     /// Share of requests that wait for a cold start.
-    #[serde(serialize_with = "crate::report::optional::<_, 6>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 6>")]
     pub cold_request_share: Option<f64>,
     /// Whether the request volume is set by a person (not defaulted).
     pub traffic_declared: bool,

@@ -69,14 +69,14 @@ pub struct Alternative {
     /// Which architecture.
     pub architecture: Architecture,
     /// Expected monthly cost at the workload's traffic; null when unpriced.
-    #[serde(serialize_with = "crate::report::optional::<_, 2>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 2>")]
     pub monthly_usd: Option<f64>,
     /// The wait of a request that finds no warm replica; 0 when one is
     /// always warm; null when no sourced figure exists.
-    #[serde(serialize_with = "crate::report::optional::<_, 3>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 3>")]
     pub cold_start_s: Option<f64>,
     /// Share of requests that wait for a cold start.
-    #[serde(serialize_with = "crate::report::optional::<_, 6>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 6>")]
     pub cold_request_share: Option<f64>,
     /// Whether it meets the latency SLO (see the module documentation).
     pub meets_slo: bool,
@@ -102,7 +102,7 @@ pub struct Recommendation {
     /// Which architecture.
     pub architecture: Architecture,
     /// Its expected monthly cost.
-    #[serde(serialize_with = "crate::report::optional::<_, 2>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 2>")]
     pub monthly_usd: Option<f64>,
     /// Why, in one line.
     pub reason: String,

@@ -35,7 +35,7 @@ use crate::numbers::{round, trim};
 #[derive(Clone, Debug, Serialize)]
 pub struct Metric {
     /// 0–10, higher is better, to one decimal.
-    #[serde(serialize_with = "crate::report::number::<_, 1>")]
+    #[serde(serialize_with = "crate::numbers::number::<_, 1>")]
     pub score: f64,
     /// Why, in one line.
     pub reason: String,

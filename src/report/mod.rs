@@ -16,7 +16,7 @@ pub mod text;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::analyze::cost::{Method, Node, Share};
 use crate::analyze::latency::ColdStart;
@@ -31,28 +31,7 @@ use crate::source::{Location, SourceFile};
 /// The version of the JSON report's shape.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Serializes a number rounded to `D` decimals, as an integer when whole.
-pub(crate) fn number<S: Serializer, const D: i32>(
-    value: &f64,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let rounded = crate::numbers::round(*value, D);
-    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
-        serializer.serialize_i64(rounded as i64)
-    } else {
-        serializer.serialize_f64(rounded)
-    }
-}
-
-pub(crate) fn optional<S: Serializer, const D: i32>(
-    value: &Option<f64>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(value) => number::<S, D>(value, serializer),
-        None => serializer.serialize_none(),
-    }
-}
+pub(crate) use crate::numbers::{number, optional};
 
 /// The whole report.
 #[derive(Debug, Serialize)]
