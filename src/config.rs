@@ -68,6 +68,8 @@ pub struct Config {
     /// `modules:`: local copies of Terraform module sources, by source,
     /// relative to the configuration file's folder.
     pub modules: Vec<(String, PathBuf)>,
+    /// `ops:` people's time to run the platforms (off by default).
+    pub ops: crate::analyze::ops::OpsSettings,
 }
 
 impl Default for Config {
@@ -81,6 +83,7 @@ impl Default for Config {
             usage: Vec::new(),
             strict_prices: false,
             modules: Vec::new(),
+            ops: Default::default(),
         }
     }
 }
@@ -205,6 +208,26 @@ impl Config {
                         config.modules.push((source, PathBuf::from(dir)));
                     }
                 }
+                "ops" => {
+                    if !value.is_mapping() {
+                        return Err(fail(Some(value), "ops must be a mapping of figures".into()));
+                    }
+                    for (name_node, setting) in value.entries() {
+                        let name = name_node.as_text().unwrap_or_default();
+                        let number = setting.as_f64().filter(|n| *n >= 0.0).ok_or_else(|| {
+                            fail(Some(setting), format!("ops.{name} must be a number >= 0"))
+                        })?;
+                        if !config.ops.set(name, number) {
+                            return Err(fail(
+                                Some(name_node),
+                                format!(
+                                    "ops has no setting {name:?}; expected one of: {}",
+                                    crate::analyze::ops::OpsSettings::KEYS.join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                }
                 "usage" => {
                     for (pattern_node, settings) in value.entries() {
                         let pattern = pattern_node.as_text().unwrap_or_default().to_string();
@@ -230,7 +253,7 @@ impl Config {
                 other => {
                     return Err(fail(
                         Some(key),
-                        format!("unknown setting {other:?}; expected one of: default-cloud, strict-prices, select, ignore, rules, usage, modules"),
+                        format!("unknown setting {other:?}; expected one of: default-cloud, strict-prices, select, ignore, rules, usage, modules, ops"),
                     ))
                 }
             }
@@ -245,6 +268,7 @@ impl Config {
             default_cloud: self.default_cloud,
             usage: &self.usage,
             strict_prices: self.strict_prices,
+            ops: self.ops,
         }
     }
 
@@ -341,6 +365,34 @@ mod tests {
     fn parse(text: &str) -> Result<Config, ConfigError> {
         let source = Arc::new(SourceFile::new("tcolint.yml", text));
         Config::parse(&source, &builtin().unwrap())
+    }
+
+    #[test]
+    fn ops_figures_are_read_and_checked() {
+        let config =
+            parse("ops:\n  hourly-rate-usd: 120\n  kubernetes-hours-per-cluster-month: 40\n")
+                .unwrap();
+        assert_eq!(config.ops.hourly_rate_usd, 120.0);
+        assert_eq!(config.ops.kubernetes_hours_per_cluster_month, 40.0);
+        assert_eq!(config.ops.serverless_hours_per_service_month, 0.0);
+        assert_eq!(config.analysis().ops, config.ops);
+        let error = parse("ops:\n  hourly-rate: 120\n").unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("ops has no setting \"hourly-rate\"; expected one of: hourly-rate-usd"),
+            "{}",
+            error.message
+        );
+        let error = parse("ops:\n  hourly-rate-usd: -1\n").unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("ops.hourly-rate-usd must be a number >= 0"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.location.unwrap().line, 2);
     }
 
     #[test]

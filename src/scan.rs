@@ -217,10 +217,11 @@ pub fn check(
     crate::ids::make_unique(&mut workloads, &options.paths);
 
     let settings = config.analysis();
-    let assessments: Vec<Assessment<'_>> = workloads
+    let mut assessments: Vec<Assessment<'_>> = workloads
         .par_iter()
         .map(|workload| assess(workload, &settings, catalog))
         .collect();
+    crate::analyze::attribute_ops(&mut assessments, &settings.ops);
     let mut findings: Vec<Finding> = Vec::new();
     for assessment in &assessments {
         // A resource a plan destroys is not worth a finding.

@@ -6,6 +6,7 @@ pub mod breakeven;
 pub mod cost;
 pub mod expected;
 pub mod latency;
+pub mod ops;
 pub mod profile;
 pub mod recommend;
 pub mod scorecard;
@@ -29,6 +30,8 @@ pub struct Settings<'c> {
     pub usage: &'c [UsageEntry],
     /// Leave unpriced what only a stand-in region's price would price.
     pub strict_prices: bool,
+    /// People's time to run the platforms (`ops:`), off by default.
+    pub ops: ops::OpsSettings,
 }
 
 impl Default for Settings<'_> {
@@ -38,6 +41,7 @@ impl Default for Settings<'_> {
             default_cloud: Cloud::Aws,
             usage: &[],
             strict_prices: false,
+            ops: ops::OpsSettings::default(),
         }
     }
 }
@@ -59,6 +63,8 @@ pub struct Assessment<'w> {
     pub recommendation: Option<recommend::Recommendation>,
     /// The five-metric scorecard.
     pub scorecard: Option<scorecard::Scorecard>,
+    /// Its share of the people's time to run its platform (`ops:`).
+    pub ops: Option<ops::OpsShare>,
     /// What the workload cost before a plan changed it, when it comes from one.
     pub before: Option<Pricing>,
     /// Every assumption behind the numbers, in words.
@@ -180,7 +186,21 @@ pub fn assess<'w>(
         expected,
         recommendation,
         scorecard,
+        ops: None,
         before,
         assumptions,
+    }
+}
+
+/// Spreads the configured operational overhead over the assessed
+/// workloads and scores each one's `operational_overhead` with its hours.
+pub fn attribute_ops(assessments: &mut [Assessment<'_>], settings: &ops::OpsSettings) {
+    let shares = ops::attribute(assessments, settings);
+    for (assessment, share) in assessments.iter_mut().zip(shares) {
+        if let (Some(scorecard), Some(share)) = (&mut assessment.scorecard, &share) {
+            scorecard.operational_overhead =
+                scorecard::operational_overhead(assessment.workload, share.hours_per_month);
+        }
+        assessment.ops = share;
     }
 }

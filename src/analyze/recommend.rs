@@ -310,6 +310,13 @@ fn decide(alternatives: Vec<Alternative>) -> Recommendation {
                     usd(saving),
                     trim(saving / current * 100.0, 0)
                 )
+            } else if cost >= current && deployed.meets_slo {
+                format!(
+                    "stay: nothing that meets the SLO costs less; the next cheapest is {} ({}) at {}/month",
+                    describe(best.architecture),
+                    best.platform,
+                    usd(cost)
+                )
             } else if !deployed.meets_slo {
                 format!(
                     "stay: the cheapest alternative that meets the SLO, {} ({}/month), does not save 30% and $50/month; but as written it misses the latency SLO",

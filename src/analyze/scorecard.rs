@@ -231,7 +231,8 @@ fn platform_base(workload: &Workload) -> (f64, &'static str) {
     }
 }
 
-fn operational_overhead(workload: &Workload, ops_hours: f64) -> Metric {
+/// `operational_overhead` of `workload` with `ops_hours` a month of people's time.
+pub fn operational_overhead(workload: &Workload, ops_hours: f64) -> Metric {
     let (base, what) = platform_base(workload);
     let self_managed_gpus = workload.has_accelerators() && base <= 5.0;
     Metric::new(

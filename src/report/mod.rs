@@ -160,6 +160,10 @@ pub struct CostReport {
     pub expected_monthly_usd: Option<f64>,
     /// The expected-cost model's figures and arithmetic.
     pub expected: Option<crate::analyze::expected::Expected>,
+    /// People's time to run its platform (`ops:` in tcolint.yml), its
+    /// share; null when `ops:` is off or does not apply.
+    #[serde(serialize_with = "optional::<_, 2>")]
+    pub ops_monthly_usd: Option<f64>,
 }
 
 /// A function's shape and limits.
@@ -298,6 +302,9 @@ pub struct WorkloadReport {
     /// The verdict against the other architectures at its traffic; null
     /// when the traffic is unknown or does not apply.
     pub recommendation: Option<crate::analyze::recommend::Recommendation>,
+    /// Its share of the people's time to run its platform, with the
+    /// arithmetic; null when `ops:` is off or does not apply.
+    pub ops: Option<crate::analyze::ops::OpsShare>,
 }
 
 /// One finding as reported.
@@ -375,6 +382,9 @@ pub struct Summary {
     /// (each workload's `cost.expected_monthly_usd`).
     #[serde(serialize_with = "number::<_, 2>")]
     pub expected_monthly_usd: f64,
+    /// People's time to run the platforms (`ops:` in tcolint.yml; 0 when off).
+    #[serde(serialize_with = "number::<_, 2>")]
+    pub ops_monthly_usd: f64,
     /// Workloads without a cost.
     pub unpriced_workloads: usize,
     /// Workloads whose maximum is unbounded.
@@ -500,6 +510,11 @@ impl Report {
                 .filter_map(|w| w.cost.as_ref())
                 .filter_map(|c| c.expected_monthly_usd)
                 .map(|v| crate::numbers::round(v, 2))
+                .sum(),
+            ops_monthly_usd: running_reports
+                .iter()
+                .filter_map(|w| w.ops.as_ref())
+                .map(|o| crate::numbers::round(o.monthly_usd, 2))
                 .sum(),
             unpriced_workloads: workloads.iter().filter(|w| w.cost.is_none()).count(),
             unbounded_workloads: workloads
@@ -774,6 +789,7 @@ fn workload_report(
             break_even: estimate.break_even.clone(),
             expected_monthly_usd: assessment.expected.as_ref().and_then(|e| e.monthly_usd),
             expected: assessment.expected.clone(),
+            ops_monthly_usd: assessment.ops.as_ref().map(|o| o.monthly_usd),
         }),
         cold_start_s: assessment.cold_start.as_ref().map(|c| c.total_s),
         assumptions: assessment.assumptions.clone(),
@@ -812,6 +828,7 @@ fn workload_report(
         }),
         scorecard: assessment.scorecard.clone(),
         recommendation: assessment.recommendation.clone(),
+        ops: assessment.ops.clone(),
     }
 }
 

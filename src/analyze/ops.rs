@@ -1,0 +1,149 @@
+//! Operational overhead: people's time to run the platform, from `ops:` in
+//! `tcolint.yml`, spread over the workloads that share it.
+//!
+//! ```text
+//! Kubernetes   hours per cluster-month × clusters × hourly rate, split evenly over the
+//!              scan's Kubernetes workloads (clusters = the cluster resources the scan
+//!              declares — EKS, GKE, AKS — or one when it declares none)
+//! serverless   hours per service-month × hourly rate, split evenly over each service's
+//!              functions (a service: the id up to its last `/`, `sls:<service>/<fn>`)
+//! ```
+//!
+//! No cited figure puts hours on running either platform, so every figure
+//! defaults to 0 (off) and nothing is added until the configuration says so.
+
+use serde::Serialize;
+
+use crate::analyze::Assessment;
+use crate::model::{Billing, Platform, Workload};
+use crate::numbers::{trim, usd};
+
+/// The `ops:` settings of `tcolint.yml`; all zero (off) by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct OpsSettings {
+    /// `hourly-rate-usd`: what an hour of platform work costs.
+    pub hourly_rate_usd: f64,
+    /// `kubernetes-hours-per-cluster-month`.
+    pub kubernetes_hours_per_cluster_month: f64,
+    /// `serverless-hours-per-service-month`.
+    pub serverless_hours_per_service_month: f64,
+}
+
+impl OpsSettings {
+    /// The setting names, in documentation order.
+    pub const KEYS: [&'static str; 3] = [
+        "hourly-rate-usd",
+        "kubernetes-hours-per-cluster-month",
+        "serverless-hours-per-service-month",
+    ];
+
+    /// Sets the value of `key` (one of [`OpsSettings::KEYS`]).
+    pub fn set(&mut self, key: &str, value: f64) -> bool {
+        match key {
+            "hourly-rate-usd" => self.hourly_rate_usd = value,
+            "kubernetes-hours-per-cluster-month" => self.kubernetes_hours_per_cluster_month = value,
+            "serverless-hours-per-service-month" => self.serverless_hours_per_service_month = value,
+            _ => return false,
+        }
+        true
+    }
+
+    fn is_off(&self) -> bool {
+        self.hourly_rate_usd <= 0.0
+            || (self.kubernetes_hours_per_cluster_month <= 0.0
+                && self.serverless_hours_per_service_month <= 0.0)
+    }
+}
+
+/// One workload's share of the operational overhead.
+#[derive(Clone, Debug, Serialize)]
+pub struct OpsShare {
+    /// Hours of people's time a month attributed to the workload.
+    #[serde(serialize_with = "crate::report::number::<_, 2>")]
+    pub hours_per_month: f64,
+    /// Their cost.
+    #[serde(serialize_with = "crate::report::number::<_, 2>")]
+    pub monthly_usd: f64,
+    /// The arithmetic.
+    pub basis: String,
+}
+
+fn is_kubernetes(workload: &Workload) -> bool {
+    matches!(
+        workload.platform,
+        Platform::Kubernetes | Platform::AwsEks | Platform::GcpGke | Platform::AzureAks
+    )
+}
+
+fn is_cluster(workload: &Workload) -> bool {
+    is_kubernetes(workload) && matches!(workload.billing, Billing::ServiceHour(_))
+}
+
+fn service_of(workload: &Workload) -> &str {
+    workload
+        .id
+        .rsplit_once('/')
+        .map_or(&workload.id, |(service, _)| service)
+}
+
+/// Each workload's share (by index of `assessments`), `None` where no
+/// overhead applies or `ops:` is off.
+pub fn attribute(assessments: &[Assessment<'_>], settings: &OpsSettings) -> Vec<Option<OpsShare>> {
+    let mut shares = vec![None; assessments.len()];
+    if settings.is_off() {
+        return shares;
+    }
+    let rate = settings.hourly_rate_usd;
+    let kubernetes: Vec<usize> = (0..assessments.len())
+        .filter(|&i| is_kubernetes(assessments[i].workload))
+        .collect();
+    if settings.kubernetes_hours_per_cluster_month > 0.0 && !kubernetes.is_empty() {
+        let declared = kubernetes
+            .iter()
+            .filter(|&&i| is_cluster(assessments[i].workload))
+            .count();
+        let clusters = declared.max(1);
+        let hours =
+            settings.kubernetes_hours_per_cluster_month * clusters as f64 / kubernetes.len() as f64;
+        for &i in &kubernetes {
+            shares[i] = Some(OpsShare {
+                hours_per_month: hours,
+                monthly_usd: hours * rate,
+                basis: format!(
+                    "{} h per cluster-month x {clusters} cluster(s){} / {} Kubernetes workloads = {} h x {}/h = {}/month (tcolint.yml ops)",
+                    trim(settings.kubernetes_hours_per_cluster_month, 2),
+                    if declared == 0 { " (none declared, one assumed)" } else { "" },
+                    kubernetes.len(),
+                    trim(hours, 3),
+                    usd(rate),
+                    usd(hours * rate)
+                ),
+            });
+        }
+    }
+    if settings.serverless_hours_per_service_month > 0.0 {
+        let functions: Vec<usize> = (0..assessments.len())
+            .filter(|&i| assessments[i].workload.function.is_some())
+            .collect();
+        for &i in &functions {
+            let service = service_of(assessments[i].workload);
+            let members = functions
+                .iter()
+                .filter(|&&j| service_of(assessments[j].workload) == service)
+                .count();
+            let hours = settings.serverless_hours_per_service_month / members as f64;
+            shares[i] = Some(OpsShare {
+                hours_per_month: hours,
+                monthly_usd: hours * rate,
+                basis: format!(
+                    "{} h per service-month / {members} function(s) of {service} = {} h x {}/h = {}/month (tcolint.yml ops)",
+                    trim(settings.serverless_hours_per_service_month, 2),
+                    trim(hours, 3),
+                    usd(rate),
+                    usd(hours * rate)
+                ),
+            });
+        }
+    }
+    shares
+}
