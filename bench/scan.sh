@@ -3,28 +3,16 @@
 # with the release binary and report wall time, files per second and peak
 # memory (max RSS). Usage: bench/scan.sh [N] [RUNS]
 #
-# The tree mixes the bundled fixtures (copied round-robin under new names, so
-# every kind, rule and costing path is exercised) into nested folders.
+# The tree is bench/k8s-tree.sh's (shared with bench/floor.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-10000}"
 runs="${2:-3}"
-tree="${TMPDIR:-/tmp}/tcolint-bench-$count"
 
 cargo build --release --quiet
 binary="${CARGO_TARGET_DIR:-target}/release/tcolint"
 
-if [ ! -f "$tree/.complete" ]; then
-    rm -rf "$tree"
-    mapfile -t sources < <(ls fixtures/kubernetes/*.yaml)
-    for ((i = 0; i < count; i++)); do
-        dir="$tree/team-$((i % 50))/app-$((i / 50 % 20))"
-        mkdir -p "$dir"
-        # Distinct namespaces keep workload ids unique across copies.
-        sed "s/^  namespace: \(.*\)$/  namespace: \1-$i/" "${sources[$((i % ${#sources[@]}))]}" > "$dir/manifest-$i.yaml"
-    done
-    touch "$tree/.complete"
-fi
+tree="$(bench/k8s-tree.sh "$count")"
 bytes=$(du -sb "$tree" | cut -f1)
 echo "tree: $count files, $((bytes / 1024)) KiB, in $tree"
 echo "machine: $(nproc) cores"

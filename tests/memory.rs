@@ -1,0 +1,85 @@
+//! Guards the memory bound of issue 14: peak RSS of `check --format json`
+//! over a generated tree of 2,000 Kubernetes manifests (bench/k8s-tree.sh's
+//! tree: the bundled fixtures copied round-robin, each under its own
+//! namespace) stays under `PEAK_RSS_BOUND_MIB`.
+//!
+//! Measured on the debug binary at 2,000 files: ~70 MiB on 2026-12-01 (about
+//! 14 MiB plus 28 KiB per file, since every workload is held until the report
+//! is written). The bound leaves room for noise and the catalogue's growth but
+//! catches a per-file cost that doubles. Lower it as memory flattens.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const FILES: usize = 2_000;
+const PEAK_RSS_BOUND_MIB: i64 = 128;
+
+/// Writes the benchmark tree: fixture `i % n` as `team-*/app-*/manifest-i.yaml`
+/// with `-i` appended to its namespace, as bench/k8s-tree.sh does.
+fn write_tree(root: &Path) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kubernetes");
+    let mut sources: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    sources.sort();
+    let texts: Vec<String> = sources
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
+    for i in 0..FILES {
+        let dir = root.join(format!("team-{}/app-{}", i % 50, i / 50 % 20));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text: String = texts[i % texts.len()]
+            .lines()
+            .map(|line| match line.strip_prefix("  namespace: ") {
+                Some(namespace) => format!("  namespace: {namespace}-{i}\n"),
+                None => format!("{line}\n"),
+            })
+            .collect();
+        std::fs::write(dir.join(format!("manifest-{i}.yaml")), text).unwrap();
+    }
+}
+
+/// Peak RSS in KiB of the largest child this process has waited for.
+fn children_peak_rss_kib() -> i64 {
+    // SAFETY: getrusage writes one plain-data struct we own.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    usage.ru_maxrss
+}
+
+#[test]
+fn peak_memory_of_a_large_scan_stays_under_the_bound() {
+    let tree = common::scratch("memory-tree");
+    write_tree(&tree);
+    // This test binary runs only this test, so the binary below is the only
+    // child it waits for and RUSAGE_CHILDREN reports its peak alone.
+    let output = Command::new(env!("CARGO_BIN_EXE_tcolint"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(&tree)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("tcolint runs");
+    assert!(output.status.success(), "exit {:?}", output.status);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let workloads = report["summary"]["workloads"].as_u64().unwrap();
+    assert!(
+        workloads >= FILES as u64,
+        "{workloads} workloads from {FILES} files"
+    );
+    let peak_mib = children_peak_rss_kib() / 1024;
+    eprintln!("peak RSS {peak_mib} MiB for {FILES} files ({workloads} workloads)");
+    assert!(
+        peak_mib <= PEAK_RSS_BOUND_MIB,
+        "peak RSS {peak_mib} MiB over the {PEAK_RSS_BOUND_MIB} MiB bound for {FILES} files"
+    );
+}
