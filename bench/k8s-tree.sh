@@ -10,13 +10,25 @@ count="${1:?usage: bench/k8s-tree.sh N}"
 tree="${TMPDIR:-/tmp}/tcolint-bench-$count"
 if [ ! -f "$tree/.complete" ]; then
     rm -rf "$tree"
-    mapfile -t sources < <(ls fixtures/kubernetes/*.yaml)
-    for ((i = 0; i < count; i++)); do
-        dir="$tree/team-$((i % 50))/app-$((i / 50 % 20))"
-        mkdir -p "$dir"
-        # Distinct namespaces keep workload ids unique across copies.
-        sed "s/^  namespace: \(.*\)$/  namespace: \1-$i/" "${sources[$((i % ${#sources[@]}))]}" > "$dir/manifest-$i.yaml"
-    done
+    # One awk process writes every file (a process per file takes minutes
+    # on a loaded machine).
+    mkdir -p "$tree"/team-{0..49}/app-{0..19}
+    awk -v count="$count" -v tree="$tree" '
+        FNR == 1 { sources++ }
+        { text[sources] = text[sources] $0 "\n" }
+        END {
+            for (i = 0; i < count; i++) {
+                out = sprintf("%s/team-%d/app-%d/manifest-%d.yaml", tree, i % 50, int(i / 50) % 20, i)
+                n = split(text[i % sources + 1], lines, "\n")
+                for (l = 1; l < n; l++) {
+                    line = lines[l]
+                    # Distinct namespaces keep workload ids unique across copies.
+                    if (line ~ /^  namespace: /) line = line "-" i
+                    print line > out
+                }
+                close(out)
+            }
+        }' fixtures/kubernetes/*.yaml
     touch "$tree/.complete"
 fi
 echo "$tree"
