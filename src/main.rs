@@ -78,6 +78,8 @@ enum Format {
     Sarif,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// The cost report and findings as a pull-request comment (Markdown).
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -487,6 +489,9 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
         Format::Sarif => tcolint::report::sarif::write(&report, &rules, &mut out),
         Format::Gitlab => out.write_all(tcolint::report::gitlab::render(&report).as_bytes()),
+        Format::Markdown => {
+            out.write_all(tcolint::report::markdown::render_report(&report).as_bytes())
+        }
     };
     finish_output(written.and_then(|()| out.flush()), args.output.as_deref())?;
     let threshold = match args.fail_on {

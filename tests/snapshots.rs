@@ -24,6 +24,16 @@ fn text_output() {
 }
 
 #[test]
+fn markdown_check_comment_with_hostile_names() {
+    let (code, stdout, _) = run(&["check", "--format", "markdown", "fixtures/diff/head"]);
+    assert_eq!(code, 0);
+    // The hostile workload name cannot open HTML, a link, a code span or a cell.
+    assert!(!stdout.contains("<script>"), "{stdout}");
+    assert!(stdout.contains("evil\\|&lt;script&gt;"), "{stdout}");
+    insta::assert_snapshot!("markdown_check", stdout);
+}
+
+#[test]
 fn text_output_verbose() {
     let mut args = vec!["check", "--verbose"];
     args.extend(FILES);

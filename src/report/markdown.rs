@@ -38,6 +38,83 @@ pub fn render_diff(diff: &Diff) -> String {
 }
 
 /// `tcolint: monthly cost +$X (+Y%)`, `−$X (−Y%)` or `no change`.
+/// `check --format markdown`: the cost report and the findings as a
+/// pull-request comment, for repositories that want one without a base to
+/// diff against. Every text from the scanned files goes through [`cell`].
+pub fn render_report(report: &crate::report::Report) -> String {
+    let summary = &report.summary;
+    let mut out = String::from("## tcolint cost report\n\n");
+    let peak = if summary.unbounded_priced_workloads > 0 {
+        format!(
+            "peak unbounded ({} workload(s) have no maximum; at least {})",
+            summary.unbounded_priced_workloads,
+            usd(summary.peak_monthly_usd)
+        )
+    } else {
+        format!("{} peak", usd(summary.peak_monthly_usd))
+    };
+    let _ = writeln!(
+        out,
+        "{} workload(s), {}/month baseline, {peak}, {} idle; {} error(s), {} warning(s), {} info(s), {} suppressed.\n",
+        summary.workloads,
+        usd(summary.monthly_usd),
+        usd(summary.idle_monthly_usd),
+        summary.errors,
+        summary.warnings,
+        summary.infos,
+        summary.suppressed
+    );
+    if !report.workloads.is_empty() {
+        out.push_str("| Workload | GPUs per replica | Replicas | Monthly | Idle | Cold start |\n|---|---|---|---:|---:|---:|\n");
+        for w in &report.workloads {
+            let gpus = w.gpu.as_ref().map_or("-".to_string(), |gpu| {
+                format!(
+                    "{} x {}",
+                    trim(gpu.per_replica, 3),
+                    gpu.model.as_deref().unwrap_or(&gpu.resource)
+                )
+            });
+            let replicas = match w.replicas.max {
+                Some(max) if max == w.replicas.min => max.to_string(),
+                Some(max) => format!("{} to {max}", w.replicas.min),
+                None => format!("{} to unbounded", w.replicas.min),
+            };
+            let cost = w.cost.as_ref();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                cell(&w.id),
+                cell(&gpus),
+                replicas,
+                cost.map_or("unpriced".to_string(), |c| usd(c.monthly_usd)),
+                cost.and_then(|c| c.idle_monthly_usd)
+                    .map_or("-".to_string(), usd),
+                w.cold_start_s
+                    .map_or("-".to_string(), |s| format!("{} s", trim(s, 1)))
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("### Findings\n\n");
+    let findings = report.sorted_findings();
+    if findings.is_empty() {
+        out.push_str("No findings.\n");
+    } else {
+        out.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
+        for f in findings {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                f.severity.as_str(),
+                cell(format!("{} {}", f.rule, f.name).trim()),
+                cell(&format!("{}:{}", f.location.file, f.location.line)),
+                cell(&f.message)
+            );
+        }
+    }
+    out
+}
+
 fn heading(diff: &Diff) -> String {
     let delta = diff.summary.monthly_delta_usd;
     if delta == 0.0 {
