@@ -315,6 +315,12 @@ fn diff_sides(base: &Side<'_>, head: &Side<'_>, base_label: &str, head_label: &s
                 rules: after
                     .and_then(|_| head_rules.get(id).cloned())
                     .unwrap_or_default(),
+                recommendation: after
+                    .and_then(|w| w.recommendation.as_ref())
+                    .filter(|r| {
+                        r.architecture != crate::analyze::recommend::Architecture::AsDeployed
+                    })
+                    .map(|r| format!("{}: {}", r.platform, r.reason)),
             }
         })
         .collect();

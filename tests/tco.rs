@@ -139,3 +139,29 @@ fn ops_spreads_peoples_time_over_the_workloads_and_the_summary() {
         4.0
     );
 }
+
+#[test]
+fn the_markdown_diff_names_a_recommended_move() {
+    use tcolint::catalog::Catalog;
+    use tcolint::config::Config;
+    use tcolint::rules;
+    use tcolint::scan::Options;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tco");
+    let rules = rules::builtin().unwrap();
+    let config = Config::default();
+    let settings = config.rule_settings(&rules, &[], &[]);
+    let diff = tcolint::diff::scan_pair(
+        &root.join("busy-gpu.yaml").to_string_lossy(),
+        &root.join("always-on-api.yaml").to_string_lossy(),
+        &Options::for_paths(Vec::new()),
+        &config,
+        &Catalog::embedded().unwrap(),
+        &settings,
+    )
+    .unwrap();
+    let markdown = tcolint::report::markdown::render_diff(&diff);
+    assert!(
+        markdown.contains("Recommended architecture at the declared traffic:\n\n- k8s:Deployment/tco/embeddings-api: aws-lambda: a serverless function (aws-lambda) costs $2.09/month against $105.12/month as written"),
+        "{markdown}"
+    );
+}

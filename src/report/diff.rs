@@ -43,6 +43,8 @@ pub struct WorkloadDiff {
     pub assumptions: Vec<String>,
     /// Rule codes of HEAD's findings on this workload.
     pub rules: Vec<String>,
+    /// HEAD's recommendation when it is to move (its reason), else null.
+    pub recommendation: Option<String>,
 }
 
 /// Totals over the priced workloads.

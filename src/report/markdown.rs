@@ -279,6 +279,22 @@ fn workloads(diff: &Diff, out: &mut String) {
         }
         out.push('\n');
     }
+    let moves: Vec<&&WorkloadDiff> = moved
+        .iter()
+        .filter(|w| w.recommendation.is_some())
+        .collect();
+    if !moves.is_empty() {
+        out.push_str("Recommended architecture at the declared traffic:\n\n");
+        for w in moves {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                cell(&w.id),
+                cell(w.recommendation.as_deref().unwrap_or_default())
+            );
+        }
+        out.push('\n');
+    }
     if !unchanged.is_empty() {
         let _ = writeln!(
             out,
