@@ -95,6 +95,37 @@ pub fn render_report(report: &crate::report::Report) -> String {
         }
         out.push('\n');
     }
+    let scored: Vec<&crate::report::WorkloadReport> = report
+        .workloads
+        .iter()
+        .filter(|w| w.scorecard.is_some())
+        .collect();
+    if !scored.is_empty() {
+        out.push_str("### Scorecard and recommendation\n\n0-10, higher is better as deployed.\n\n| Workload | Idle | Ops | Latency | Training | Intermittent TCO | Verdict |\n|---|--:|--:|--:|--:|--:|---|\n");
+        for w in scored {
+            let Some(card) = &w.scorecard else { continue };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                cell(&w.id),
+                trim(card.cost_of_idle.score, 1),
+                trim(card.operational_overhead.score, 1),
+                trim(card.low_latency_inference.score, 1),
+                trim(card.training_suitability.score, 1),
+                card.tco_intermittent
+                    .as_ref()
+                    .map_or("-".to_string(), |m| trim(m.score, 1)),
+                cell(
+                    w.recommendation
+                        .as_ref()
+                        .map_or("traffic unknown: set requests-per-day", |r| r
+                            .reason
+                            .as_str())
+                )
+            );
+        }
+        out.push('\n');
+    }
     out.push_str("### Findings\n\n");
     let findings = report.sorted_findings();
     if findings.is_empty() {
