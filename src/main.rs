@@ -14,6 +14,11 @@ use tcolint::report::text::SourceDiagnostic;
 use tcolint::rules::{self, RuleMeta, Severity};
 use tcolint::scan::{self, Options};
 
+// A scan allocates many small, short-lived values on every core; mimalloc
+// spends ~30% less CPU on them than the system allocator (README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code when findings reach the failure threshold.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit code when tcolint could not do its job.
