@@ -53,7 +53,7 @@ pub struct Expected {
     #[serde(serialize_with = "crate::numbers::optional::<_, 6>")]
     pub busy_replicas: Option<f64>,
     /// Seconds the last replica stays after its last request (scale-to-zero).
-    #[serde(serialize_with = "crate::report::optional::<_, 3>")]
+    #[serde(serialize_with = "crate::numbers::optional::<_, 3>")]
     pub keep_alive_s: Option<f64>,
     /// Cold starts per day at the declared traffic (scale-to-zero).
     #[serde(serialize_with = "crate::numbers::optional::<_, 2>")]

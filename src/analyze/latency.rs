@@ -32,13 +32,13 @@ pub struct ColdStart {
     /// `analyze/expected.rs`); absent when the traffic is unknown.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::report::optional::<_, 2>"
+        serialize_with = "crate::numbers::optional::<_, 2>"
     )]
     pub expected_cold_starts_per_day: Option<f64>,
     /// Share of requests that wait for a cold start.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::report::optional::<_, 6>"
+        serialize_with = "crate::numbers::optional::<_, 6>"
     )]
     pub cold_request_share: Option<f64>,
 }

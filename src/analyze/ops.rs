@@ -59,10 +59,10 @@ impl OpsSettings {
 #[derive(Clone, Debug, Serialize)]
 pub struct OpsShare {
     /// Hours of people's time a month attributed to the workload.
-    #[serde(serialize_with = "crate::report::number::<_, 2>")]
+    #[serde(serialize_with = "crate::numbers::number::<_, 2>")]
     pub hours_per_month: f64,
     /// Their cost.
-    #[serde(serialize_with = "crate::report::number::<_, 2>")]
+    #[serde(serialize_with = "crate::numbers::number::<_, 2>")]
     pub monthly_usd: f64,
     /// The arithmetic.
     pub basis: String,
