@@ -378,8 +378,9 @@ pub struct Summary {
     /// Idle monthly cost of always-on accelerator capacity.
     #[serde(serialize_with = "number::<_, 2>")]
     pub idle_monthly_usd: f64,
-    /// Expected monthly cost at the usage profiles, where it is known
-    /// (each workload's `cost.expected_monthly_usd`).
+    /// Expected monthly cost at the usage profiles: each priced workload's
+    /// `cost.expected_monthly_usd`, or its baseline `monthly_usd` where no
+    /// expected figure applies, so it is never below the baseline.
     #[serde(serialize_with = "number::<_, 2>")]
     pub expected_monthly_usd: f64,
     /// People's time to run the platforms (`ops:` in tcolint.yml; 0 when off).
@@ -505,10 +506,13 @@ impl Report {
                 .filter_map(|c| c.idle_monthly_usd)
                 .map(|v| crate::numbers::round(v, 2))
                 .sum(),
+            // A workload without an expected figure (fixed capacity, a
+            // function already priced at its usage) is expected to cost its
+            // baseline; leaving it out would put the total below the baseline.
             expected_monthly_usd: running_reports
                 .iter()
                 .filter_map(|w| w.cost.as_ref())
-                .filter_map(|c| c.expected_monthly_usd)
+                .map(|c| c.expected_monthly_usd.unwrap_or(c.monthly_usd))
                 .map(|v| crate::numbers::round(v, 2))
                 .sum(),
             ops_monthly_usd: running_reports
