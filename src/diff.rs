@@ -121,27 +121,7 @@ impl Side<'_> {
     /// holds it (empty when that path is the file itself).
     fn key(&self, file: &str) -> String {
         let file = portable_path(file);
-        let best = self
-            .roots
-            .iter()
-            .filter_map(|root| {
-                let root = portable_path(root);
-                let root = root.trim_end_matches('/');
-                if root.is_empty() || root == "." {
-                    return Some((0, file.clone()));
-                }
-                if file == root {
-                    return Some((root.len(), String::new()));
-                }
-                file.strip_prefix(root)
-                    .and_then(|rest| rest.strip_prefix('/'))
-                    .map(|rest| (root.len(), rest.to_string()))
-            })
-            .max_by_key(|(len, _)| *len);
-        match best {
-            Some((_, key)) => key,
-            None => self.display(&file),
-        }
+        crate::ids::path_below_root(&file, &self.roots).unwrap_or_else(|| self.display(&file))
     }
 
     /// Workloads that run on this side, by id.

@@ -23,24 +23,34 @@ use crate::report::portable_path;
 /// when a root is the file itself; the path as given when none holds it.
 pub fn relative_path(file: &str, roots: &[String]) -> String {
     let file = portable_path(file);
-    let name = || file.rsplit('/').next().unwrap_or(&file).to_string();
-    let best = roots
+    match path_below_root(&file, roots) {
+        Some(rest) if rest.is_empty() => file.rsplit('/').next().unwrap_or(&file).to_string(),
+        Some(rest) => rest,
+        None => file,
+    }
+}
+
+/// The path of a portable `file` below the longest of `roots` that holds
+/// it: empty when a root is the file itself, the whole path under `.` or
+/// an empty root, `None` when no root holds it.
+pub fn path_below_root(file: &str, roots: &[String]) -> Option<String> {
+    roots
         .iter()
         .filter_map(|root| {
             let root = portable_path(root);
             let root = root.trim_end_matches('/');
             if root.is_empty() || root == "." {
-                return Some((0, file.clone()));
+                return Some((0, file.to_string()));
             }
             if file == root {
-                return Some((root.len(), name()));
+                return Some((root.len(), String::new()));
             }
             file.strip_prefix(root)
                 .and_then(|rest| rest.strip_prefix('/'))
                 .map(|rest| (root.len(), rest.to_string()))
         })
-        .max_by_key(|(len, _)| *len);
-    best.map_or_else(|| file.clone(), |(_, path)| path)
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, rest)| rest)
 }
 
 /// Makes every id in `workloads` (in file and position order) unique, by

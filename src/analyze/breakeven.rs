@@ -13,7 +13,7 @@
 use crate::analyze::cost::{BreakEven, Pricing};
 use crate::analyze::profile::Profile;
 use crate::analyze::serverless::{rates, usd_small, DAYS_PER_MONTH};
-use crate::catalog::{Catalog, HOURS_PER_MONTH};
+use crate::catalog::{Catalog, Instance, HOURS_PER_MONTH};
 use crate::model::{Billing, Cloud, FunctionSpec, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
 
@@ -118,23 +118,13 @@ fn function_break_even(
     catalog: &Catalog,
 ) -> Option<BreakEven> {
     let memory_gib = spec.memory_mb? / 1024.0;
-    let region = workload.placement.region.as_deref();
-    // The same architecture as the function: its code runs there unchanged.
-    let arch = match spec.architecture.as_deref() {
-        Some("arm64") => "arm64",
-        _ => "amd64",
-    };
-    let container = catalog
-        .instances(Cloud::Aws)
-        .iter()
-        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib)
-        .filter(|i| i.arch.as_deref() == Some(arch))
-        .filter_map(|i| {
-            let price = i.price_in(region.unwrap_or(crate::catalog::home_region(Cloud::Aws)))?;
-            Some((i, price.on_demand?, price.source))
-        })
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)))?;
-    let (instance, hourly, price_source) = container;
+    let region = workload
+        .placement
+        .region
+        .as_deref()
+        .unwrap_or(crate::catalog::home_region(Cloud::Aws));
+    let arch = container_arch(spec);
+    let (instance, hourly, price_source) = cheapest_container(catalog, arch, memory_gib, region)?;
     let monthly = hourly * HOURS_PER_MONTH;
     let volume = ((monthly - fixed) / (per_request * DAYS_PER_MONTH)).max(0.0);
     Some(BreakEven {
@@ -144,7 +134,7 @@ fn function_break_even(
         cheaper_above: "container",
         basis: format!(
             "the cheapest {arch} catalogue EC2 instance ({}) with at least {} GiB: {} at {}/h x 730 h = {}/month ({}) vs the function's {} fixed + {} per request: ({} - {}) / ({} x 730/24) = {} requests/day; one instance is assumed to serve the load",
-            region.unwrap_or(crate::catalog::home_region(Cloud::Aws)),
+            region,
             trim(memory_gib, 3),
             instance.name,
             usd_rate(hourly),
@@ -158,4 +148,35 @@ fn function_break_even(
             trim(volume, 0)
         ),
     })
+}
+
+/// The EC2 architecture a function's code runs on unchanged: `arm64` for
+/// an arm64 function, `amd64` otherwise.
+pub(crate) fn container_arch(spec: &FunctionSpec) -> &'static str {
+    match spec.architecture.as_deref() {
+        Some("arm64") => "arm64",
+        _ => "amd64",
+    }
+}
+
+/// The cheapest catalogue EC2 instance of `arch` without GPUs and with at
+/// least `memory_gib`, on demand in `region` (ties by name): the always-on
+/// container a function is compared with. Its hourly price and the
+/// price's source key.
+pub(crate) fn cheapest_container<'c>(
+    catalog: &'c Catalog,
+    arch: &str,
+    memory_gib: f64,
+    region: &str,
+) -> Option<(&'c Instance, f64, &'static str)> {
+    catalog
+        .instances(Cloud::Aws)
+        .iter()
+        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib)
+        .filter(|i| i.arch.as_deref() == Some(arch))
+        .filter_map(|i| {
+            let price = i.price_in(region)?;
+            Some((i, price.on_demand?, price.source))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)))
 }

@@ -22,6 +22,7 @@
 
 use serde::Serialize;
 
+use crate::analyze::breakeven::{cheapest_container, container_arch};
 use crate::analyze::cost::Pricing;
 use crate::analyze::expected::{Expected, LAMBDA_IDLE_LIFETIME_S};
 use crate::analyze::latency::ColdStart;
@@ -366,25 +367,11 @@ fn container_for_function(workload: &Workload, load: &Load, catalog: &Catalog) -
         .region
         .clone()
         .unwrap_or_else(|| crate::catalog::home_region(Cloud::Aws).to_string());
-    // The same architecture as the function: its code runs there unchanged.
-    let arch = match workload
-        .function
-        .as_ref()
-        .and_then(|f| f.architecture.as_deref())
-    {
-        Some("arm64") => "arm64",
-        _ => "amd64",
-    };
-    let container = catalog
-        .instances(Cloud::Aws)
-        .iter()
-        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib)
-        .filter(|i| i.arch.as_deref() == Some(arch))
-        .filter_map(|i| Some((i, i.price_in(&region)?.on_demand?)))
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)));
+    let arch = workload.function.as_ref().map_or("amd64", container_arch);
+    let container = cheapest_container(catalog, arch, memory_gib, &region);
     let replicas = load.busy.max(1.0);
     match container {
-        Some((instance, hourly)) => Alternative {
+        Some((instance, hourly, _)) => Alternative {
             platform: "aws-ec2".into(),
             architecture: Architecture::AlwaysOn,
             monthly_usd: Some(hourly * replicas * HOURS_PER_MONTH),
