@@ -240,38 +240,25 @@ pub fn check(
     }
     findings.extend(rules::gpu003::findings(&unmodeled, rules));
     if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {
-        findings.extend(invalid.into_iter().map(|problem| Finding {
-            code: settings.meta.code.clone(),
-            name: settings.meta.name.clone(),
-            severity: settings.severity,
-            message: problem.message,
-            workload: None,
-            location: problem.location,
-            monthly_usd: None,
-            suppressed: None,
-            assumed: None,
+        findings.extend(invalid.into_iter().map(|problem| {
+            Finding::about_input(
+                settings,
+                settings.severity,
+                problem.message,
+                problem.location,
+            )
         }));
     }
     if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::DUPLICATE_KEY) {
-        findings.extend(
-            duplicate_keys
-                .into_iter()
-                .map(|(problem, is_error)| Finding {
-                    code: settings.meta.code.clone(),
-                    name: settings.meta.name.clone(),
-                    severity: if is_error {
-                        Severity::Error
-                    } else {
-                        settings.severity
-                    },
-                    message: problem.message,
-                    workload: None,
-                    location: problem.location,
-                    monthly_usd: None,
-                    suppressed: None,
-                    assumed: None,
-                }),
-        );
+        findings.extend(duplicate_keys.into_iter().map(|(problem, is_error)| {
+            // Kubernetes manifests: the API server rejects them.
+            let severity = if is_error {
+                Severity::Error
+            } else {
+                settings.severity
+            };
+            Finding::about_input(settings, severity, problem.message, problem.location)
+        }));
     }
     findings.sort_by(|a, b| {
         (

@@ -14,19 +14,16 @@ pub fn findings(unmodeled: &[UnmodeledAccelerator], rules: &[RuleSettings]) -> V
     };
     unmodeled
         .iter()
-        .map(|found| Finding {
-            code: settings.meta.code.clone(),
-            name: settings.meta.name.clone(),
-            severity: settings.severity,
-            message: format!(
-                "{} asks for {} {} but is not a kind tcolint models and holds no pod template to read; its pods are not counted or priced (render what the operator creates and scan that)",
-                found.object, found.amount, found.resource
-            ),
-            workload: None,
-            location: found.location.clone(),
-            monthly_usd: None,
-            suppressed: None,
-            assumed: None,
+        .map(|found| {
+            Finding::about_input(
+                settings,
+                settings.severity,
+                format!(
+                    "{} asks for {} {} but is not a kind tcolint models and holds no pod template to read; its pods are not counted or priced (render what the operator creates and scan that)",
+                    found.object, found.amount, found.resource
+                ),
+                found.location.clone(),
+            )
         })
         .collect()
 }

@@ -384,6 +384,29 @@ pub struct Finding {
     pub assumed: Option<Assumed>,
 }
 
+impl Finding {
+    /// A finding about input rather than a workload (E001, E002, GPU003):
+    /// no workload, cost, suppression or assumed figure.
+    pub fn about_input(
+        settings: &RuleSettings,
+        severity: Severity,
+        message: String,
+        location: Location,
+    ) -> Finding {
+        Finding {
+            code: settings.meta.code.clone(),
+            name: settings.meta.name.clone(),
+            severity,
+            message,
+            workload: None,
+            location,
+            monthly_usd: None,
+            suppressed: None,
+            assumed: None,
+        }
+    }
+}
+
 /// How a finding was silenced by a suppression on its workload.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Suppressed {
