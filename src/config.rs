@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analyze::profile::UsageEntry;
+use crate::analyze::recommend::MinSaving;
 use crate::analyze::Settings;
 use crate::model::{Cloud, UsageKey};
 use crate::parse::yaml::{parse_stream, Limits, NodeRef};
-use crate::rules::{RuleMeta, RuleSettings, Severity};
+use crate::rules::{code, RuleMeta, RuleSettings, Severity, Threshold};
 use crate::source::{Location, SourceFile};
 
 /// The file name looked for in the current folder.
@@ -261,14 +262,26 @@ impl Config {
         Ok(config)
     }
 
-    /// What analysis takes from the configuration: the default cloud and
-    /// the usage profiles.
+    /// What analysis takes from the configuration: the default cloud, the
+    /// usage profiles, `ops:` and ARC001's saving thresholds (which the
+    /// recommendation applies whether or not ARC001 is selected).
     pub fn analysis(&self) -> Settings<'_> {
+        let mut min_saving = MinSaving::default();
+        for rule_override in self.rule_overrides.iter().filter(|o| o.code == code::ARC001) {
+            for (name, value) in &rule_override.thresholds {
+                if name == Threshold::MinSavingFraction.name() {
+                    min_saving.fraction = *value;
+                } else if name == Threshold::MinSavingUsd.name() {
+                    min_saving.usd = *value;
+                }
+            }
+        }
         Settings {
             default_cloud: self.default_cloud,
             usage: &self.usage,
             strict_prices: self.strict_prices,
             ops: self.ops,
+            min_saving,
         }
     }
 
@@ -393,6 +406,33 @@ mod tests {
             error.message
         );
         assert_eq!(error.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn arc001_thresholds_reach_the_recommendation() {
+        let defaults = builtin().unwrap();
+        let arc001 = defaults.iter().find(|rule| rule.code == "ARC001").unwrap();
+        // The recommendation's defaults are ARC001's (rules/ARC001.md).
+        assert_eq!(
+            MinSaving::default(),
+            MinSaving {
+                fraction: arc001.thresholds["min-saving-fraction"],
+                usd: arc001.thresholds["min-saving-usd"],
+            }
+        );
+        assert_eq!(parse("").unwrap().analysis().min_saving, MinSaving::default());
+        let config = parse("rules:\n  ARC001: {min-saving-usd: 500}\n").unwrap();
+        assert_eq!(
+            config.analysis().min_saving,
+            MinSaving {
+                fraction: 0.3,
+                usd: 500.0
+            }
+        );
+        // Ignoring the rule does not change what the recommendation weighs.
+        let config =
+            parse("ignore: [ARC001]\nrules:\n  ARC001: {min-saving-fraction: 0.5}\n").unwrap();
+        assert_eq!(config.analysis().min_saving.fraction, 0.5);
     }
 
     #[test]

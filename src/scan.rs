@@ -216,7 +216,15 @@ pub fn check(
     });
     crate::ids::make_unique(&mut workloads, &options.paths);
 
-    let settings = config.analysis();
+    let mut settings = config.analysis();
+    // ARC001 as configured for this run is the one source of the saving a
+    // recommended move must reach.
+    if let Some(arc001) = rules.iter().find(|rule| rule.meta.code == rules::code::ARC001) {
+        settings.min_saving = crate::analyze::recommend::MinSaving {
+            fraction: arc001.threshold(rules::Threshold::MinSavingFraction),
+            usd: arc001.threshold(rules::Threshold::MinSavingUsd),
+        };
+    }
     let mut assessments: Vec<Assessment<'_>> = workloads
         .par_iter()
         .map(|workload| assess(workload, &settings, catalog))

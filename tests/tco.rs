@@ -165,3 +165,35 @@ fn the_markdown_diff_names_a_recommended_move() {
         "{markdown}"
     );
 }
+
+#[test]
+fn a_configured_arc001_threshold_flips_the_recommendation_too() {
+    let strict = |extra: &[&str]| {
+        let mut args = vec!["--config", "fixtures/tco/tcolint-strict-saving.yml"];
+        args.extend_from_slice(extra);
+        args.push("fixtures/tco/always-on-api.yaml");
+        check_json(&args)
+    };
+    let (code, report) = strict(&[]);
+    assert_eq!(code, 0);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "ARC001"),
+        "{}",
+        report["findings"]
+    );
+    let api = workload(&report, "k8s:Deployment/tco/embeddings-api");
+    let recommendation = &api["recommendation"];
+    assert_eq!(recommendation["architecture"], "as-deployed");
+    assert_eq!(
+        recommendation["reason"],
+        "stay: the cheapest alternative that meets the SLO and the platform limits, a serverless function at $2.09/month, does not save 30% and $150/month against $105.12/month"
+    );
+    // With ARC001 ignored the recommendation still weighs its configured thresholds.
+    let (_, ignored) = strict(&["--ignore", "ARC001"]);
+    let api = workload(&ignored, "k8s:Deployment/tco/embeddings-api");
+    assert_eq!(api["recommendation"]["architecture"], "as-deployed");
+}

@@ -32,6 +32,9 @@ pub struct Settings<'c> {
     pub strict_prices: bool,
     /// People's time to run the platforms (`ops:`), off by default.
     pub ops: ops::OpsSettings,
+    /// The saving a recommended move must reach: ARC001's configured
+    /// thresholds, so the recommendation and ARC001 never disagree.
+    pub min_saving: recommend::MinSaving,
 }
 
 impl Default for Settings<'_> {
@@ -42,6 +45,7 @@ impl Default for Settings<'_> {
             usage: &[],
             strict_prices: false,
             ops: ops::OpsSettings::default(),
+            min_saving: recommend::MinSaving::default(),
         }
     }
 }
@@ -99,6 +103,7 @@ pub fn assess<'w>(
         cold_start.as_ref(),
         expected.as_ref(),
         catalog,
+        settings.min_saving,
     );
     let scorecard = scorecard::score(
         workload,

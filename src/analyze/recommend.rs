@@ -17,8 +17,9 @@
 //! one (the SLO is read as a 99th-percentile target; AWS puts production
 //! cold starts "typically under 1%" of invocations). The recommendation is
 //! the cheapest alternative that fits and meets the SLO, when it saves at
-//! least 30% and $50/month against the expected cost as deployed (ARC001's
-//! default thresholds); otherwise the deployment stays.
+//! least ARC001's configured thresholds (default 30% and $50/month) against
+//! the expected cost as deployed; otherwise the deployment stays. ARC001
+//! reports exactly the moves recommended here, so the two never disagree.
 
 use serde::Serialize;
 
@@ -41,10 +42,42 @@ const LAMBDA_MAX_TIMEOUT_S: f64 = 900.0;
 const KNATIVE_KEEP_ALIVE_S: f64 = 60.0;
 /// Share of requests a cold start may delay past the SLO (p99 reading).
 pub const SLO_COLD_SHARE_ALLOWED: f64 = 0.01;
-/// Default saving that makes a move worth it: 30% and $50/month (ARC001).
-pub const MIN_SAVING_FRACTION: f64 = 0.3;
-/// See [`MIN_SAVING_FRACTION`].
-pub const MIN_SAVING_USD: f64 = 50.0;
+
+/// The saving that makes a move worth it: ARC001's thresholds
+/// (`min-saving-fraction`, `min-saving-usd`) as configured for the run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MinSaving {
+    /// Share of the expected cost as written.
+    pub fraction: f64,
+    /// Dollars per month.
+    pub usd: f64,
+}
+
+impl Default for MinSaving {
+    /// ARC001's defaults (`rules/ARC001.md`): 30% and $50/month.
+    fn default() -> Self {
+        MinSaving {
+            fraction: 0.3,
+            usd: 50.0,
+        }
+    }
+}
+
+impl MinSaving {
+    /// Whether saving `saving` of `current` a month is worth a move.
+    pub fn met(self, saving: f64, current: f64) -> bool {
+        saving >= self.usd && saving >= self.fraction * current
+    }
+
+    /// In words: `30% and $50/month`.
+    fn words(self) -> String {
+        format!(
+            "{}% and ${}/month",
+            trim(self.fraction * 100.0, 2),
+            trim(self.usd, 2)
+        )
+    }
+}
 
 /// What an alternative is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -158,9 +191,10 @@ impl Load {
     }
 }
 
-/// Compares the workload with the other architectures at its traffic;
-/// `None` when the traffic is unknown, the workload runs to completion or
-/// it is not a serving workload (a cluster fee).
+/// Compares the workload with the other architectures at its traffic and
+/// recommends a move that saves at least `min_saving`; `None` when the
+/// traffic is unknown, the workload runs to completion or it is not a
+/// serving workload (a cluster fee).
 pub fn recommend(
     workload: &Workload,
     profile: &Profile,
@@ -168,6 +202,7 @@ pub fn recommend(
     cold_start: Option<&ColdStart>,
     expected: Option<&Expected>,
     catalog: &Catalog,
+    min_saving: MinSaving,
 ) -> Option<Recommendation> {
     let expected = expected?;
     expected.busy_replicas?;
@@ -281,10 +316,10 @@ pub fn recommend(
                 .filter(|a| a.architecture == Architecture::Serverless),
         );
     }
-    Some(decide(alternatives))
+    Some(decide(alternatives, min_saving))
 }
 
-fn decide(alternatives: Vec<Alternative>) -> Recommendation {
+fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendation {
     let mut recommendation = Recommendation {
         platform: alternatives[0].platform.clone(),
         architecture: Architecture::AsDeployed,
@@ -298,7 +333,7 @@ fn decide(alternatives: Vec<Alternative>) -> Recommendation {
         (Some(best), Some(current)) => {
             let cost = best.monthly_usd.unwrap_or_default();
             let saving = current - cost;
-            if saving >= MIN_SAVING_USD && saving >= MIN_SAVING_FRACTION * current {
+            if min_saving.met(saving, current) {
                 recommendation.platform = best.platform.clone();
                 recommendation.architecture = best.architecture;
                 recommendation.monthly_usd = best.monthly_usd;
@@ -320,15 +355,17 @@ fn decide(alternatives: Vec<Alternative>) -> Recommendation {
                 )
             } else if !deployed.meets_slo {
                 format!(
-                    "stay: the cheapest alternative that meets the SLO, {} ({}/month), does not save 30% and $50/month; but as written it misses the latency SLO",
+                    "stay: the cheapest alternative that meets the SLO, {} ({}/month), does not save {}; but as written it misses the latency SLO",
                     describe(best.architecture),
-                    usd(cost)
+                    usd(cost),
+                    min_saving.words()
                 )
             } else {
                 format!(
-                    "stay: the cheapest alternative that meets the SLO and the platform limits, {} at {}/month, does not save 30% and $50/month against {}/month",
+                    "stay: the cheapest alternative that meets the SLO and the platform limits, {} at {}/month, does not save {} against {}/month",
                     describe(best.architecture),
                     usd(cost),
+                    min_saving.words(),
                     usd(current)
                 )
             }

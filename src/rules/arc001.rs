@@ -1,16 +1,23 @@
 //! ARC001 architecture-mismatch: another architecture meets the latency
 //! SLO and the platform limits at the workload's traffic for much less.
 
-use super::{Draft, RuleSettings, Threshold};
-use crate::analyze::recommend::describe;
+use super::{Draft, RuleSettings};
+use crate::analyze::recommend::{describe, Architecture};
 use crate::analyze::Assessment;
 use crate::model::UsageKey;
 use crate::numbers::{trim, usd};
 
-pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec<Draft> {
+pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Vec<Draft> {
+    // The recommendation weighs the alternatives with this rule's configured
+    // thresholds (`Settings::min_saving`, set from this rule's settings by
+    // the scan); the rule reports exactly the moves it recommends, so the
+    // text verdict and the finding never disagree.
     let Some(recommendation) = &assessment.recommendation else {
         return Vec::new();
     };
+    if recommendation.architecture == Architecture::AsDeployed {
+        return Vec::new();
+    }
     let deployed = recommendation.as_deployed();
     let (Some(current), Some(best)) = (deployed.monthly_usd, recommendation.best_other()) else {
         return Vec::new();
@@ -24,11 +31,6 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
         return Vec::new();
     }
     let saving = current - cost;
-    let fraction = settings.threshold(Threshold::MinSavingFraction);
-    let floor_usd = settings.threshold(Threshold::MinSavingUsd);
-    if saving < floor_usd || saving < fraction * current {
-        return Vec::new();
-    }
     let workload = assessment.workload;
     let profile = &assessment.profile;
     let figure = |key: UsageKey, unit: &str| {
