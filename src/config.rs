@@ -267,7 +267,11 @@ impl Config {
     /// recommendation applies whether or not ARC001 is selected).
     pub fn analysis(&self) -> Settings<'_> {
         let mut min_saving = MinSaving::default();
-        for rule_override in self.rule_overrides.iter().filter(|o| o.code == code::ARC001) {
+        for rule_override in self
+            .rule_overrides
+            .iter()
+            .filter(|o| o.code == code::ARC001)
+        {
             for (name, value) in &rule_override.thresholds {
                 if name == Threshold::MinSavingFraction.name() {
                     min_saving.fraction = *value;
@@ -420,7 +424,10 @@ mod tests {
                 usd: arc001.thresholds["min-saving-usd"],
             }
         );
-        assert_eq!(parse("").unwrap().analysis().min_saving, MinSaving::default());
+        assert_eq!(
+            parse("").unwrap().analysis().min_saving,
+            MinSaving::default()
+        );
         let config = parse("rules:\n  ARC001: {min-saving-usd: 500}\n").unwrap();
         assert_eq!(
             config.analysis().min_saving,

@@ -219,7 +219,10 @@ pub fn check(
     let mut settings = config.analysis();
     // ARC001 as configured for this run is the one source of the saving a
     // recommended move must reach.
-    if let Some(arc001) = rules.iter().find(|rule| rule.meta.code == rules::code::ARC001) {
+    if let Some(arc001) = rules
+        .iter()
+        .find(|rule| rule.meta.code == rules::code::ARC001)
+    {
         settings.min_saving = crate::analyze::recommend::MinSaving {
             fraction: arc001.threshold(rules::Threshold::MinSavingFraction),
             usd: arc001.threshold(rules::Threshold::MinSavingUsd),
