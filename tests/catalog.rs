@@ -9,7 +9,7 @@ mod common;
 use common::{assert_usd, check_json, scratch, workload};
 
 /// (workload, node, region priced, purchase, monthly $ to the cent)
-const PRICED: [(&str, &str, &str, &str, f64); 6] = [
+const PRICED: [(&str, &str, &str, &str, f64); 8] = [
     // g5.xlarge, eu-west-1 regional list price 1.123 x 730.
     (
         "k8s:Deployment/catalog/a10g-dublin",
@@ -57,6 +57,22 @@ const PRICED: [(&str, &str, &str, &str, f64); 6] = [
         "europe-west4",
         "on-demand",
         327.80,
+    ),
+    // A TPU v5e 2x4 slice: 8 chips x 1.20/chip-h in us-west4 (the source's tpu-v5litepod-8 row: 9.60) x 730.
+    (
+        "k8s:Deployment/catalog/gemma-v5e-2x4",
+        "ct5lp-hightpu-8t",
+        "us-west4",
+        "on-demand",
+        7008.00,
+    ),
+    // TPU v6e on GKE Spot in europe-west4: 4 chips x 1.0098/chip-h spot x 730.
+    (
+        "k8s:Deployment/catalog/llama-v6e-spot",
+        "ct6e-standard-4t",
+        "europe-west4",
+        "spot",
+        2948.62,
     ),
 ];
 

@@ -261,19 +261,18 @@ fn idle_cost_uses_the_utilization_and_says_where_it_came_from() {
 #[test]
 fn unpriced_workloads_say_why() {
     let report = report();
+    // TPUs named by cloud.google.com/gke-tpu-accelerator are priced per
+    // chip (issue 8): 4 x TPU-v5e on ct5lp-hightpu-4t, 4 x $1.20 x 730.
     let tpu = workload(&report, "k8s:Job/tpu-training/maxtext-gemma-2b-sft");
-    assert!(tpu["cost"].is_null());
-    assert!(tpu["unpriced_reason"]
-        .as_str()
-        .unwrap()
-        .contains("no TPU prices"));
+    assert_usd(&tpu["cost"]["monthly_usd"], 3504.00, "tpu v5e");
+    assert_eq!(tpu["cost"]["node"]["name"], "ct5lp-hightpu-4t");
     let typo = workload(&report, "k8s:Deployment/rules-gpu002/asr-conformer");
     assert!(typo["cost"].is_null());
     assert!(typo["unpriced_reason"]
         .as_str()
         .unwrap()
         .contains("did you mean g5.2xlarge?"));
-    assert_eq!(report["summary"]["unpriced_workloads"], 3);
+    assert_eq!(report["summary"]["unpriced_workloads"], 2);
 }
 
 #[test]

@@ -114,7 +114,8 @@ const CASES: [Case; 15] = [
         false,
         Some(70.08),
     ),
-    // 1 replica x numOfHosts 4 = 4 pods x 4 TPU chips; TPUs are unpriced.
+    // 1 replica x numOfHosts 4 = 4 pods x 4 TPU v5e chips (the 4x4 slice's
+    // 16): 4 x ct5lp-hightpu-4t (4 x 1.20) x 730.
     (
         "k8s:RayCluster/ray/maxtext-tpu/worker/tpu-v5e-4x4",
         Some(("google.com/tpu", 4.0)),
@@ -122,7 +123,7 @@ const CASES: [Case; 15] = [
         Some(4),
         "unknown",
         false,
-        None,
+        Some(14016.00),
     ),
     // 2 replicas x numOfHosts 2 = 4 pods on g5.12xlarge: 4 x 5.672 x 730.
     (

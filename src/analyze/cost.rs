@@ -909,6 +909,7 @@ fn candidate_nodes(
     let mut nodes: Vec<Node> = catalog
         .instances(cloud)
         .iter()
+        .chain(catalog.accelerator_hosts(cloud))
         .filter(|instance| wanted(instance))
         .map(node)
         .collect();
@@ -1018,7 +1019,7 @@ fn by_unit_prices(
     if let Some(accelerator) = workload.compute.main_accelerator() {
         let reason = match accelerator.vendor {
             AcceleratorVendor::Google => Some(format!(
-                "{} asks for TPUs, and the catalogue has no TPU prices",
+                "{} asks for TPUs without naming the TPU type; name it (cloud.google.com/gke-tpu-accelerator: tpu-v5-lite-podslice, or the node's machine type) to price the chips",
                 accelerator.resource
             )),
             AcceleratorVendor::Aws => Some(format!(
@@ -1366,7 +1367,7 @@ mod tests {
         assert!(priced(&tpu)
             .unpriced_reason
             .unwrap()
-            .contains("no TPU prices"));
+            .contains("without naming the TPU type"));
 
         let nothing = priced(&workload(0.0, 0.0, 0.0, Placement::default(), 1, 1));
         assert!(nothing.unpriced_reason.unwrap().contains("requests no CPU"));

@@ -439,6 +439,88 @@ pub fn parse_curated(
     })
 }
 
+/// One TPU generation's price per chip-hour in one region.
+struct ChipPrice {
+    generation: &'static str,
+    region: &'static str,
+    usd_per_chip_hour: f64,
+    spot_usd_per_chip_hour: Option<f64>,
+    source: &'static str,
+}
+
+/// TPU VM machine types (`tpu-hosts.tsv`) priced per chip
+/// (`tpu-chips.tsv`): a node costs its chips times the generation's
+/// per-chip-hour price, in every region that has one.
+pub fn parse_tpu_hosts(
+    hosts: (&'static str, &'static str),
+    chips_table: (&'static str, &'static str),
+    known_source: &dyn Fn(&str) -> Option<&'static str>,
+) -> Result<Vec<Instance>, String> {
+    let source = |row: &tsv::Row<'static>, column: &str| -> Result<&'static str, String> {
+        let text = row.text(column)?;
+        known_source(text)
+            .ok_or_else(|| row.error(column, &format!("names unknown source {text:?}")))
+    };
+    let chip_prices = tsv::for_each_row(chips_table.0, chips_table.1, |row| {
+        Ok(ChipPrice {
+            generation: row.text("generation")?,
+            region: row.text("region")?,
+            usd_per_chip_hour: row.required_number("usd_per_chip_hour")?,
+            spot_usd_per_chip_hour: row.number("spot_usd_per_chip_hour")?,
+            source: source(row, "price_source")?,
+        })
+    })?;
+    tsv::for_each_row(hosts.0, hosts.1, |row| {
+        let generation = row.text("generation")?;
+        let chips = row.required_number("chips")?;
+        let spec_source = source(row, "spec_source")?;
+        let prices: Vec<RegionPrice> = chip_prices
+            .iter()
+            .filter(|price| price.generation == generation)
+            .map(|price| RegionPrice {
+                region: price.region.to_string(),
+                on_demand: Some(chips * price.usd_per_chip_hour),
+                spot: price.spot_usd_per_chip_hour.map(|spot| chips * spot),
+                commit_1y: None,
+                commit_3y: None,
+                sustained_use: None,
+                derived: true,
+                source: price.source,
+                derivation: Some(format!(
+                    "TPU {generation}: {} chip(s) x {}/chip-h on-demand{} (catalog/tpu-chips.tsv; host spec {spec_source})",
+                    crate::numbers::trim(chips, 0),
+                    crate::numbers::usd_rate(price.usd_per_chip_hour),
+                    price.spot_usd_per_chip_hour.map_or(String::new(), |spot| format!(
+                        ", {}/chip-h spot",
+                        crate::numbers::usd_rate(spot)
+                    ))
+                )),
+            })
+            .collect();
+        if prices.is_empty() {
+            return Err(row.error(
+                "generation",
+                &format!("{generation} has no row in {}", chips_table.0),
+            ));
+        }
+        Ok(Instance {
+            cloud: Cloud::Gcp,
+            name: row.text("name")?.to_string(),
+            vcpu: row.required_number("vcpu")?,
+            memory_gib: row.required_number("memory_gib")?,
+            allocatable_vcpu: None,
+            allocatable_memory_gib: None,
+            gpu_count: chips as u32,
+            gpu_model: Some(row.text("gpu_model")?.to_string()),
+            gpu_memory_gib: None,
+            arch: Some("amd64".into()),
+            note: None,
+            table: hosts.0,
+            prices: Prices::Parsed(prices),
+        })
+    })
+}
+
 /// Per-unit rates of one GCP custom family in one region.
 #[derive(Clone, Debug)]
 pub struct CustomRate {

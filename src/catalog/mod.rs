@@ -25,6 +25,8 @@ const CURATED_INSTANCES: (&str, &str) = (
     "instances-sagemaker.tsv",
     include_str!("../../catalog/instances-sagemaker.tsv"),
 );
+const TPU_HOSTS: (&str, &str) = ("tpu-hosts.tsv", include_str!("../../catalog/tpu-hosts.tsv"));
+const TPU_CHIPS: (&str, &str) = ("tpu-chips.tsv", include_str!("../../catalog/tpu-chips.tsv"));
 /// Generated tables (`cargo run --bin catalog-gen`), one per cloud.
 const GENERATED: [(Cloud, &str, &str); 3] = [
     (
@@ -194,7 +196,7 @@ pub struct ProfileDefault {
 #[derive(Clone, Debug)]
 pub struct Catalog {
     sources: BTreeMap<String, Source>,
-    /// Curated instance rows (SageMaker), loaded eagerly.
+    /// Curated instance rows (SageMaker, TPU VM hosts), loaded eagerly.
     curated: Vec<Instance>,
     /// Generated tables, parsed per cloud on first use (AWS, GCP, Azure).
     generated: [OnceLock<Vec<Instance>>; 3],
@@ -247,9 +249,12 @@ impl Catalog {
             .lines()
             .filter_map(|line| line.split('\t').next())
             .collect();
-        let curated = instances::parse_curated(CURATED_INSTANCES.0, CURATED_INSTANCES.1, &|key| {
-            source_keys.iter().find(|k| **k == key).copied()
-        })?;
+        let known_key = |key: &str| source_keys.iter().find(|k| **k == key).copied();
+        let mut curated =
+            instances::parse_curated(CURATED_INSTANCES.0, CURATED_INSTANCES.1, &known_key)?;
+        curated.extend(instances::parse_tpu_hosts(
+            TPU_HOSTS, TPU_CHIPS, &known_key,
+        )?);
         let attachable_gpus = tsv::for_each_row("gpus-attached.tsv", ATTACHED_GPUS, |row| {
             Ok(AttachableGpu {
                 cloud: cloud(row)?,
@@ -462,9 +467,17 @@ impl Catalog {
         })
     }
 
-    /// Curated instance rows (SageMaker).
+    /// Curated instance rows (SageMaker, TPU VM hosts).
     pub fn curated_instances(&self) -> &[Instance] {
         &self.curated
+    }
+
+    /// Nodes a pod can be scheduled on that are not in the generated
+    /// tables: the TPU VM hosts of `cloud`.
+    pub fn accelerator_hosts(&self, cloud: Cloud) -> impl Iterator<Item = &Instance> + '_ {
+        self.curated
+            .iter()
+            .filter(move |row| row.cloud == cloud && row.table == TPU_HOSTS.0)
     }
 
     /// Every row of every cloud (parses every table).
@@ -842,6 +855,39 @@ mod tests {
                 .value,
             0.05
         );
+    }
+
+    #[test]
+    fn tpu_hosts_cost_their_chips() {
+        let catalog = catalog();
+        let price = |name: &str, region: &str| {
+            let host = catalog.instance(name).unwrap();
+            let price = host.price_in(region).unwrap();
+            (host.gpu_count, price.on_demand.unwrap(), price.spot)
+        };
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        // The source's own multi-chip slice rows: tpu-v5litepod-8 us-west4
+        // 9.6 / 3.84 spot; tpu-v5litepod-4 europe-west1 5.28528; tpu-v6e-4
+        // europe-west4 11.88 / 4.0392 spot.
+        let (chips, on_demand, spot) = price("ct5lp-hightpu-8t", "us-west4");
+        assert_eq!(chips, 8);
+        assert!(close(on_demand, 9.6) && close(spot.unwrap(), 3.84));
+        let (_, on_demand, _) = price("ct5lp-hightpu-4t", "europe-west1");
+        assert!(close(on_demand, 5.28528));
+        let (_, on_demand, spot) = price("ct6e-standard-4t", "europe-west4");
+        assert!(close(on_demand, 11.88) && close(spot.unwrap(), 4.0392));
+        // A region without TPU v5e is priced from a stand-in and flagged.
+        let host = catalog.instance("ct5lp-hightpu-1t").unwrap();
+        let quote = catalog.quote(&host, Some("europe-west2"), false).unwrap();
+        assert_eq!(quote.approximates.as_deref(), Some("europe-west2"));
+        assert!(catalog.quote(&host, Some("europe-west2"), true).is_err());
+        assert_eq!(
+            catalog
+                .gpu_model_for_hint("tpu-v5-lite-podslice")
+                .map(|m| m.model.as_str()),
+            Some("TPU-v5e")
+        );
+        assert_eq!(catalog.accelerator_hosts(Cloud::Gcp).count(), 6);
     }
 
     #[test]

@@ -13,9 +13,10 @@ pub const INSTANCE_TYPE_KEYS: [&str; 3] = [
 ];
 
 /// Node-label keys whose value names a GPU or accelerator model.
-pub const GPU_MODEL_KEYS: [&str; 4] = [
+pub const GPU_MODEL_KEYS: [&str; 5] = [
     "karpenter.k8s.aws/instance-gpu-name",
     "cloud.google.com/gke-accelerator",
+    "cloud.google.com/gke-tpu-accelerator",
     "nvidia.com/gpu.product",
     "karpenter.k8s.aws/instance-accelerator-name",
 ];
