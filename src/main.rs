@@ -63,6 +63,17 @@ enum Command {
     /// Look prices up: `tcolint catalog g5.`, `tcolint catalog --gpu h100`
     /// (every type with that GPU, cheapest first), `--region eu-west-1`.
     Catalog(CatalogArgs),
+    /// Where the catalogue's figures come from: each source's title, date
+    /// and where to find it (a URL or document). `tcolint sources CASTAI`
+    /// shows one.
+    Sources {
+        /// A source key, as `tcolint catalog` and `--format json` name them
+        /// (case-insensitive); without it, every source.
+        key: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Print a shell completion script: `tcolint completions bash > /etc/bash_completion.d/tcolint`.
     Completions {
         /// The shell.
@@ -283,6 +294,7 @@ fn main() -> ExitCode {
         Command::Rules { format } => list_rules(format),
         Command::Explain { code } => explain(&code),
         Command::Catalog(args) => catalog(args),
+        Command::Sources { key, format } => sources(key.as_deref(), format),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             // Rendered to memory: clap_complete panics on a closed pipe.
@@ -684,6 +696,39 @@ fn catalog(args: CatalogArgs) -> Result<u8, String> {
     };
     write_output(None, text.as_bytes())?;
     Ok(if rows.is_empty() { 1 } else { 0 })
+}
+
+/// `tcolint sources [KEY]`: exit 0, or 2 for an unknown key.
+fn sources(key: Option<&str>, format: RulesFormat) -> Result<u8, String> {
+    let catalog = Catalog::embedded()
+        .map_err(|error| format!("internal error: embedded catalogue is invalid: {error}"))?;
+    let sources: Vec<&tcolint::catalog::Source> = match key {
+        None => catalog.sources().collect(),
+        Some(key) => {
+            let wanted = key.trim();
+            match catalog
+                .sources()
+                .find(|source| source.key.eq_ignore_ascii_case(wanted))
+            {
+                Some(source) => vec![source],
+                None => {
+                    let known: Vec<&str> = catalog.sources().map(|s| s.key.as_str()).collect();
+                    return Err(format!(
+                        "unknown source {key:?}; known sources: {}",
+                        known.join(", ")
+                    ));
+                }
+            }
+        }
+    };
+    let text = match format {
+        RulesFormat::Json => {
+            serde_json::to_string_pretty(&sources).map_err(|e| e.to_string())? + "\n"
+        }
+        RulesFormat::Text => tcolint::report::sources::render(&sources),
+    };
+    write_output(None, text.as_bytes())?;
+    Ok(0)
 }
 
 fn explain(code: &str) -> Result<u8, String> {

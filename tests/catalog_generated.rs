@@ -75,7 +75,7 @@ fn tables_parse_sorted_with_known_gpu_models() {
 fn audited_rows_agree_within_one_percent() {
     // (name, why the generated figure differs or the audited row has none)
     let exceptions: [(&str, &str); 6] = [
-        // FACTS A3 used a SkyPilot GPU row flagged suspicious; the Billing API
+        // The audited rows used a SkyPilot GPU row flagged suspicious; the Billing API
         // (Cyclenerd) prices them. The audited rows are unpriced.
         (
             "a2-ultragpu-1g",

@@ -462,3 +462,62 @@ fn a_file_named_twice_is_read_once() {
     ]);
     assert_eq!(report["summary"]["workloads"], 1);
 }
+
+/// Every source a report cites can be looked up: title, date and where to
+/// find it, as text and JSON; an unknown key is exit 2.
+#[test]
+fn sources_resolve_keys_to_titles_dates_and_places() {
+    let (code, stdout, _) = run(&["sources", "castai"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with(
+            "CASTAI  Cast AI 2026 State of Kubernetes Optimization Report (2026-04)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("where: https://cast.ai"), "{stdout}");
+
+    let (code, stdout, _) = run(&["sources", "--format", "json"]);
+    assert_eq!(code, 0);
+    let sources: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let sources = sources.as_array().unwrap();
+    assert!(sources.len() > 30);
+    for source in sources {
+        for field in ["key", "date", "title", "where", "note"] {
+            let text = source[field].as_str().unwrap_or_default();
+            assert!(!text.is_empty(), "{source}: {field}");
+            assert!(!text.contains("shared/reference"), "{source}");
+        }
+    }
+    let kp = sources.iter().find(|s| s["key"] == "KP").unwrap();
+    assert_eq!(kp["title"], "Karpenter AWS on-demand price table");
+    assert!(kp["where"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://github.com/aws/karpenter-provider-aws/"));
+
+    let (code, _, stderr) = run(&["sources", "FACTS"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown source \"FACTS\"; known sources: "),
+        "{stderr}"
+    );
+}
+
+/// Reports cite sources by title, never by the catalogue's internal keys.
+#[test]
+fn reports_cite_titles_not_keys() {
+    let (_, stdout, _) = run(&["check", "--verbose", "fixtures/"]);
+    for key in [
+        "CASTAI",
+        "FACTS",
+        "KP 2026",
+        "SHAHRAD",
+        "AKINGSCOTE",
+        "H200 2026",
+        "OC 2020",
+    ] {
+        assert!(!stdout.contains(key), "{key} in the text report");
+    }
+    assert!(stdout.contains("(Cast AI 2026 State of Kubernetes Optimization Report, 2026-04)"));
+}

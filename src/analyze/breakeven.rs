@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, Instance, HOURS_PER_MONTH};
 use crate::model::{Billing, Cloud, FunctionSpec, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
 
-/// Lambda's largest memory size, MB (FACTS A2, Lambda quotas).
+/// Lambda's largest memory size, MB (Lambda quotas: sources.tsv LAMBDA-LIMITS).
 const LAMBDA_MAX_MEMORY_MB: f64 = 10_240.0;
 
 /// Computes the break-even for a priced workload, when one applies.

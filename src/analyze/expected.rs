@@ -34,7 +34,7 @@ use crate::numbers::{trim, usd, usd_rate};
 /// How long an idle Lambda execution environment is kept before it is
 /// recycled, seconds: AWS's fixed keep-alive of 10 minutes (Shahrad et al.,
 /// "Serverless in the Wild", USENIX ATC'20); measured lifetimes range from
-/// 5–7 min to over 25 min (mikhail.io/serverless/coldstarts/big3). FACTS B1.
+/// 5–7 min to over 25 min (mikhail.io/serverless/coldstarts/big3).
 pub const LAMBDA_IDLE_LIFETIME_S: f64 = 600.0;
 
 const SECONDS_PER_DAY: f64 = 86_400.0;

@@ -114,8 +114,8 @@ pub fn function_cold_start(
                 name: "runtime init (SnapStart)",
                 seconds: restored / 1000.0,
                 basis: format!(
-                    "{} ms / 10: AWS's \"up to 10x\" SnapStart claim applied to the measured {} init ({} {})",
-                    ms, row.measured, source.key, source.date
+                    "{} ms / 10: AWS's \"up to 10x\" SnapStart claim applied to the measured {} init ({})",
+                    ms, row.measured, source.citation()
                 ),
                 assumed: true,
             };

@@ -281,7 +281,9 @@ mod tests {
             (utilization.value, utilization.origin),
             (0.05, Origin::Default)
         );
-        assert!(utilization.basis.contains("CASTAI 2026-04"));
+        assert!(utilization
+            .basis
+            .contains("Cast AI 2026 State of Kubernetes Optimization Report, 2026-04"));
         assert_eq!(profile.purpose.origin, Origin::Inferred);
     }
 

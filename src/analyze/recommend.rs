@@ -33,8 +33,8 @@ use crate::catalog::{Catalog, HOURS_PER_MONTH};
 use crate::model::{Billing, Cloud, FunctionSpec, Platform, Purpose, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
 
-/// Lambda's largest memory size, MB, and longest timeout, s (FACTS A2,
-/// Lambda quotas).
+/// Lambda's largest memory size, MB, and longest timeout, s (Lambda
+/// quotas: sources.tsv LAMBDA-LIMITS).
 const LAMBDA_MAX_MEMORY_MB: f64 = 10_240.0;
 const LAMBDA_MAX_TIMEOUT_S: f64 = 900.0;
 /// Knative's default stable window: the keep-alive of the scale-to-zero

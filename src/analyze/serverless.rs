@@ -385,7 +385,9 @@ mod tests {
         assert!((estimate.monthly_usd - monthly).abs() < 1e-9);
         assert_eq!(crate::numbers::round(monthly, 2), 35.88);
         assert!(
-            estimate.basis.contains("LAMBDA-ARM-PC"),
+            estimate
+                .basis
+                .contains("AWS Lambda pricing, Arm provisioned concurrency, 2025-10"),
             "{}",
             estimate.basis
         );

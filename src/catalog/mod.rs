@@ -55,15 +55,28 @@ const UNIT_PRICES: &str = include_str!("../../catalog/unit-prices.tsv");
 const LATENCY: &str = include_str!("../../catalog/latency.tsv");
 const PROFILES: &str = include_str!("../../catalog/profiles.tsv");
 
-/// Where a figure comes from.
-#[derive(Clone, Debug)]
+/// Where a figure comes from (a row of `catalog/sources.tsv`).
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Source {
-    /// Short key used by the tables (`KP`, `SKY-GCP`…).
+    /// Short key used by the tables (`KP`, `SKY-GCP`…) and by
+    /// `tcolint sources KEY`; reports cite the title instead.
     pub key: String,
     /// The source's date, as precise as the source allows.
     pub date: String,
-    /// What the source is.
+    /// What the source is, as reports cite it.
     pub title: String,
+    /// Where to find it: a public URL or document name.
+    #[serde(rename = "where")]
+    pub location: String,
+    /// What the catalogue took from it.
+    pub note: String,
+}
+
+impl Source {
+    /// `title, date`: how reports cite the source.
+    pub fn citation(&self) -> String {
+        format!("{}, {}", self.title, self.date)
+    }
 }
 
 /// A GPU priced per GPU-hour and attached to a general-purpose machine.
@@ -227,6 +240,8 @@ impl Catalog {
                 key: row.text("key")?.to_string(),
                 date: row.text("date")?.to_string(),
                 title: row.text("title")?.to_string(),
+                location: row.text("where")?.to_string(),
+                note: row.text("note")?.to_string(),
             })
         })?
         .into_iter()
@@ -446,10 +461,16 @@ impl Catalog {
         self.sources.get(key)
     }
 
-    /// `KEY (date)`, the short citation used in basis strings.
+    /// Every source, by key.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.sources.values()
+    }
+
+    /// `title, date`, the citation used in basis strings and messages
+    /// (`tcolint sources` says where to find each source).
     pub fn cite(&self, key: &str) -> String {
         match self.sources.get(key) {
-            Some(source) => format!("{key} {}", source.date),
+            Some(source) => source.citation(),
             None => key.to_string(),
         }
     }
@@ -833,6 +854,47 @@ mod tests {
             assert!(machines > 10, "{}: {machines} machines", gpu.gpu_model);
             assert!(gpu.attaches_to("n1-standard-16") && !gpu.attaches_to("n2-standard-16"));
         }
+    }
+
+    /// A user can follow every citation: each source has a title, a date
+    /// and a public URL or a file in this repository, and none points at
+    /// material outside it.
+    #[test]
+    fn every_source_says_where_to_find_it() {
+        let catalog = catalog();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut count = 0;
+        for source in catalog.sources() {
+            count += 1;
+            for field in [&source.title, &source.date, &source.location, &source.note] {
+                assert!(!field.trim().is_empty(), "{}", source.key);
+                assert!(
+                    !field.contains("FACTS") && !field.contains("shared/"),
+                    "{}: {field}",
+                    source.key
+                );
+            }
+            // A key is not a title: reports cite the title.
+            assert_ne!(source.title, source.key);
+            let location = &source.location;
+            if !location.starts_with("https://") {
+                let file = location
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(',');
+                assert!(root.join(file).exists(), "{}: {location}", source.key);
+            }
+            for copy in location.split("copy: ").skip(1) {
+                let file = copy.trim_end_matches(')');
+                assert!(root.join(file).exists(), "{}: {file}", source.key);
+            }
+            assert_eq!(
+                catalog.cite(&source.key),
+                format!("{}, {}", source.title, source.date)
+            );
+        }
+        assert!(count > 30, "{count} sources");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod gitlab;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod sources;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap};

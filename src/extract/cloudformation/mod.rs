@@ -400,7 +400,7 @@ pub fn extract(
                     workload.inferred_purpose = Some((Purpose::Inference, "a SageMaker endpoint serves requests".into()));
                     if let Some(serverless) = variant.get("ServerlessConfig") {
                         workload.billing = Billing::PerRequest;
-                        workload.placement.unpriced_reason = Some("SageMaker Serverless Inference has no price in the reference (FACTS lists it as a gap)".into());
+                        workload.placement.unpriced_reason = Some("SageMaker Serverless Inference is unpriced: no public per-GB-second rate was found for the catalogue".into());
                         workload.compute.memory_gib_per_replica = intrinsics
                             .value(serverless.get("MemorySizeInMB"))
                             .ok()

@@ -18,8 +18,8 @@ use crate::model::{
 use crate::parse::yaml::NodeRef;
 use crate::source::Location;
 
-/// How the NeuronCores of one Inferentia2 device are counted (FACTS A1b:
-/// 2 NeuronCore-v2 per inf2 device).
+/// How the NeuronCores of one Inferentia2 device are counted (EC2
+/// DescribeInstanceTypes, as in Karpenter's fixtures: 2 NeuronCore-v2 per inf2 device).
 const NEURON_CORES_PER_DEVICE: f64 = 2.0;
 
 /// What one replica provisions and where it lands.

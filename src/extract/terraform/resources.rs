@@ -518,7 +518,7 @@ fn aws_sagemaker(instance: &ResourceInstance, view: &View<'_>) -> Vec<Workload> 
                     basis: "SageMaker Serverless: max_concurrency".into(),
                 };
                 workload.placement.unpriced_reason = Some(
-                    "SageMaker Serverless Inference has no price in the reference (FACTS lists it as a gap)".into(),
+                    "SageMaker Serverless Inference is unpriced: no public per-GB-second rate was found for the catalogue".into(),
                 );
                 workload.inferred_purpose = Some((Purpose::Inference, "a SageMaker endpoint serves requests".into()));
                 return workload;
