@@ -4,6 +4,7 @@
 use super::{
     pod, push_workload, Ctx, Extraction, Links, Object, Role, TrainJobLink, TrainingRuntime,
 };
+use crate::extract::shared::purpose::names_training;
 use crate::model::UnmodeledAccelerator;
 use crate::model::{Purpose, Scaling};
 use crate::parse::yaml::NodeRef;
@@ -243,13 +244,6 @@ fn job(
         ));
     }
     push_workload(ctx, object, role, out);
-}
-
-fn names_training(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["train", "finetun", "fine-tun"]
-        .iter()
-        .any(|marker| lower.contains(marker))
 }
 
 fn knative(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut Extraction) {

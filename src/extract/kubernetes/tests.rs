@@ -88,6 +88,23 @@ fn jobs_use_parallelism_and_run_to_completion() {
     assert_eq!(job.inferred_purpose.unwrap().0, Purpose::Training);
 }
 
+/// "Named like a training run" is a word of the name, not a substring:
+/// `restraint-check` and `outfit` are batch Jobs, `llama3-train` trains.
+#[test]
+fn a_job_trains_when_a_word_of_its_name_says_so() {
+    let purpose = |name: &str| {
+        let job = one(&format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: {name}}}\nspec:\n  template:\n    spec:\n      {POD_SPEC}"
+        ));
+        job.inferred_purpose.unwrap().0
+    };
+    assert_eq!(purpose("llama3-train"), Purpose::Training);
+    assert_eq!(purpose("bert_pretrain.v2"), Purpose::Training);
+    assert_eq!(purpose("finetune7b"), Purpose::Training);
+    assert_eq!(purpose("restraint-check"), Purpose::Batch);
+    assert_eq!(purpose("outfit"), Purpose::Batch);
+}
+
 #[test]
 fn knative_min_scale_absent_means_zero() {
     let text = |annotations: &str| {

@@ -50,15 +50,23 @@ fn judge(workload: &Workload) -> Option<(Purpose, String)> {
     serving_image(&workload.compute.images)
 }
 
-/// Whether a name says training: a `train`/`fit`/`finetune` word.
+/// Whether a name says training, by its words, never a substring
+/// (`restraint`, `outfit` and `profit` do not train): a word (split on
+/// `-`, `_`, `.`, `/` and any other non-alphanumeric) that is `fit` or
+/// `fine`, or whose letter runs (split on digits too: `llama3train`) hold
+/// one starting `train`, `pretrain` or `finetun`. `fit` glued to digits
+/// (`fit001`, a rule code) is not the word `fit`.
 pub fn names_training(name: &str) -> bool {
     name.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|word| {
-            word.starts_with("train")
-                || word == "fit"
-                || word.starts_with("finetun")
+            word == "fit"
                 || word == "fine"
+                || word.split(|c: char| c.is_ascii_digit()).any(|run| {
+                    run.starts_with("train")
+                        || run.starts_with("pretrain")
+                        || run.starts_with("finetun")
+                })
         })
 }
 
@@ -102,8 +110,14 @@ mod tests {
         assert!(names_training("fine_tune_handler"));
         assert!(names_training("handler.fit"));
         assert!(names_training("aws_lambda_function.train"));
+        assert!(names_training("llama3train"));
+        assert!(names_training("bert.pretraining-v2"));
+        assert!(names_training("Finetune7b"));
         assert!(!names_training("profit-report"));
         assert!(!names_training("outfit"));
+        assert!(!names_training("restraint"));
+        assert!(!names_training("constrained-solver"));
+        assert!(!names_training("sls:rules-fit001/fitness-coach"));
     }
 
     #[test]
