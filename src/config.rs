@@ -18,7 +18,8 @@ use std::sync::Arc;
 use crate::analyze::profile::UsageEntry;
 use crate::analyze::recommend::MinSaving;
 use crate::analyze::Settings;
-use crate::model::{Cloud, UsageKey};
+use crate::extract::shared::usage::{known_keys, usage_entry, UsageEntryError};
+use crate::model::Cloud;
 use crate::parse::yaml::{parse_stream, Limits, NodeRef};
 use crate::rules::{code, RuleMeta, RuleSettings, Severity, Threshold};
 use crate::source::{Location, SourceFile};
@@ -235,14 +236,16 @@ impl Config {
                         let mut values = Vec::new();
                         for (name_node, setting) in settings.entries() {
                             let name = name_node.as_text().unwrap_or_default();
-                            let key = UsageKey::parse(name).ok_or_else(|| {
-                                let known: Vec<&str> = UsageKey::ALL.iter().map(|k| k.as_str()).collect();
-                                fail(Some(name_node), format!("unknown usage key {name:?}; expected one of: {}", known.join(", ")))
-                            })?;
-                            let parsed = key
-                                .parse_value(setting.as_str().unwrap_or_default())
-                                .map_err(|reason| fail(Some(setting), format!("{name}: {reason}")))?;
-                            values.push((key, parsed));
+                            let text = || Ok(setting.as_str().unwrap_or_default().to_string());
+                            match usage_entry(name, text) {
+                                Ok(entry) => values.push(entry),
+                                Err(UsageEntryError::UnknownKey) => {
+                                    return Err(fail(Some(name_node), format!("unknown usage key {name:?}; expected one of: {}", known_keys())))
+                                }
+                                Err(UsageEntryError::InvalidValue(reason)) => {
+                                    return Err(fail(Some(setting), format!("{name}: {reason}")))
+                                }
+                            }
                         }
                         config.usage.push(UsageEntry::new(
                             pattern,
@@ -376,7 +379,7 @@ pub fn validate_code(code: &str, rules: &[RuleMeta]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::UsageValue;
+    use crate::model::{UsageKey, UsageValue};
     use crate::rules::builtin;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {

@@ -15,6 +15,7 @@ pub use quantity::parse as parse_quantity;
 
 use std::collections::BTreeMap;
 
+use crate::extract::shared::usage::{closest_key, known_keys, usage_entry, UsageEntryError};
 use crate::extract::{Extraction, File, FrontEnd, Problem, ReadOptions};
 use crate::model::{
     Billing, Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload,
@@ -537,26 +538,8 @@ fn read_annotations(
             });
             continue;
         }
-        let Some(usage_key) = UsageKey::parse(name) else {
-            let known: Vec<&str> = UsageKey::ALL.iter().map(|k| k.as_str()).collect();
-            let hint = known
-                .iter()
-                .min_by_key(|k| strsim::levenshtein(k, name))
-                .filter(|k| strsim::levenshtein(k, name) <= 3)
-                .map_or(String::new(), |k| {
-                    format!(" (did you mean {ANNOTATION_PREFIX}{k}?)")
-                });
-            ctx.problem(
-                key,
-                format!(
-                    "unknown annotation {ANNOTATION_PREFIX}{name}{hint}; tcolint reads ignore, {}",
-                    known.join(", ")
-                ),
-            );
-            continue;
-        };
-        match usage_key.parse_value(text) {
-            Ok(parsed) => {
+        match usage_entry(name, || Ok(text.to_string())) {
+            Ok((usage_key, parsed)) => {
                 usage.insert(
                     usage_key,
                     UsageSetting {
@@ -565,7 +548,21 @@ fn read_annotations(
                     },
                 );
             }
-            Err(reason) => ctx.problem(value, format!("{ANNOTATION_PREFIX}{name}: {reason}")),
+            Err(UsageEntryError::UnknownKey) => {
+                let hint = closest_key(name).map_or(String::new(), |k| {
+                    format!(" (did you mean {ANNOTATION_PREFIX}{k}?)")
+                });
+                ctx.problem(
+                    key,
+                    format!(
+                        "unknown annotation {ANNOTATION_PREFIX}{name}{hint}; tcolint reads ignore, {}",
+                        known_keys()
+                    ),
+                );
+            }
+            Err(UsageEntryError::InvalidValue(reason)) => {
+                ctx.problem(value, format!("{ANNOTATION_PREFIX}{name}: {reason}"))
+            }
         }
     }
 }
