@@ -10,7 +10,9 @@ use crate::analyze::{assess, Assessment};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::discover::{self, DiscoverError, Input, Skipped};
-use crate::extract::{Extraction, File, Problem, ReadOptions, FRONT_ENDS};
+use crate::extract::{
+    duplicate_key_problem, DuplicateKeyProblem, Extraction, File, Problem, ReadOptions, FRONT_ENDS,
+};
 use crate::model::Workload;
 use crate::parse::yaml::Limits;
 use crate::report::Report;
@@ -67,8 +69,8 @@ struct FileResult {
     extraction: Extraction,
     /// Problems reading or parsing it.
     invalid: Vec<Problem>,
-    /// Keys written twice (E002), and whether each is an error.
-    duplicate_keys: Vec<(Problem, bool)>,
+    /// Keys written twice (E002).
+    duplicate_keys: Vec<DuplicateKeyProblem>,
 }
 
 impl Options {
@@ -95,22 +97,11 @@ fn duplicate_keys(
     documents: &[crate::parse::tree::Document],
     syntax: crate::parse::Syntax,
     rejection: Option<&str>,
-) -> Vec<(Problem, bool)> {
+) -> Vec<DuplicateKeyProblem> {
     documents
         .iter()
         .flat_map(|document| document.duplicate_keys())
-        .map(|duplicate| {
-            let first = source.location(duplicate.first, 0);
-            let consequence = rejection.map_or(String::new(), |how| format!("; {how}"));
-            let problem = Problem {
-                message: format!(
-                    "key `{}` is written twice in this {syntax} mapping (first at line {}); the later value is the one read{consequence}",
-                    duplicate.key, first.line
-                ),
-                location: source.location(duplicate.start, duplicate.end - duplicate.start),
-            };
-            (problem, rejection.is_some())
-        })
+        .map(|duplicate| duplicate_key_problem(source, duplicate, syntax, rejection))
         .collect()
 }
 
@@ -168,13 +159,13 @@ pub fn check(
             }
         })
         .collect();
-    let mut duplicate_keys: Vec<(Problem, bool)> = Vec::new();
+    let mut duplicate_keys: Vec<DuplicateKeyProblem> = Vec::new();
     let mut unmodeled = Vec::new();
     let mut files_scanned: usize = claimed.iter().map(Vec::len).sum();
     for extraction in whole {
         sources.extend(extraction.sources);
         invalid.extend(extraction.problems);
-        duplicate_keys.extend(extraction.duplicate_keys.into_iter().map(|p| (p, false)));
+        duplicate_keys.extend(extraction.duplicate_keys);
         skipped.extend(extraction.skipped);
         workloads.extend(extraction.workloads);
         unmodeled.extend(extraction.unmodeled);
@@ -195,13 +186,7 @@ pub fn check(
         invalid.extend(result.invalid);
         duplicate_keys.extend(result.duplicate_keys);
         invalid.extend(result.extraction.problems);
-        duplicate_keys.extend(
-            result
-                .extraction
-                .duplicate_keys
-                .into_iter()
-                .map(|p| (p, false)),
-        );
+        duplicate_keys.extend(result.extraction.duplicate_keys);
         workloads.extend(result.extraction.workloads);
         skipped.extend(result.extraction.skipped);
         unmodeled.extend(result.extraction.unmodeled);
@@ -261,9 +246,11 @@ pub fn check(
         }));
     }
     if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::DUPLICATE_KEY) {
-        findings.extend(duplicate_keys.into_iter().map(|(problem, is_error)| {
-            // Kubernetes manifests: the API server rejects them.
-            let severity = if is_error {
+        findings.extend(duplicate_keys.into_iter().map(|duplicate| {
+            // Kubernetes manifests, Terraform JSON syntax: their consumer
+            // rejects them.
+            let DuplicateKeyProblem { problem, rejected } = duplicate;
+            let severity = if rejected {
                 Severity::Error
             } else {
                 settings.severity

@@ -52,6 +52,46 @@ fn hcl_object_with_a_repeated_key_keeps_the_later_value() {
     );
 }
 
+/// Terraform JSON syntax rejects an argument or object key written twice
+/// ("Duplicate argument", "Duplicate object attribute", also in
+/// `.tfvars.json`), so each repeat is an E002 error at the second key, and
+/// tcolint reads the later value as for every JSON input; `"resource"`
+/// twice and a nested block key twice (`ebs_block_device`) declare more
+/// blocks and are no finding.
+#[test]
+fn tf_json_duplicate_keys_are_errors_at_the_second_key() {
+    let (code, report) = check_json(&["fixtures/parsers/tf-json-duplicate-key"]);
+    assert_eq!(code, 1);
+    assert_eq!(invalid_input(&report), Vec::<String>::new());
+    assert_eq!(
+        workload(&report, "aws_instance.gpu")["instance_type"],
+        "g5.12xlarge"
+    );
+    // `workers` is 3 in the later key of terraform.tfvars.json.
+    for index in 0..3 {
+        assert_eq!(
+            workload(&report, &format!("aws_instance.cpu[{index}]"))["instance_type"],
+            "c5.xlarge"
+        );
+    }
+    assert_eq!(
+        common::findings(&report, "findings", "E002")
+            .into_iter()
+            .map(|(file, line, column, severity, _)| (file, line, column, severity))
+            .collect::<Vec<_>>(),
+        [
+            ("main.tf.json".to_string(), 10, 9, "error".to_string()),
+            ("main.tf.json".to_string(), 11, 32, "error".to_string()),
+            (
+                "terraform.tfvars.json".to_string(),
+                3,
+                3,
+                "error".to_string()
+            ),
+        ]
+    );
+}
+
 /// `{ for k in x : k => c ? "1" :<newline> "2" }` and a collection broken
 /// across lines: `local.sizes` is `{batch = "g5.12xlarge", serve =
 /// "g5.12xlarge"}` and `local.counts` `{batch = 1, serve = 2}` in

@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use crate::discover::{Input, Skipped};
 use crate::model::{Suppression, UnmodeledAccelerator, Workload};
-use crate::parse::tree::Document;
+use crate::parse::tree::{Document, DuplicateKey};
+use crate::parse::Syntax;
 use crate::source::{Location, SourceFile};
 
 /// The formats, in the order they are asked to claim an input: the first
@@ -40,9 +41,10 @@ pub struct Extraction {
     pub workloads: Vec<Workload>,
     /// Invalid values (E001).
     pub problems: Vec<Problem>,
-    /// Keys written twice whose later value is read (E002 warnings) that
-    /// the front end found itself (object constructors in `.tf` files).
-    pub duplicate_keys: Vec<Problem>,
+    /// Keys written twice whose later value is read (E002) that the front
+    /// end found itself (object constructors in `.tf` files, repeated keys
+    /// in `.tf.json`).
+    pub duplicate_keys: Vec<DuplicateKeyProblem>,
     /// What was not analysed, with why: `file` for a whole file, else a
     /// part of one.
     pub skipped: Vec<Skipped>,
@@ -175,6 +177,40 @@ pub struct Problem {
     pub message: String,
     /// Where.
     pub location: Location,
+}
+
+/// A key written twice (E002), and whether the format's consumer rejects
+/// the file for it (the finding is then an error, not a warning).
+#[derive(Clone, Debug)]
+pub struct DuplicateKeyProblem {
+    /// What is repeated, where (the later key).
+    pub problem: Problem,
+    /// Whether the consumer rejects the file (the Kubernetes API server,
+    /// Terraform for JSON syntax).
+    pub rejected: bool,
+}
+
+/// The E002 problem for a key `duplicate` of a YAML or JSON mapping in
+/// `source`: the later value is the one read; where the format's consumer
+/// rejects such a mapping, `rejection` says how.
+pub fn duplicate_key_problem(
+    source: &SourceFile,
+    duplicate: &DuplicateKey,
+    syntax: Syntax,
+    rejection: Option<&str>,
+) -> DuplicateKeyProblem {
+    let first = source.location(duplicate.first, 0);
+    let consequence = rejection.map_or(String::new(), |how| format!("; {how}"));
+    DuplicateKeyProblem {
+        problem: Problem {
+            message: format!(
+                "key `{}` is written twice in this {syntax} mapping (first at line {}); the later value is the one read{consequence}",
+                duplicate.key, first.line
+            ),
+            location: source.location(duplicate.start, duplicate.end - duplicate.start),
+        },
+        rejected: rejection.is_some(),
+    }
 }
 
 /// `# tcolint:ignore=CODE[,CODE] reason` (or `//`) comments inside a block

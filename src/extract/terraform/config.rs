@@ -21,9 +21,11 @@ use super::eval::{self, Partial};
 use super::values::Attributes;
 use super::{resources, suppressions, types, ResourceInstance};
 use crate::discover::{self, Input, Skipped};
-use crate::extract::Problem;
+use crate::extract::{duplicate_key_problem, DuplicateKeyProblem, Problem};
 use crate::parse::json;
+use crate::parse::tree::{Document, DuplicateKey};
 use crate::parse::yaml::{self, NodeRef};
+use crate::parse::Syntax;
 use crate::source::{Location, SourceFile};
 
 /// How deep local modules may nest.
@@ -142,8 +144,9 @@ pub struct Evaluated {
     /// The root module's locals as evaluated, in source order (what the
     /// differential test compares with `terraform console`).
     pub root_locals: Vec<(String, Partial)>,
-    /// Keys written twice in an object constructor (E002 warnings).
-    pub duplicate_keys: Vec<Problem>,
+    /// Keys written twice: in an object constructor (E002 warnings), in
+    /// JSON syntax (errors: Terraform rejects them).
+    pub duplicate_keys: Vec<DuplicateKeyProblem>,
 }
 
 /// An attribute: its name, expression and where its value is written.
@@ -301,6 +304,12 @@ fn json_body(node: NodeRef<'_>, source: &Arc<SourceFile>) -> BodyIr {
         let Some(name) = key.as_text() else {
             continue;
         };
+        // A repeated argument (E002, see `json_repeated_keys`) reads the
+        // later value, as every other JSON input does.
+        let earlier = ir.attributes.iter().filter(|a| a.name == name);
+        if !(could_be_blocks(value) && earlier.into_iter().all(|a| could_be_blocks_expr(&a.expr))) {
+            ir.attributes.retain(|a| a.name != name);
+        }
         ir.attributes.push(AttributeIr {
             name: name.to_string(),
             expr: json_expression(value, 0),
@@ -313,6 +322,70 @@ fn json_body(node: NodeRef<'_>, source: &Arc<SourceFile>) -> BodyIr {
         });
     }
     ir
+}
+
+/// Whether a JSON value may be the bodies of nested blocks (an object, or
+/// a list of objects), which Terraform lets a key repeat.
+fn could_be_blocks(node: NodeRef<'_>) -> bool {
+    node.is_mapping() || (node.is_sequence() && node.items().all(|item| item.is_mapping()))
+}
+
+/// [`could_be_blocks`] of the expression a JSON value became.
+fn could_be_blocks_expr(expr: &Expression) -> bool {
+    match expr {
+        Expression::Object(_) => true,
+        Expression::Array(items) => items.iter().all(|i| matches!(i, Expression::Object(_))),
+        _ => false,
+    }
+}
+
+/// The keys a Terraform JSON-syntax file (`.tf.json`, `.tfvars.json`)
+/// repeats where Terraform rejects the file for it ("Duplicate argument",
+/// "Duplicate object attribute"), in source order: an argument or a key
+/// of an object value written twice. A key repeated with objects (or
+/// lists of objects) both times may be repeated blocks (`"resource"`
+/// twice), which Terraform merges, and is not one.
+fn json_repeated_keys(node: NodeRef<'_>, out: &mut Vec<DuplicateKey>) {
+    if node.is_sequence() {
+        node.items().for_each(|item| json_repeated_keys(item, out));
+        return;
+    }
+    let mut seen: HashMap<&str, (usize, bool)> = HashMap::new();
+    for (key, value) in node.entries() {
+        json_repeated_keys(value, out);
+        let Some(name) = key.as_text() else {
+            continue;
+        };
+        let blocks = could_be_blocks(value);
+        match seen.get(name) {
+            Some(&(first, first_blocks)) if !(blocks && first_blocks) => {
+                out.push(DuplicateKey {
+                    key: name.into(),
+                    first,
+                    start: key.start(),
+                    end: key.start() + key.len(),
+                });
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(name, (key.start(), blocks));
+            }
+        }
+    }
+}
+
+/// What Terraform does with a repeated key in JSON syntax.
+const JSON_REJECTION: &str =
+    "Terraform rejects an argument or object key written twice in JSON syntax";
+
+/// E002 errors for the keys `document` (a Terraform JSON-syntax file)
+/// repeats.
+fn json_duplicate_keys(document: &Document, source: &SourceFile, out: &mut Evaluated) {
+    let mut repeated = Vec::new();
+    json_repeated_keys(document.root(), &mut repeated);
+    out.duplicate_keys.extend(repeated.iter().map(|duplicate| {
+        duplicate_key_problem(source, duplicate, Syntax::Json, Some(JSON_REJECTION))
+    }));
 }
 
 /// A JSON value as an HCL expression; strings with `${…}` are templates.
@@ -391,6 +464,7 @@ fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
         if file.to_string_lossy().ends_with(".json") {
             match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
                 Ok(document) => {
+                    json_duplicate_keys(&document, &source, out);
                     let parsed = from_json(document.root(), &source);
                     body.attributes.extend(parsed.attributes);
                     body.blocks.extend(parsed.blocks);
@@ -405,14 +479,17 @@ fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
                 Ok(parsed) => {
                     for repeated in crate::parse::hcl::repeated_object_keys(&source, &parsed) {
                         let first = source.location(repeated.first, 0);
-                        out.duplicate_keys.push(Problem {
-                            message: format!(
-                                "key `{}` is written twice in this object (first at line {}); \
-                                 Terraform reads the later value",
-                                repeated.key, first.line
-                            ),
-                            location: source
-                                .location(repeated.start, repeated.end - repeated.start),
+                        out.duplicate_keys.push(DuplicateKeyProblem {
+                            problem: Problem {
+                                message: format!(
+                                    "key `{}` is written twice in this object (first at line {}); \
+                                     Terraform reads the later value",
+                                    repeated.key, first.line
+                                ),
+                                location: source
+                                    .location(repeated.start, repeated.end - repeated.start),
+                            },
+                            rejected: false,
                         });
                     }
                     let parsed = from_edit(&parsed, &source);
@@ -1153,7 +1230,10 @@ fn tfvars(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> Vec<(String, Part
         let source = Arc::new(SourceFile::new(input.display(), text));
         let body = if file.to_string_lossy().ends_with(".json") {
             match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
-                Ok(document) => json_body(document.root(), &source),
+                Ok(document) => {
+                    json_duplicate_keys(&document, &source, out);
+                    json_body(document.root(), &source)
+                }
                 Err(error) => {
                     out.problems.push(Problem {
                         message: format!("invalid JSON: {}", error.message),

@@ -125,14 +125,17 @@ fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
         out.workloads
             .extend(to_workloads(&module.instances, &mut module.problems));
         out.problems.extend(module.problems);
-        for problem in module.duplicate_keys {
-            let place = (&problem.location.file, problem.location.offset);
+        for duplicate in module.duplicate_keys {
+            let place = (
+                &duplicate.problem.location.file,
+                duplicate.problem.location.offset,
+            );
             if !out
                 .duplicate_keys
                 .iter()
-                .any(|p| (&p.location.file, p.location.offset) == place)
+                .any(|d| (&d.problem.location.file, d.problem.location.offset) == place)
             {
-                out.duplicate_keys.push(problem);
+                out.duplicate_keys.push(duplicate);
             }
         }
         out.sources.extend(module.sources);
