@@ -15,6 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::analyze::price_settings::{parse_discount, Commitment, PriceOverride, PriceSettings};
 use crate::analyze::profile::UsageEntry;
 use crate::analyze::recommend::MinSaving;
 use crate::analyze::Settings;
@@ -72,6 +73,8 @@ pub struct Config {
     pub modules: Vec<(String, PathBuf)>,
     /// `ops:` people's time to run the platforms (off by default).
     pub ops: crate::analyze::ops::OpsSettings,
+    /// `pricing:` commitment, negotiated discounts and price overrides.
+    pub pricing: PriceSettings,
 }
 
 impl Default for Config {
@@ -86,6 +89,7 @@ impl Default for Config {
             strict_prices: false,
             modules: Vec::new(),
             ops: Default::default(),
+            pricing: PriceSettings::default(),
         }
     }
 }
@@ -230,6 +234,9 @@ impl Config {
                         }
                     }
                 }
+                "pricing" => {
+                    config.pricing = pricing(value, source).map_err(|(node, message)| fail(Some(node), message))?;
+                }
                 "usage" => {
                     for (pattern_node, settings) in value.entries() {
                         let pattern = pattern_node.as_text().unwrap_or_default().to_string();
@@ -257,7 +264,7 @@ impl Config {
                 other => {
                     return Err(fail(
                         Some(key),
-                        format!("unknown setting {other:?}; expected one of: default-cloud, strict-prices, select, ignore, rules, usage, modules, ops"),
+                        format!("unknown setting {other:?}; expected one of: default-cloud, strict-prices, pricing, select, ignore, rules, usage, modules, ops"),
                     ))
                 }
             }
@@ -287,6 +294,7 @@ impl Config {
             default_cloud: self.default_cloud,
             usage: &self.usage,
             strict_prices: self.strict_prices,
+            pricing: &self.pricing,
             ops: self.ops,
             min_saving,
         }
@@ -338,6 +346,104 @@ impl Config {
             })
             .collect()
     }
+}
+
+/// Reads `pricing:`: `commitment: none|1y|3y`, `discounts: {aws: 12%}`,
+/// `prices: {g5.xlarge: 0.85, m5.large: {eu-west-1: 0.09}}`.
+fn pricing<'a>(
+    value: NodeRef<'a>,
+    source: &Arc<SourceFile>,
+) -> Result<PriceSettings, (NodeRef<'a>, String)> {
+    if !value.is_mapping() {
+        return Err((
+            value,
+            "pricing must be a mapping (commitment, discounts, prices)".into(),
+        ));
+    }
+    let mut settings = PriceSettings::default();
+    let price = |node: NodeRef<'a>, what: &str| {
+        node.as_f64()
+            .filter(|usd| usd.is_finite() && *usd >= 0.0)
+            .ok_or_else(|| {
+                (
+                    node,
+                    format!("{what} must be a price in USD per hour (a number >= 0)"),
+                )
+            })
+    };
+    for (key, setting) in value.entries() {
+        match key.as_text().unwrap_or_default() {
+            "commitment" => {
+                let text = setting.as_text().unwrap_or_default();
+                settings.commitment = Commitment::parse(text).ok_or_else(|| {
+                    (
+                        setting,
+                        format!("pricing.commitment must be none, 1y or 3y, found {text:?}"),
+                    )
+                })?;
+            }
+            "discounts" => {
+                if !setting.is_mapping() {
+                    return Err((
+                        setting,
+                        "pricing.discounts must map clouds to discounts, e.g. {aws: 12%}".into(),
+                    ));
+                }
+                for (cloud_node, discount) in setting.entries() {
+                    let name = cloud_node.as_text().unwrap_or_default();
+                    let cloud = Cloud::parse(name).ok_or_else(|| {
+                        (cloud_node, format!("pricing.discounts: unknown cloud {name:?}; expected aws, gcp or azure"))
+                    })?;
+                    let text = discount.as_text().unwrap_or_default();
+                    let fraction = parse_discount(text).map_err(|message| {
+                        (discount, format!("pricing.discounts.{name}: {message}"))
+                    })?;
+                    settings.discounts.retain(|(c, _)| *c != cloud);
+                    settings.discounts.push((cloud, fraction));
+                }
+            }
+            "prices" => {
+                if !setting.is_mapping() {
+                    return Err((
+                        setting,
+                        "pricing.prices must map instance types to prices, e.g. {g5.xlarge: 0.85}"
+                            .into(),
+                    ));
+                }
+                for (name_node, entry) in setting.entries() {
+                    let name = name_node.as_text().unwrap_or_default().trim().to_string();
+                    let at = |node: NodeRef<'_>| source.location(node.start(), node.len());
+                    if entry.is_mapping() {
+                        for (region_node, usd) in entry.entries() {
+                            settings.prices.push(PriceOverride {
+                                name: name.clone(),
+                                region: Some(
+                                    region_node
+                                        .as_text()
+                                        .unwrap_or_default()
+                                        .trim()
+                                        .to_ascii_lowercase(),
+                                ),
+                                usd_per_hour: price(usd, &format!("pricing.prices.{name}"))?,
+                                location: at(usd),
+                            });
+                        }
+                    } else {
+                        settings.prices.push(PriceOverride {
+                            usd_per_hour: price(entry, &format!("pricing.prices.{name}"))?,
+                            name,
+                            region: None,
+                            location: at(entry),
+                        });
+                    }
+                }
+            }
+            other => {
+                return Err((key, format!("pricing has no setting {other:?}; expected one of: commitment, discounts, prices")));
+            }
+        }
+    }
+    Ok(settings)
 }
 
 /// Checks a list of rule codes or prefixes (`TCO`, `GPU001`).

@@ -203,3 +203,121 @@ fn catalog_command_looks_prices_up() {
     assert_eq!(code, 2);
     assert!(stderr.contains("not in the catalogue"), "{stderr}");
 }
+
+#[test]
+fn pricing_settings_commit_discount_and_override() {
+    // fixtures/catalog/tcolint-pricing.yml: commitment 1y, aws 12%, g6e.2xlarge eu-west-1 2.50.
+    let (_, report) = check_json(&[
+        "--fail-on",
+        "never",
+        "--config",
+        "fixtures/catalog/tcolint-pricing.yml",
+        "fixtures/catalog",
+    ]);
+    let node = |id: &str| workload(&report, id)["cost"]["node"].clone();
+    let basis = |id: &str| {
+        workload(&report, id)["cost"]["basis"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // GCP: the data's 1-year committed price, 0.52708 x 730.
+    let n1 = "k8s:Deployment/catalog/api-n1";
+    assert_usd(&workload(&report, n1)["cost"]["monthly_usd"], 384.77, n1);
+    assert_eq!(node(n1)["purchase"], "1y-commitment");
+    assert!(
+        basis(n1).contains("1-year committed price $0.52708/h instead of on-demand $0.836672/h")
+    );
+    // AWS: no committed price in the data (said), 12% off the list price: 1.123 x 0.88 x 730.
+    let g5 = "k8s:Deployment/catalog/a10g-dublin";
+    assert_usd(&workload(&report, g5)["cost"]["monthly_usd"], 721.42, g5);
+    assert_eq!(node(g5)["purchase"], "on-demand");
+    assert!(basis(g5).contains("the AWS and Azure data are on-demand and spot only"));
+    assert!(
+        basis(g5).contains("$1.123/h less the 12% aws discount (pricing.discounts) = $0.98824/h")
+    );
+    // The override replaces the stand-in region's price: 2.50 x 730, exact.
+    let l40s = "k8s:Deployment/catalog/l40s-dublin";
+    assert_usd(
+        &workload(&report, l40s)["cost"]["monthly_usd"],
+        1825.00,
+        l40s,
+    );
+    assert_eq!(node(l40s)["purchase"], "override");
+    assert_eq!(node(l40s)["region"], "eu-west-1");
+    assert!(node(l40s)["approximates_region"].is_null());
+    assert!(basis(l40s).contains("price override $2.5/h for g6e.2xlarge in eu-west-1 from fixtures/catalog/tcolint-pricing.yml:10:18"));
+    // Spot stays spot: no commitment on spot capacity.
+    let spot = "k8s:Deployment/catalog/l4-spot";
+    assert_usd(
+        &workload(&report, spot)["cost"]["monthly_usd"],
+        350.31,
+        spot,
+    );
+    assert_eq!(node(spot)["purchase"], "spot");
+
+    // 3-year: 0.376516 x 730; an override also prices what strict prices refuse.
+    let dir = scratch("catalog-pricing-3y");
+    let config = dir.join("tcolint.yml");
+    std::fs::write(
+        &config,
+        "strict-prices: true\npricing:\n  commitment: 3y\n  prices: {g6e.2xlarge: 2.4}\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(&[
+        "--fail-on",
+        "never",
+        "--config",
+        config.to_str().unwrap(),
+        "fixtures/catalog",
+    ]);
+    assert_usd(&workload(&report, n1)["cost"]["monthly_usd"], 274.86, "3y");
+    assert_usd(
+        &workload(&report, l40s)["cost"]["monthly_usd"],
+        1752.00,
+        "override under strict prices",
+    );
+}
+
+#[test]
+fn pricing_settings_errors_are_located() {
+    let dir = scratch("catalog-pricing-errors");
+    for (text, message, line) in [
+        (
+            "pricing:\n  commitment: 2y\n",
+            "pricing.commitment must be none, 1y or 3y",
+            2,
+        ),
+        (
+            "pricing:\n  discounts:\n    ibm: 5%\n",
+            "unknown cloud \"ibm\"",
+            3,
+        ),
+        ("pricing:\n  discounts:\n    aws: 112%\n", "below 100%", 3),
+        (
+            "pricing:\n  prices:\n    m5.large: cheap\n",
+            "pricing.prices.m5.large must be a price",
+            3,
+        ),
+        (
+            "pricing:\n  reserved: true\n",
+            "pricing has no setting \"reserved\"",
+            2,
+        ),
+    ] {
+        let config = dir.join("tcolint.yml");
+        std::fs::write(&config, text).unwrap();
+        let (code, _, stderr) = common::run(&[
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "fixtures/catalog",
+        ]);
+        assert_eq!(code, 2, "{text}");
+        assert!(stderr.contains(message), "{text}: {stderr}");
+        assert!(
+            stderr.contains(&format!("tcolint.yml:{line}:")),
+            "{text}: {stderr}"
+        );
+    }
+}

@@ -13,6 +13,7 @@
 
 use serde::Serialize;
 
+use crate::analyze::price_settings::{NodePrice, PriceSettings};
 use crate::analyze::profile::Profile;
 use crate::analyze::Settings;
 use crate::catalog::{Catalog, GpuModel, Instance, Quote, HOURS_PER_MONTH};
@@ -89,8 +90,15 @@ pub struct Node {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derived: Option<String>,
     /// `on-demand`, or `spot` when the workload asks for spot capacity and
-    /// the data has a spot price.
+    /// the data has a spot price; `1y-commitment`/`3y-commitment` with
+    /// `pricing.commitment`, `override` for a `pricing.prices` entry.
     pub purchase: &'static str,
+    /// What tcolint.yml's `pricing:` changed about the catalogue price.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub price_adjustments: Vec<String>,
+    /// The catalogue's 1-year and 3-year committed prices.
+    #[serde(skip)]
+    committed: (Option<f64>, Option<f64>),
 }
 
 impl Node {
@@ -143,6 +151,42 @@ impl Node {
             } else {
                 "on-demand"
             },
+            price_adjustments: Vec::new(),
+            committed: quote.ok().map_or((None, None), |quote| {
+                (quote.price.commit_1y, quote.price.commit_3y)
+            }),
+        }
+    }
+
+    /// Applies `pricing:` (override, commitment, discount) for a workload
+    /// in `wanted_region` (the node's price region when it names none).
+    fn apply_pricing(&mut self, wanted_region: Option<&str>, pricing: &PriceSettings) {
+        if pricing.is_list() {
+            return;
+        }
+        let wanted = wanted_region.map_or_else(
+            || self.region.clone(),
+            |region| crate::catalog::normalize_region(self.cloud, region),
+        );
+        let Some(adjusted) = pricing.adjust(&NodePrice {
+            name: &self.name,
+            cloud: self.cloud,
+            wanted_region: &wanted,
+            usd_per_hour: self.usd_per_hour,
+            spot: self.purchase == "spot",
+            committed: self.committed,
+        }) else {
+            return;
+        };
+        self.usd_per_hour = Some(adjusted.usd_per_hour);
+        self.purchase = adjusted.purchase;
+        self.price_adjustments = adjusted.steps;
+        if adjusted.overridden {
+            // The user's price is for the region asked for: no stand-in.
+            self.region = wanted;
+            self.approximates_region = None;
+            self.derived = None;
+            self.source = "tcolint.yml pricing.prices".into();
         }
     }
 
@@ -158,6 +202,9 @@ impl Node {
         }
         if let Some(derived) = &self.derived {
             caveats.push_str(&format!("; {derived}"));
+        }
+        for step in &self.price_adjustments {
+            caveats.push_str(&format!("; {step}"));
         }
         caveats
     }
@@ -329,13 +376,7 @@ pub fn price(
     }
 
     let chosen = if !placement.instance_types.is_empty() {
-        by_instance_type(
-            workload,
-            &demand,
-            settings.strict_prices,
-            catalog,
-            &mut pricing,
-        )
+        by_instance_type(workload, &demand, settings, catalog, &mut pricing)
     } else if !placement.gpu_models.is_empty() {
         by_gpu_model(workload, &demand, settings, catalog, &mut pricing)
     } else {
@@ -366,7 +407,7 @@ pub fn price(
             trim(share.value, 4),
             usd_rate(hourly),
         );
-        if placement.spot && node.purchase != "spot" {
+        if placement.spot && node.purchase != "spot" && node.purchase != "override" {
             pricing.notes.push(format!(
                 "spot capacity is requested, but the catalogue has no spot price for {} in {}{}: the on-demand price is used",
                 node.name,
@@ -416,10 +457,11 @@ type Choice = (Node, Share, Method, Option<String>);
 fn by_instance_type(
     workload: &Workload,
     demand: &Demand,
-    strict_prices: bool,
+    settings: &Settings<'_>,
     catalog: &Catalog,
     pricing: &mut Pricing,
 ) -> Option<Choice> {
+    let strict_prices = settings.strict_prices;
     let mut fitting: Vec<(Node, Share)> = Vec::new();
     let mut reasons = Vec::new();
     let mut names = Vec::new();
@@ -471,6 +513,7 @@ fn by_instance_type(
                     node = attached;
                 }
             }
+            node.apply_pricing(workload.placement.region.as_deref(), settings.pricing);
             if node.usd_per_hour.is_none() {
                 let reason = node.note.clone().unwrap_or_default();
                 reasons.push(format!("{} has no price: {reason}", node.name));
@@ -597,6 +640,7 @@ fn by_gpu_model(
         workload.placement.region.as_deref(),
         settings.strict_prices,
         workload.placement.spot,
+        settings.pricing,
         &|instance: &Instance| has_wanted_gpu(instance.gpu_model.as_deref()),
     )
     .into_iter()
@@ -729,6 +773,8 @@ fn attach(
             catalog.cite(&gpu.price_source)
         ),
         note: gpu.note.clone(),
+        // The attached GPUs have no committed price.
+        committed: (None, None),
         ..machine
     })
 }
@@ -900,6 +946,7 @@ fn candidate_nodes(
     region: Option<&str>,
     strict: bool,
     spot: bool,
+    pricing: &PriceSettings,
     wanted: &dyn Fn(&Instance) -> bool,
 ) -> Vec<Node> {
     let node = |instance: &Instance| {
@@ -952,10 +999,14 @@ fn candidate_nodes(
                         catalog.cite(&gpu.price_source)
                     ),
                     note: gpu.note.clone(),
+                    committed: (None, None),
                     ..base_node.clone()
                 });
             }
         }
+    }
+    for node in &mut nodes {
+        node.apply_pricing(region, pricing);
     }
     nodes
 }

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod expected;
 pub mod latency;
 pub mod ops;
+pub mod price_settings;
 pub mod profile;
 pub mod recommend;
 pub mod scorecard;
@@ -30,6 +31,8 @@ pub struct Settings<'c> {
     pub usage: &'c [UsageEntry],
     /// Leave unpriced what only a stand-in region's price would price.
     pub strict_prices: bool,
+    /// The buyer's prices: commitment, discounts, overrides (`pricing:`).
+    pub pricing: &'c price_settings::PriceSettings,
     /// People's time to run the platforms (`ops:`), off by default.
     pub ops: ops::OpsSettings,
     /// The saving a recommended move must reach: ARC001's configured
@@ -44,6 +47,7 @@ impl Default for Settings<'_> {
             default_cloud: Cloud::Aws,
             usage: &[],
             strict_prices: false,
+            pricing: &price_settings::LIST_PRICES,
             ops: ops::OpsSettings::default(),
             min_saving: recommend::MinSaving::default(),
         }
