@@ -195,6 +195,8 @@ pub struct FunctionSpec {
     pub handler: Option<String>,
     /// Image URI, for image packages.
     pub image: Option<String>,
+    /// Layers (ARNs or references as written), for zip packages.
+    pub layers: Vec<String>,
     /// What triggers it.
     pub events: Vec<FunctionEvent>,
     /// Where the function is defined (its block or key).
@@ -333,6 +335,45 @@ impl Purpose {
             Purpose::Training => "training",
             Purpose::Batch => "batch",
             Purpose::Unknown => "unknown",
+        }
+    }
+}
+
+/// An ML framework a workload's code imports when it starts, which a
+/// function's cold start pays for (`analyze/latency.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Framework {
+    /// PyTorch, and what imports it (vLLM, Transformers, Diffusers…).
+    Pytorch,
+    /// TensorFlow or Keras.
+    Tensorflow,
+    /// JAX.
+    Jax,
+    /// ONNX Runtime.
+    Onnxruntime,
+}
+
+impl Framework {
+    /// Parses a declared framework; `none` (no ML framework) is `Some(None)`.
+    pub fn parse(text: &str) -> Option<Option<Framework>> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "pytorch" | "torch" => Some(Some(Framework::Pytorch)),
+            "tensorflow" | "tf" | "keras" => Some(Some(Framework::Tensorflow)),
+            "jax" => Some(Some(Framework::Jax)),
+            "onnxruntime" | "onnx" => Some(Some(Framework::Onnxruntime)),
+            "none" => Some(None),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in output and configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Framework::Pytorch => "pytorch",
+            Framework::Tensorflow => "tensorflow",
+            Framework::Jax => "jax",
+            Framework::Onnxruntime => "onnxruntime",
         }
     }
 }
@@ -596,11 +637,14 @@ pub enum UsageKey {
     /// `image-size-gb`.
     #[serde(rename = "image-size-gb")]
     ImageSizeGb,
+    /// `framework`: the ML framework the code imports at start-up.
+    #[serde(rename = "framework")]
+    Framework,
 }
 
 impl UsageKey {
     /// Every key, in documentation order.
-    pub const ALL: [UsageKey; 7] = [
+    pub const ALL: [UsageKey; 8] = [
         UsageKey::Purpose,
         UsageKey::RequestsPerDay,
         UsageKey::AvgDurationMs,
@@ -608,6 +652,7 @@ impl UsageKey {
         UsageKey::LatencySloMs,
         UsageKey::ModelSizeGb,
         UsageKey::ImageSizeGb,
+        UsageKey::Framework,
     ];
 
     /// The key's name without prefix.
@@ -620,6 +665,7 @@ impl UsageKey {
             UsageKey::LatencySloMs => "latency-slo-ms",
             UsageKey::ModelSizeGb => "model-size-gb",
             UsageKey::ImageSizeGb => "image-size-gb",
+            UsageKey::Framework => "framework",
         }
     }
 
@@ -634,6 +680,15 @@ impl UsageKey {
             return Purpose::parse(text)
                 .map(UsageValue::Purpose)
                 .ok_or_else(|| format!("expected inference, training or batch, found {text:?}"));
+        }
+        if self == UsageKey::Framework {
+            return Framework::parse(text)
+                .map(UsageValue::Framework)
+                .ok_or_else(|| {
+                    format!(
+                        "expected pytorch, tensorflow, jax, onnxruntime or none, found {text:?}"
+                    )
+                });
         }
         let number: f64 = text
             .trim()
@@ -656,6 +711,8 @@ impl UsageKey {
 pub enum UsageValue {
     /// A purpose.
     Purpose(Purpose),
+    /// An ML framework, or none.
+    Framework(Option<Framework>),
     /// A number in the key's unit.
     Number(f64),
 }
@@ -703,6 +760,9 @@ pub struct Workload {
     pub location: Location,
     /// Purpose the extractor inferred from the kind or images, with why.
     pub inferred_purpose: Option<(Purpose, String)>,
+    /// ML framework the images or layers name, with why
+    /// (`extract/shared/framework.rs`).
+    pub inferred_framework: Option<(Framework, String)>,
     /// What one replica provisions.
     pub compute: Compute,
     /// Where replicas land.
@@ -748,6 +808,7 @@ impl Workload {
             platform,
             location,
             inferred_purpose: None,
+            inferred_framework: None,
             compute: Compute::default(),
             placement: Placement::default(),
             scaling: Scaling::fixed(1, "one instance", None),

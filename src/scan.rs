@@ -193,6 +193,7 @@ pub fn check(
     }
     for workload in &mut workloads {
         crate::extract::shared::purpose::infer(workload);
+        crate::extract::shared::framework::infer(workload);
         crate::analyze::shape::complete(workload, catalog);
     }
     // Report in file and position order, whichever reader found them.

@@ -1,12 +1,16 @@
 //! The cold-start projection of a new GPU replica on a new node: node
 //! provisioning, image pull, framework start, weight loading and the first
-//! call, each from `catalog/latency.tsv` with its source.
+//! call; and of a function: its runtime's measured init, plus what its
+//! package adds (loading a large image, importing an ML framework) and
+//! loading its model. Each figure comes from `catalog/latency.tsv` or
+//! `catalog/lambda-coldstart.tsv` with its source.
 
 use serde::Serialize;
 
 use crate::analyze::profile::Profile;
 use crate::catalog::Catalog;
-use crate::model::{AcceleratorVendor, UsageKey, Workload};
+use crate::model::{AcceleratorVendor, Framework, UsageKey, Workload};
+use crate::numbers::trim;
 
 /// One part of a cold start.
 #[derive(Clone, Debug, Serialize)]
@@ -41,6 +45,10 @@ pub struct ColdStart {
         serialize_with = "crate::numbers::optional::<_, 6>"
     )]
     pub cold_request_share: Option<f64>,
+    /// Parts that happen but have no sourced figure, so the total leaves
+    /// them out (importing TensorFlow, loading an image of unknown size).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_projected: Vec<String>,
 }
 
 /// Projects the cold start of a Lambda function: the runtime's measured
@@ -78,6 +86,10 @@ pub fn function_cold_start(
             let row = catalog.lambda_init(fallback)?;
             let why = match &runtime {
                 Some(r) => format!("{r} is not benchmarked; {} assumed similar", row.measured),
+                None if profile.framework.value.is_some() => format!(
+                    "the image's runtime is not named; {} assumed (an ML framework image runs Python)",
+                    row.measured
+                ),
                 None => format!("the image's language is unknown; {} assumed", row.measured),
             };
             (row, true, why)
@@ -143,8 +155,167 @@ pub fn function_cold_start(
         parts,
         expected_cold_starts_per_day: None,
         cold_request_share: None,
+        not_projected: Vec::new(),
     })
 }
+
+/// Adds what a function's package costs at start-up (see [`package_parts`])
+/// to its cold start, whichever platform's runtime figure it starts from:
+/// image loading first, the framework import right after the runtime init.
+pub fn add_package_parts(
+    cold_start: &mut ColdStart,
+    workload: &Workload,
+    profile: &Profile,
+    catalog: &Catalog,
+) {
+    let image = workload
+        .function
+        .as_ref()
+        .is_some_and(|spec| spec.package_type.as_deref() == Some("Image") || spec.image.is_some());
+    let package = package_parts(image, profile, catalog);
+    if let Some(import) = package.import {
+        let after_init = cold_start
+            .parts
+            .iter()
+            .position(|part| part.name.starts_with("runtime init"))
+            .map_or(0, |index| index + 1);
+        cold_start.parts.insert(after_init, import);
+    }
+    if let Some(load) = package.image_load {
+        cold_start.parts.insert(0, load);
+    }
+    cold_start.not_projected.extend(package.not_projected);
+    cold_start.total_s = cold_start.parts.iter().map(|part| part.seconds).sum();
+}
+
+/// What a function's package adds to the hello-world init of its runtime.
+#[derive(Debug, Default)]
+pub struct PackageParts {
+    /// Loading a container image larger than the benchmark's hello-world
+    /// image (image packages whose size is declared or whose framework
+    /// implies one).
+    pub image_load: Option<Part>,
+    /// Importing the ML framework.
+    pub import: Option<Part>,
+    /// Parts without a sourced figure.
+    pub not_projected: Vec<String>,
+}
+
+impl PackageParts {
+    /// The seconds the projected parts add.
+    pub fn seconds(&self) -> f64 {
+        self.image_load
+            .iter()
+            .chain(&self.import)
+            .map(|p| p.seconds)
+            .sum()
+    }
+}
+
+/// Projects what a function's package adds to its runtime's init: for an
+/// image, loading it (size declared with `image-size-gb`, else the default
+/// of an image that imports an ML framework, at the lazy-loading rate
+/// derived from GKE image streaming); for any package, importing the ML
+/// framework its images or layers name (or `framework` declares): PyTorch
+/// at the measured `import torch`, other frameworks not projected.
+pub fn package_parts(image: bool, profile: &Profile, catalog: &Catalog) -> PackageParts {
+    let mut out = PackageParts::default();
+    let framework = &profile.framework;
+    let framework_words = |f: Framework| {
+        format!(
+            "{} ({}: {})",
+            f.as_str(),
+            if framework.is_set() {
+                "declared"
+            } else {
+                "inferred"
+            },
+            framework.basis
+        )
+    };
+    if image {
+        let declared = profile
+            .number(UsageKey::ImageSizeGb)
+            .filter(|size| size.is_set());
+        let size = match (declared, framework.value) {
+            (Some(size), _) => Some((
+                size.value,
+                format!("image {} GB from {}", trim(size.value, 3), size.basis),
+                false,
+            )),
+            (None, Some(Framework::Pytorch)) => {
+                catalog.figure("default_ml_image_size_gb").map(|default| {
+                    (
+                        default.value,
+                        format!(
+                            "image {} GB assumed: {} ({}); set image-size-gb",
+                            trim(default.value, 3),
+                            default.basis,
+                            catalog.cite(&default.source)
+                        ),
+                        true,
+                    )
+                })
+            }
+            (None, Some(other)) => {
+                out.not_projected.push(format!(
+                    "image loading: the image of a {} function has no sourced default size; set image-size-gb",
+                    other.as_str()
+                ));
+                None
+            }
+            // A plain image: the hello-world benchmark's init covers it.
+            (None, None) => None,
+        };
+        if let (Some((gb, basis, assumed)), Some(rate)) =
+            (size, catalog.figure("lazy_image_load_gb_per_s"))
+        {
+            out.image_load = Some(Part {
+                name: "image loading",
+                seconds: gb / rate.value,
+                basis: format!(
+                    "{basis}; loaded at {} GB/s: {} ({}){}",
+                    trim(rate.value, 4),
+                    rate.basis,
+                    catalog.cite(&rate.source),
+                    if gb > LAMBDA_MAX_IMAGE_GB {
+                        "; above Lambda's 10 GB image limit, so Lambda would not deploy it"
+                    } else {
+                        ""
+                    }
+                ),
+                assumed,
+            });
+        }
+    }
+    match framework.value {
+        Some(Framework::Pytorch) => {
+            if let Some(import) = catalog.figure("torch_import_s") {
+                out.import = Some(Part {
+                    name: "framework import",
+                    seconds: import.value,
+                    basis: format!(
+                        "{}; import torch {} s: {} ({})",
+                        framework_words(Framework::Pytorch),
+                        trim(import.value, 3),
+                        import.basis,
+                        catalog.cite(&import.source)
+                    ),
+                    assumed: !framework.is_set(),
+                });
+            }
+        }
+        Some(other) => out.not_projected.push(format!(
+            "framework import: {}; no sourced import time (the reference measures import torch only)",
+            framework_words(other)
+        )),
+        None => {}
+    }
+    out
+}
+
+/// Lambda's largest container image, GB (FACTS A2, the Lambda limits table).
+pub const LAMBDA_MAX_IMAGE_GB: f64 = 10.0;
 
 /// Projects the cold start of a GPU replica; `None` for workloads without
 /// GPUs, and for Neuron and TPU devices, which the reference measurements
@@ -247,5 +418,6 @@ pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> 
         parts,
         expected_cold_starts_per_day: None,
         cold_request_share: None,
+        not_projected: Vec::new(),
     })
 }

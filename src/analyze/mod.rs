@@ -95,6 +95,9 @@ pub fn assess<'w>(
         Some(_) => latency::function_cold_start(workload, &profile, catalog),
         None => latency::cold_start(workload, &profile, catalog),
     };
+    if let (Some(cold_start), Some(_)) = (&mut cold_start, &workload.function) {
+        latency::add_package_parts(cold_start, workload, &profile, catalog);
+    }
     let expected = expected::expected(workload, &profile, &pricing, cold_start.as_ref());
     if let (Some(cold_start), Some(expected)) = (&mut cold_start, &expected) {
         cold_start.expected_cold_starts_per_day = expected.cold_starts_per_day;
@@ -173,6 +176,27 @@ pub fn assess<'w>(
                 }
             }
         }
+    }
+    if let (Some(cold_start), Some(_)) = (&cold_start, &workload.function) {
+        if cold_start
+            .parts
+            .iter()
+            .any(|part| part.name == "image loading" && part.assumed)
+        {
+            if let Some(figure) = catalog.figure("default_ml_image_size_gb") {
+                defaulted.push(format!(
+                    "ML image {} GB (tcolint.io/{})",
+                    trim(figure.value, 2),
+                    UsageKey::ImageSizeGb.as_str()
+                ));
+            }
+        }
+        assumptions.extend(
+            cold_start
+                .not_projected
+                .iter()
+                .map(|missing| format!("cold start leaves out {missing}")),
+        );
     }
     if !defaulted.is_empty() {
         assumptions.push(format!(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::model::{Purpose, UsageKey, UsageValue, Workload};
+use crate::model::{Framework, Purpose, UsageKey, UsageValue, Workload};
 use crate::source::Location;
 
 /// One usage profile of the configuration: a workload id or glob and the
@@ -93,6 +93,8 @@ impl<T> Resolved<T> {
 pub struct Profile {
     /// What the workload does.
     pub purpose: Resolved<Purpose>,
+    /// The ML framework its code imports at start-up (`None`: none known).
+    pub framework: Resolved<Option<Framework>>,
     /// Every numeric key that has a value.
     pub numbers: BTreeMap<UsageKey, Resolved<f64>>,
 }
@@ -168,6 +170,26 @@ pub fn resolve(workload: &Workload, usage: &[UsageEntry], catalog: &Catalog) -> 
         },
     };
 
+    let framework = match chosen.remove(&UsageKey::Framework) {
+        Some((UsageValue::Framework(framework), origin, basis)) => Resolved {
+            value: framework,
+            origin,
+            basis,
+        },
+        _ => match &workload.inferred_framework {
+            Some((framework, why)) => Resolved {
+                value: Some(*framework),
+                origin: Origin::Inferred,
+                basis: why.clone(),
+            },
+            None => Resolved {
+                value: None,
+                origin: Origin::Default,
+                basis: "no image or layer names an ML framework; set tcolint.io/framework".into(),
+            },
+        },
+    };
+
     let mut numbers = BTreeMap::new();
     for (key, (value, origin, basis)) in chosen {
         if let UsageValue::Number(value) = value {
@@ -201,7 +223,11 @@ pub fn resolve(workload: &Workload, usage: &[UsageEntry], catalog: &Catalog) -> 
             );
         }
     }
-    Profile { purpose, numbers }
+    Profile {
+        purpose,
+        framework,
+        numbers,
+    }
 }
 
 #[cfg(test)]
@@ -311,6 +337,33 @@ mod tests {
         // The later exact entry, naming the full id, wins for prod.
         assert_eq!(value(&prod), 0.7);
         assert!(entry("k8s:Deployment/*", &[]).matches(&dev.id));
+    }
+
+    #[test]
+    fn a_declared_framework_beats_the_one_names_imply() {
+        use crate::model::Framework;
+        let catalog = Catalog::embedded().unwrap();
+        let mut inferred = workload(&[]);
+        inferred.inferred_framework = Some((Framework::Pytorch, "image names torch".into()));
+        let profile = resolve(&inferred, &[], &catalog);
+        assert_eq!(profile.framework.value, Some(Framework::Pytorch));
+        assert_eq!(profile.framework.origin, Origin::Inferred);
+        // `framework: none` says the code imports no ML framework.
+        let none = UsageKey::Framework.parse_value("none").unwrap();
+        let mut declared = workload(&[(UsageKey::Framework, none)]);
+        declared.inferred_framework = inferred.inferred_framework.clone();
+        let profile = resolve(&declared, &[], &catalog);
+        assert_eq!(profile.framework.value, None);
+        assert!(profile.framework.is_set());
+        assert!(UsageKey::Framework
+            .parse_value("caffe")
+            .unwrap_err()
+            .contains("expected pytorch, tensorflow, jax, onnxruntime or none"));
+        let profile = resolve(&workload(&[]), &[], &catalog);
+        assert_eq!(
+            (profile.framework.value, profile.framework.origin),
+            (None, Origin::Default)
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::analyze::breakeven::{cheapest_container, container_arch};
 use crate::analyze::cost::Pricing;
 use crate::analyze::expected::{Expected, LAMBDA_IDLE_LIFETIME_S};
-use crate::analyze::latency::ColdStart;
+use crate::analyze::latency::{package_parts, ColdStart, LAMBDA_MAX_IMAGE_GB};
 use crate::analyze::profile::Profile;
 use crate::analyze::serverless::{rates, DAYS_PER_MONTH};
 use crate::catalog::{Catalog, HOURS_PER_MONTH};
@@ -222,7 +222,6 @@ pub fn recommend(
             .map(|slo| slo.value / 1000.0),
         busy: requests / 86_400.0 * duration_s,
     };
-    let purpose = profile.purpose.value;
     let is_function = workload.function.is_some();
     let share = expected.cold_request_share.unwrap_or(0.0);
     let deployed_cold = if share > 0.0 {
@@ -296,7 +295,14 @@ pub fn recommend(
         }
     }
     if !is_function {
-        alternatives.extend(serverless(workload, pricing.cloud, purpose, &load, catalog));
+        alternatives.extend(serverless(
+            workload,
+            pricing.cloud,
+            profile,
+            cold_start,
+            &load,
+            catalog,
+        ));
     } else if workload
         .function
         .as_ref()
@@ -305,13 +311,13 @@ pub fn recommend(
         == 0
     {
         alternatives.extend(
-            serverless(workload, pricing.cloud, purpose, &load, catalog)
+            serverless(workload, pricing.cloud, profile, cold_start, &load, catalog)
                 .into_iter()
                 .filter(|a| a.architecture == Architecture::ServerlessProvisioned),
         );
     } else {
         alternatives.extend(
-            serverless(workload, pricing.cloud, purpose, &load, catalog)
+            serverless(workload, pricing.cloud, profile, cold_start, &load, catalog)
                 .into_iter()
                 .filter(|a| a.architecture == Architecture::Serverless),
         );
@@ -442,10 +448,12 @@ fn container_for_function(workload: &Workload, load: &Load, catalog: &Catalog) -
 fn serverless(
     workload: &Workload,
     cloud: Option<Cloud>,
-    purpose: Purpose,
+    profile: &Profile,
+    cold_start: Option<&ColdStart>,
     load: &Load,
     catalog: &Catalog,
 ) -> Vec<Alternative> {
+    let purpose = profile.purpose.value;
     let cloud = cloud.unwrap_or(Cloud::Aws);
     let (memory_mb, timeout_s) = match &workload.function {
         Some(spec) => (spec.memory_mb.unwrap_or(128.0), spec.timeout_s),
@@ -466,6 +474,15 @@ fn serverless(
         ruled_out.push(format!(
             "it needs {} MB, above Lambda's 10,240 MB",
             trim(memory_mb, 0)
+        ));
+    }
+    if let Some(image) = profile
+        .number(UsageKey::ImageSizeGb)
+        .filter(|size| size.is_set() && size.value > LAMBDA_MAX_IMAGE_GB)
+    {
+        ruled_out.push(format!(
+            "its image is {} GB, above Lambda's 10 GB image limit",
+            trim(image.value, 2)
         ));
     }
     let longest = timeout_s.unwrap_or(0.0).max(load.duration_s);
@@ -505,9 +522,7 @@ fn serverless(
     let monthly_requests = load.requests_per_day * DAYS_PER_MONTH;
     let per_request = lambda.per_request(load.duration_s, memory_gb, 0.0, false);
     let share = load.cold_share(LAMBDA_IDLE_LIFETIME_S);
-    let cold = catalog
-        .lambda_init("python3.12")
-        .map(|row| row.zip_x86_64_ms / 1000.0);
+    let (cold, cold_words) = serverless_cold_start(workload, profile, cold_start, catalog);
     let instances = load.busy.ceil().max(1.0);
     let fixed = lambda.provisioned_monthly(instances as u32, memory_gb);
     let provisioned_request = lambda.per_request(load.duration_s, memory_gb, 0.0, true);
@@ -521,7 +536,7 @@ fn serverless(
             meets_slo: load.meets(cold, share),
             ruled_out: ruled_out.clone(),
             basis: format!(
-                "{} requests/month x {} per request ({} MB x86_64, {}); cold share e^(-λ (600 s + d)) = {}; cold start {} (python3.12 zip init, assumed runtime)",
+                "{} requests/month x {} per request ({} MB x86_64, {}); cold share e^(-λ (600 s + d)) = {}; cold start {} ({cold_words})",
                 trim(monthly_requests, 0),
                 crate::analyze::serverless::usd_small(per_request),
                 trim(memory_mb.min(LAMBDA_MAX_MEMORY_MB), 0),
@@ -548,4 +563,109 @@ fn serverless(
             ),
         },
     ]
+}
+
+/// The cold start of the workload as a function: a function's own
+/// projection; for anything else, the python3.12 runtime's measured init,
+/// as a zip package, or as a container image carrying its ML framework
+/// (image loading and the framework import, `latency::package_parts`).
+fn serverless_cold_start(
+    workload: &Workload,
+    profile: &Profile,
+    cold_start: Option<&ColdStart>,
+    catalog: &Catalog,
+) -> (Option<f64>, String) {
+    if workload.function.is_some() {
+        return (
+            cold_start.map(|c| c.total_s),
+            "the function's own cold-start projection".into(),
+        );
+    }
+    let Some(row) = catalog.lambda_init("python3.12") else {
+        return (None, "no runtime init figure".into());
+    };
+    if profile.framework.value.is_none() {
+        return (
+            Some(row.zip_x86_64_ms / 1000.0),
+            "python3.12 zip init, assumed runtime".into(),
+        );
+    }
+    let package = package_parts(true, profile, catalog);
+    let mut words = vec![format!(
+        "python3.12 container image init {} s, assumed runtime",
+        trim(row.image_x86_64_ms / 1000.0, 3)
+    )];
+    words.extend(
+        package
+            .image_load
+            .iter()
+            .chain(&package.import)
+            .map(|part| format!("{} {} s", part.name, trim(part.seconds, 3))),
+    );
+    words.extend(
+        package
+            .not_projected
+            .iter()
+            .map(|missing| format!("not projected: {missing}")),
+    );
+    (
+        Some(row.image_x86_64_ms / 1000.0 + package.seconds()),
+        words.join(" + "),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Architecture;
+    use crate::test_support::scan_text;
+
+    /// An always-on CPU Deployment (3 x 1 vCPU, 2 GiB on m5.large) running
+    /// `image`, at 10,000 requests/day of 200 ms with a 1 s SLO.
+    fn service(image: &str, extra: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: web\n  annotations:\n    tcolint.io/purpose: inference\n    tcolint.io/requests-per-day: \"10000\"\n    tcolint.io/avg-duration-ms: \"200\"\n    tcolint.io/latency-slo-ms: \"1000\"\n{extra}spec:\n  replicas: 3\n  selector:\n    matchLabels: {{app: api}}\n  template:\n    metadata:\n      labels: {{app: api}}\n    spec:\n      nodeSelector:\n        node.kubernetes.io/instance-type: m5.large\n      containers:\n      - name: api\n        image: {image}\n        resources:\n          limits: {{cpu: \"1\", memory: 2Gi}}\n"
+        )
+    }
+
+    fn serverless(text: &str) -> super::Alternative {
+        let report = scan_text("api.yaml", text, &["ARC001"], &[]);
+        report.workloads[0]
+            .recommendation
+            .as_ref()
+            .unwrap()
+            .alternatives
+            .iter()
+            .find(|a| a.architecture == Architecture::Serverless)
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn a_pytorch_service_moved_to_lambda_pays_for_its_image_at_a_cold_start() {
+        let plain = serverless(&service("ghcr.io/acme/api:1", ""));
+        assert_eq!(plain.cold_start_s, Some(0.083));
+        let torch = serverless(&service("pytorch/torchserve:0.12.0-cpu", ""));
+        // python3.12 image init + 7.07 GB at 0.52708 GB/s + import torch.
+        let expected = 0.1912 + 7.07 / 0.52708 + 2.688;
+        assert!((torch.cold_start_s.unwrap() - expected).abs() < 1e-9);
+        assert!(torch.basis.contains("python3.12 container image init 0.191 s, assumed runtime + image loading 13.414 s + framework import 2.688 s"), "{}", torch.basis);
+        // At 10,000 requests/day hardly any request waits: it still meets the SLO.
+        assert!(torch.meets_slo && torch.ruled_out.is_none());
+    }
+
+    #[test]
+    fn an_image_over_lambdas_limit_rules_lambda_out() {
+        let text = service(
+            "pytorch/torchserve:0.12.0-cpu",
+            "    tcolint.io/image-size-gb: \"12\"\n",
+        );
+        let lambda = serverless(&text);
+        assert_eq!(
+            lambda.ruled_out.as_deref(),
+            Some("its image is 12 GB, above Lambda's 10 GB image limit")
+        );
+        let report = scan_text("api.yaml", &text, &["ARC001"], &[]);
+        let recommendation = report.workloads[0].recommendation.as_ref().unwrap();
+        assert_ne!(recommendation.platform, "aws-lambda");
+    }
 }

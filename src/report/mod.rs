@@ -750,6 +750,17 @@ fn workload_report(
             basis: assessment.profile.purpose.basis.clone(),
         },
     );
+    let framework = &assessment.profile.framework;
+    if framework.origin != crate::analyze::profile::Origin::Default {
+        profile.insert(
+            UsageKey::Framework.as_str(),
+            ProfileValue {
+                value: serde_json::Value::from(framework.value.map_or("none", |f| f.as_str())),
+                origin: framework.origin,
+                basis: framework.basis.clone(),
+            },
+        );
+    }
     for key in UsageKey::ALL {
         if let Some(resolved) = assessment.profile.number(key) {
             profile.insert(

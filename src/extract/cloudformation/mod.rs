@@ -343,6 +343,15 @@ pub fn extract(
                 let architecture = property("Architectures")
                     .and_then(|a| a.items().next())
                     .and_then(|a| intrinsics.value(Some(a)).ok().flatten());
+                // Layers as written: ARNs, or the logical id a `Ref` names.
+                let layers: Vec<String> = property("Layers")
+                    .iter()
+                    .flat_map(|layers| layers.items())
+                    .filter_map(|layer| match layer.get("Ref") {
+                        Some(name) => name.as_text().map(str::to_string),
+                        None => intrinsics.value(Some(layer)).ok().flatten().or_else(|| layer.as_text().map(str::to_string)),
+                    })
+                    .collect();
                 let snap_start = property("SnapStart")
                     .and_then(|s| s.get("ApplyOn"))
                     .and_then(|a| a.as_text())
@@ -372,6 +381,7 @@ pub fn extract(
                     snap_start,
                     handler,
                     image,
+                    layers,
                     events,
                     defined_at: Some(location(*key)),
                     locations: BTreeMap::new(),

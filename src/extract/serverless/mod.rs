@@ -179,6 +179,18 @@ pub fn extract(
             Some(image) => resolver.scalar(Some(image)).ok().flatten(),
             None => None,
         };
+        // Layers (ARNs, or `Ref`s to layers the file defines) name what a zip
+        // package imports; the function's own list replaces the provider's.
+        let layers: Vec<String> = function
+            .get("layers")
+            .or_else(|| setting("layers"))
+            .iter()
+            .flat_map(|layers| layers.items())
+            .filter_map(|layer| match layer.get("Ref") {
+                Some(name) => name.as_text().map(str::to_string),
+                None => resolver.scalar(Some(layer)).ok().flatten(),
+            })
+            .collect();
         let events: Vec<FunctionEvent> = function
             .get("events")
             .iter()
@@ -205,6 +217,7 @@ pub fn extract(
             snap_start,
             handler,
             image,
+            layers,
             events,
             defined_at: Some(location(key)),
             locations: BTreeMap::new(),

@@ -1,6 +1,8 @@
 //! What every front end shares: Lambda function settings and workloads,
-//! purpose inference on the model, node-label hints and usage keys.
+//! purpose and ML-framework inference on the model, node-label hints and
+//! usage keys.
 
+pub mod framework;
 pub mod function;
 pub mod labels;
 pub mod purpose;

@@ -438,6 +438,15 @@ fn aws_lambda_function(
         provisioned_concurrency: None,
         handler: view.string("handler").known(),
         image: view.string("image_uri").known(),
+        // ARNs when known, else the layer resources referred to (whose
+        // names say what they hold: `aws_lambda_layer_version.torch`).
+        layers: view.strings("layers").known().unwrap_or_else(|| {
+            instance
+                .references
+                .get("layers")
+                .cloned()
+                .unwrap_or_default()
+        }),
         ..FunctionSpec::default()
     };
     function.defined_at = Some(instance.attributes.block_location.clone());
