@@ -24,6 +24,18 @@ fn a_kserve_service_scaled_to_zero_costs_between_its_baseline_and_peak() {
     // λ = 200/86400 /s, K = 300 s (window 5m), d = 0.5 s: p = e^(-λ (K + d));
     // w = 1 - p + 200 p x 321.2 s boot / 86400; $0.8048/h x w x 730 h.
     assert_usd(&cost["expected_monthly_usd"], 512.35, "expected");
+    let between = |key: &str| cost[key].as_f64().unwrap();
+    assert!(
+        between("monthly_usd") < between("expected_monthly_usd")
+            && between("expected_monthly_usd") < between("peak_monthly_usd"),
+        "the expected cost lies between the baseline and the peak: {cost}"
+    );
+    // Its 321 s cold start misses the 1 s SLO for half the requests, and
+    // the always-on alternative that meets it costs more: stay, and say so.
+    assert_eq!(
+        service["recommendation"]["reason"],
+        "stay: nothing cheaper meets the SLO, and as written it misses it; the cheapest alternative that meets it, always-on replicas (kubernetes), costs $587.50/month, $75.15/month more"
+    );
     let cold_start = &service["cold_start"];
     assert_eq!(cold_start["expected_cold_starts_per_day"], 99.75);
     assert_eq!(cost["expected"]["keep_alive_s"], 300);

@@ -359,6 +359,14 @@ fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendati
                     best.platform,
                     usd(cost)
                 )
+            } else if !deployed.meets_slo && cost >= current {
+                format!(
+                    "stay: nothing cheaper meets the SLO, and as written it misses it; the cheapest alternative that meets it, {} ({}), costs {}/month, {}/month more",
+                    describe(best.architecture),
+                    best.platform,
+                    usd(cost),
+                    usd(cost - current)
+                )
             } else if !deployed.meets_slo {
                 format!(
                     "stay: the cheapest alternative that meets the SLO, {} ({}/month), does not save {}; but as written it misses the latency SLO",
