@@ -36,6 +36,29 @@ impl SourceFile {
     /// The location of the byte range `offset..offset + len`.
     pub fn location(&self, offset: usize, len: usize) -> Location {
         let offset = offset.min(self.text.len());
+        let len = len.min(self.text.len() - offset);
+        let (line, column) = self.line_column(offset);
+        // The end is resolved now, while the text is at hand, so a report
+        // needs no source text to say where a span ends.
+        let (end_line, end_column) = if len == 0 {
+            (line, column)
+        } else {
+            self.line_column(offset + len)
+        };
+        Location {
+            file: Arc::clone(&self.path),
+            line,
+            column,
+            offset,
+            len,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// 1-based line and column (in characters) of the byte `offset`, which
+    /// is at most the text's length.
+    fn line_column(&self, offset: usize) -> (u32, u32) {
         let line_index = match self.line_starts.binary_search(&offset) {
             Ok(index) => index,
             Err(index) => index - 1,
@@ -45,13 +68,7 @@ impl SourceFile {
             .chars()
             .count()
             + 1;
-        Location {
-            file: Arc::clone(&self.path),
-            line: line_index as u32 + 1,
-            column: column as u32,
-            offset,
-            len: len.min(self.text.len() - offset),
-        }
+        (line_index as u32 + 1, column as u32)
     }
 
     /// A location covering the whole first line, for file-level findings.
@@ -92,6 +109,10 @@ pub struct Location {
     pub offset: usize,
     /// Length in bytes of the span (0 for a point).
     pub len: usize,
+    /// 1-based line where the span ends.
+    pub end_line: u32,
+    /// 1-based column (characters) where the span ends, exclusive.
+    pub end_column: u32,
 }
 
 impl std::fmt::Display for Location {

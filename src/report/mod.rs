@@ -421,7 +421,7 @@ impl Report {
             .into_iter()
             .map(|s| (Arc::clone(&s.path), s))
             .collect();
-        let locate = |location: &Location| location_report(location, &sources);
+        let locate = location_report;
         let workloads: Vec<WorkloadReport> = assessments
             .iter()
             .map(|a| workload_report(a, &locate))
@@ -697,19 +697,13 @@ fn change_report(assessment: &Assessment<'_>) -> Option<ChangeReport> {
     })
 }
 
-fn location_report(
-    location: &Location,
-    sources: &HashMap<Arc<str>, Arc<SourceFile>>,
-) -> LocationReport {
-    let end = sources
-        .get(&location.file)
-        .map(|source| source.location(location.offset + location.len, 0));
+fn location_report(location: &Location) -> LocationReport {
     LocationReport {
         file: location.file.to_string(),
         line: location.line,
         column: location.column,
-        end_line: end.as_ref().map_or(location.line, |e| e.line),
-        end_column: end.as_ref().map_or(location.column, |e| e.column),
+        end_line: location.end_line,
+        end_column: location.end_column,
         offset: location.offset,
         len: location.len,
     }
