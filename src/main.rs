@@ -395,6 +395,8 @@ impl ScanArgs {
             var_files: self.var_files.clone(),
             opts: self.opts.clone(),
             module_dirs,
+            // Only text output shows snippets; `check` turns it on for it.
+            keep_sources: false,
         }
     }
 }
@@ -470,7 +472,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         config,
         settings,
     } = prepare(&args.scan, color)?;
-    let options = args.scan.options(args.paths, args.stdin_filename, &config);
+    let mut options = args.scan.options(args.paths, args.stdin_filename, &config);
+    options.keep_sources = args.format == Format::Text;
     let mut report =
         scan::check(&options, &config, &catalog, &settings).map_err(|e| e.to_string())?;
     if let Some(path) = &args.write_baseline {

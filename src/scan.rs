@@ -40,6 +40,10 @@ pub struct Options {
     /// Local copies of Terraform module sources (`--module-dir`,
     /// `modules:` in tcolint.yml).
     pub module_dirs: Vec<(String, std::path::PathBuf)>,
+    /// Keep every file's text in the report, for snippets (text output).
+    /// Off, each text is dropped once its file is extracted: other formats
+    /// print positions only, and a large tree's texts run to hundreds of MB.
+    pub keep_sources: bool,
 }
 
 impl Options {
@@ -55,6 +59,7 @@ impl Options {
             var_files: Vec::new(),
             opts: Vec::new(),
             module_dirs: Vec::new(),
+            keep_sources: true,
         }
     }
 }
@@ -134,7 +139,13 @@ pub fn check(
         .collect();
     let mut results: Vec<FileResult> = file_inputs
         .par_iter()
-        .map(|input| read_file(input, &read_options, &limits))
+        .map(|input| {
+            let mut result = read_file(input, &read_options, &limits);
+            if !options.keep_sources {
+                result.source = None;
+            }
+            result
+        })
         .collect();
 
     let mut extractions: Vec<&mut Extraction> = whole
@@ -163,7 +174,9 @@ pub fn check(
     let mut unmodeled = Vec::new();
     let mut files_scanned: usize = claimed.iter().map(Vec::len).sum();
     for extraction in whole {
-        sources.extend(extraction.sources);
+        if options.keep_sources {
+            sources.extend(extraction.sources);
+        }
         invalid.extend(extraction.problems);
         duplicate_keys.extend(extraction.duplicate_keys);
         skipped.extend(extraction.skipped);
