@@ -139,6 +139,10 @@ fn a_layer_that_names_pytorch_adds_the_import_to_a_zip_function() {
             ("framework import".to_string(), TORCH_IMPORT_S, true),
         ]
     );
+    assert_eq!(
+        tag["function"]["layers"],
+        serde_json::json!(["PytorchLambdaLayer"])
+    );
     assert!(tag["profile"]["framework"]["basis"]
         .as_str()
         .unwrap()

@@ -197,6 +197,9 @@ pub struct FunctionReport {
     pub image: Option<String>,
     /// Event kinds.
     pub events: Vec<String>,
+    /// Layers as written (ARNs or references), when any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<String>,
 }
 
 /// One usage-profile value and where it came from.
@@ -835,6 +838,7 @@ fn workload_report(
                 .iter()
                 .map(|e| e.trigger.as_str().to_string())
                 .collect(),
+            layers: spec.layers.clone(),
         }),
         scorecard: assessment.scorecard.clone(),
         recommendation: assessment.recommendation.clone(),

@@ -1,9 +1,10 @@
-//! FIT003 platform-limit-exceeded: function settings Lambda rejects, and
-//! timeouts API Gateway cuts short.
+//! FIT003 platform-limit-exceeded: function settings Lambda rejects (an
+//! image declared larger than its limit among them), and timeouts API
+//! Gateway cuts short.
 
 use super::{Draft, RuleSettings, Threshold};
 use crate::analyze::Assessment;
-use crate::model::{FunctionSetting, Platform};
+use crate::model::{FunctionSetting, Platform, UsageKey};
 use crate::numbers::trim;
 
 pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec<Draft> {
@@ -85,6 +86,32 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
             );
         }
     }
+    // Lambda refuses an image over its limit; only a declared size is
+    // judged (no default image is that large).
+    let image = spec.package_type.as_deref() == Some("Image") || spec.image.is_some();
+    let max_image = settings.threshold(Threshold::MaxImageSizeGb);
+    if let Some(size) = assessment
+        .profile
+        .number(UsageKey::ImageSizeGb)
+        .filter(|size| image && size.is_set() && size.value > max_image)
+    {
+        drafts.push(Draft {
+            message: format!(
+                "{}: its image is {} GB ({}), above Lambda's {} GB container-image limit: the deploy fails",
+                workload.id,
+                trim(size.value, 3),
+                size.basis,
+                trim(max_image, 3)
+            ),
+            location: workload
+                .usage
+                .get(&UsageKey::ImageSizeGb)
+                .map_or_else(|| workload.location.clone(), |set| set.location.clone()),
+            monthly_usd: None,
+            escalate: false,
+            rests_on: None,
+        });
+    }
     drafts
 }
 
@@ -141,5 +168,27 @@ mod tests {
         assert!(messages(&text, &[]).is_empty());
         let lowered = [(Threshold::MaxMemoryMb, 8192.0)];
         assert_eq!(messages(&text, &lowered), ["sls:rules/run: memory 10240 MB is outside Lambda's 128–8192 MB"]);
+    }
+
+    #[test]
+    fn an_image_declared_over_lambdas_limit_fails_the_deploy() {
+        let image = |size: &str| {
+            serverless(
+                "run",
+                &["image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/pytorch-run:1", "events:", "  - schedule: rate(1 hour)"],
+                &[&format!("image-size-gb: {size}")],
+            )
+        };
+        let found = rule_findings("FIT003", &[], "serverless.yml", &image("10.5"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.starts_with("sls:rules/run: its image is 10.5 GB (annotation tcolint.io/image-size-gb"), "{}", found[0].message);
+        assert!(found[0].message.ends_with("above Lambda's 10 GB container-image limit: the deploy fails"), "{}", found[0].message);
+        assert_eq!(found[0].severity, crate::rules::Severity::Error);
+        assert!(messages(&image("10"), &[]).is_empty());
+        let raised = [(Threshold::MaxImageSizeGb, 12.0)];
+        assert!(messages(&image("10.5"), &raised).is_empty());
+        // A zip package's declared image size means nothing to Lambda.
+        let zip = serverless("run", &["events:", "  - schedule: rate(1 hour)"], &["image-size-gb: 11"]);
+        assert!(messages(&zip, &[]).is_empty());
     }
 }

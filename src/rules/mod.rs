@@ -90,6 +90,7 @@ registry! {
         MinEphemeralMb = "min-ephemeral-mb",
         MaxEphemeralMb = "max-ephemeral-mb",
         ApiGatewayTimeoutS = "api-gateway-timeout-s",
+        MaxImageSizeGb = "max-image-size-gb",
     ];
     GPU001 => gpu001;
     GPU002 => gpu002;
