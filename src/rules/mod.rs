@@ -583,7 +583,7 @@ mod tests {
             assert!(settings.threshold(*key).is_finite(), "{key:?}");
         }
         let fit003 = rules.iter().find(|r| r.code == "FIT003").unwrap();
-        assert_eq!(fit003.thresholds.len(), 6);
+        assert_eq!(fit003.thresholds.len(), 7);
     }
 
     #[test]
