@@ -70,6 +70,24 @@ pub(crate) fn optional<S: Serializer, const D: i32>(
     }
 }
 
+/// Serializes a list of numbers, each rounded to `D` decimals (see [`number`]).
+pub(crate) fn list<S: Serializer, const D: i32>(
+    values: &[f64],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = serializer.serialize_seq(Some(values.len()))?;
+    for value in values {
+        let rounded = round(*value, D);
+        if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+            seq.serialize_element(&(rounded as i64))?;
+        } else {
+            seq.serialize_element(&rounded)?;
+        }
+    }
+    seq.end()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

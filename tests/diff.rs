@@ -208,7 +208,9 @@ fn manifests_diff_to_the_cent() {
     );
     assert_eq!(diff.fixed_findings_count, 1);
     let llm = row(&diff, "k8s:Deployment/ml/llm-g5");
-    cents(llm.break_even_requests_per_day, 259_200.0, "break-even");
+    // Three replicas scaled to zero with a 321.205 s cold start: each is
+    // billed all day above one request per cold start (86,400 / 321.205).
+    cents(llm.break_even_requests_per_day, 806.96, "break-even");
     assert_eq!(llm.requests_per_day, Some(200_000.0));
     assert!(!llm.assumptions.is_empty());
 }
@@ -285,11 +287,13 @@ fn markdown_comment_is_safe_and_complete() {
     assert!(text.contains("### Assumptions"));
     // The hostile name is escaped in its row.
     assert!(text.contains("evil\\|&lt;script&gt;alert(1)&lt;/script&gt;\\`x\\`\\[y\\](z)"));
-    // A break-even chart for llm-g5 (200,000 requests/day, break-even 259,200).
+    // A break-even chart for llm-g5 (200,000 requests/day, break-even 807):
+    // the scaled-to-zero line is the expected-cost model's, 68.7% of the
+    // always-on cost at half the break-even and all of it from there on.
     assert!(text.contains("```mermaid\nxychart-beta\n    title \"k8s:Deployment/ml/llm-g5\""));
-    assert!(text.contains("x-axis \"requests/day\" [0, 129600, 259200, 388800, 518400]"));
+    assert!(text.contains("x-axis \"requests/day\" [0, 403, 807, 1210, 1614]"));
     assert!(text.contains("line [2203.14, 2203.14, 2203.14, 2203.14, 2203.14]"));
-    assert!(text.contains("line [0, 1101.57, 2203.14, 3304.71, 4406.28]"));
+    assert!(text.contains("line [0, 1513.66, 2203.14, 2203.14, 2203.14]"));
     // Mermaid labels are sanitized.
     for line in text.lines().filter(|l| l.trim_start().starts_with("title")) {
         let inner = line

@@ -6,13 +6,22 @@
 //!   `(container monthly − fixed monthly) / (cost per request × 730/24)`.
 //! - An always-on workload (min replicas ≥ 1): the volume below which
 //!   scaling to zero costs less. Without GPUs the alternative is a Lambda
-//!   function with the replica's memory; with GPUs it is the same replicas
-//!   scaled to zero and billed only while busy, one request at a time:
-//!   `baseline monthly / (cost per request × 730/24)`.
+//!   function with the replica's memory:
+//!   `baseline monthly / (cost per request × 730/24)`. With GPUs it is the
+//!   same GPU replicas scaled to zero, billed per second while they run: a
+//!   keep-alive window after each request and the cold start of each
+//!   request that finds none (`analyze/expected.rs`'s model). One replica
+//!   scaled to zero costs as much as one always on once its billed share
+//!   `max(w, b)` reaches 1; the break-even is that volume per replica times
+//!   the replicas (traffic spread evenly over them).
 
-use crate::analyze::cost::{BreakEven, Pricing};
+use crate::analyze::cost::{BreakEven, CostEstimate, Pricing};
+use crate::analyze::expected::scale_to_zero;
+use crate::analyze::latency::ColdStart;
 use crate::analyze::profile::Profile;
 use crate::analyze::serverless::{rates, usd_small, DAYS_PER_MONTH};
+
+const SECONDS_PER_DAY: f64 = 86_400.0;
 use crate::catalog::{Catalog, Instance, HOURS_PER_MONTH};
 use crate::model::{Billing, Cloud, FunctionSpec, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
@@ -20,11 +29,17 @@ use crate::numbers::{trim, usd, usd_rate};
 /// Lambda's largest memory size, MB (Lambda quotas: sources.tsv LAMBDA-LIMITS).
 const LAMBDA_MAX_MEMORY_MB: f64 = 10_240.0;
 
+/// Keep-alive assumed for a GPU service scaled to zero when its manifest
+/// names none, seconds: KEDA's `cooldownPeriod` default (keda.sh
+/// ScaledObject specification), the usual way a GPU Deployment scales to zero.
+const SCALE_TO_ZERO_KEEP_ALIVE_DEFAULT_S: f64 = 300.0;
+
 /// Computes the break-even for a priced workload, when one applies.
 pub fn break_even(
     workload: &Workload,
     profile: &Profile,
     pricing: &Pricing,
+    cold_start: Option<&ColdStart>,
     catalog: &Catalog,
 ) -> Option<BreakEven> {
     let estimate = pricing.estimate.as_ref()?;
@@ -56,25 +71,7 @@ pub fn break_even(
     }
     let baseline = estimate.monthly_usd;
     if workload.has_accelerators() {
-        // Busy time of the same replicas: one request at a time.
-        let per_request = estimate.per_replica_hourly_usd * seconds / 3600.0;
-        let volume = baseline / (per_request * DAYS_PER_MONTH);
-        return Some(BreakEven {
-            requests_per_day: volume,
-            alternative: "the same replicas scaled to zero, paid only while a request runs".into(),
-            alternative_monthly_usd: None,
-            cheaper_above: "always-on",
-            basis: format!(
-                "always-on {}/month vs {}/h x {} s per request = {} per request: {} / ({} x 730/24) = {} requests/day; assumes one request at a time per replica, no idle window and no cold-start penalty; {duration_basis}",
-                usd(baseline),
-                usd_rate(estimate.per_replica_hourly_usd),
-                trim(seconds, 3),
-                usd_small(per_request),
-                usd(baseline),
-                usd_small(per_request),
-                trim(volume, 0)
-            ),
-        });
+        return Some(gpu_break_even(workload, profile, estimate, cold_start));
     }
     let memory_mb = workload.compute.memory_gib_per_replica * 1024.0;
     if memory_mb <= 0.0 || memory_mb > LAMBDA_MAX_MEMORY_MB {
@@ -94,6 +91,12 @@ pub fn break_even(
         alternative: format!("a Lambda function with {} MB (x86_64)", trim(memory_mb.max(128.0), 0)),
         alternative_monthly_usd: None,
         cheaper_above: "always-on",
+        alternative_monthly_usd_curve: Vec::new(),
+        defaulted_inputs: profile
+            .number(UsageKey::AvgDurationMs)
+            .filter(|d| !d.is_set())
+            .map(|_| vec!["avg-duration-ms"])
+            .unwrap_or_default(),
         basis: format!(
             "always-on {}/month vs Lambda {} per request ({} + {} s x {} GB x {}; {}): {} / ({} x 730/24) = {} requests/day; {duration_basis}",
             usd(baseline),
@@ -108,6 +111,141 @@ pub fn break_even(
             trim(volume, 0)
         ),
     })
+}
+
+/// The always-on GPU replicas against the same replicas scaled to zero.
+fn gpu_break_even(
+    workload: &Workload,
+    profile: &Profile,
+    estimate: &CostEstimate,
+    cold_start: Option<&ColdStart>,
+) -> BreakEven {
+    let mut defaulted = Vec::new();
+    let (duration_s, duration_text) = match profile.number(UsageKey::AvgDurationMs) {
+        Some(d) => {
+            if !d.is_set() {
+                defaulted.push("avg-duration-ms");
+            }
+            (
+                d.value / 1000.0,
+                format!("d = {} s ({})", trim(d.value / 1000.0, 3), d.basis),
+            )
+        }
+        None => {
+            defaulted.push("avg-duration-ms");
+            (1.0, "d = 1 s (assumed)".to_string())
+        }
+    };
+    let (concurrency, concurrency_text) = match &workload.scaling.concurrency {
+        Some(c) if c.value > 0.0 => {
+            if !c.declared {
+                defaulted.push("concurrency");
+            }
+            (c.value, format!("c = {} ({})", trim(c.value, 2), c.basis))
+        }
+        _ => {
+            defaulted.push("concurrency");
+            (
+                1.0,
+                "c = 1 (one request at a time per replica, assumed)".to_string(),
+            )
+        }
+    };
+    let (keep_alive_s, keep_alive_text) = match &workload.scaling.keep_alive_s {
+        Some(k) => {
+            if !k.declared {
+                defaulted.push("keep-alive");
+            }
+            (k.value, format!("K = {} s ({})", trim(k.value, 1), k.basis))
+        }
+        None => {
+            defaulted.push("keep-alive");
+            (
+                SCALE_TO_ZERO_KEEP_ALIVE_DEFAULT_S,
+                "K = 300 s (assumed: KEDA's default cooldownPeriod)".to_string(),
+            )
+        }
+    };
+    let (boot_s, boot_text) = match cold_start {
+        Some(c) => {
+            let assumed = c.parts.iter().any(|part| part.assumed);
+            if assumed {
+                defaulted.push("cold-start");
+            }
+            (
+                c.total_s,
+                format!(
+                    "cold start {} s{}",
+                    trim(c.total_s, 1),
+                    if assumed { " (with assumed parts)" } else { "" }
+                ),
+            )
+        }
+        None => {
+            defaulted.push("cold-start");
+            (0.0, "cold start 0 s (not projected)".to_string())
+        }
+    };
+    let billed = |requests_per_day: f64| {
+        scale_to_zero(
+            requests_per_day,
+            duration_s,
+            concurrency,
+            keep_alive_s,
+            boot_s,
+            1.0,
+        )
+        .replicas
+    };
+    // The billed share never falls as the volume grows and reaches 1 when
+    // the replica is busy all day (b = 1), if not before: bisect below that.
+    let busy_all_day = SECONDS_PER_DAY * concurrency / duration_s;
+    let (mut low, mut high) = (0.0_f64, busy_all_day);
+    for _ in 0..200 {
+        let middle = (low + high) / 2.0;
+        if billed(middle) >= 1.0 - 1e-12 {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    let per_replica = high;
+    let replicas = f64::from(workload.scaling.min);
+    let volume = per_replica * replicas;
+    let at_half = billed(per_replica / 2.0);
+    let defaults = if defaulted.is_empty() {
+        "every input is the workload's own".to_string()
+    } else {
+        format!("defaults used: {}", defaulted.join(", "))
+    };
+    BreakEven {
+        requests_per_day: volume,
+        alternative: format!(
+            "the same GPU replicas scaled to zero (per-second billing, {} s keep-alive, {} s cold start)",
+            trim(keep_alive_s, 0),
+            trim(boot_s, 1)
+        ),
+        alternative_monthly_usd: None,
+        cheaper_above: "always-on",
+        defaulted_inputs: defaulted.clone(),
+        alternative_monthly_usd_curve: (0..=4)
+            .map(|step| {
+                let per_replica_volume = per_replica * f64::from(step) / 2.0;
+                estimate.monthly_usd * billed(per_replica_volume)
+            })
+            .collect(),
+        basis: format!(
+            "always-on {} replica(s) at {}/h = {}/month vs each replica scaled to zero at its share λ of the traffic: busy b = λ x d / c, cold share p = e^(-λ (K + d)), billed share w = 1 - p + λ p x boot (the expected-cost model), min(1, max(w, b)) x {}/h x 730 h; it reaches 1, the always-on cost, at {} requests/day per replica (at half that it bills {}) x {} replica(s) = {} requests/day; {duration_text}, {concurrency_text}, {keep_alive_text}, {boot_text}; {defaults}",
+            trim(replicas, 0),
+            usd_rate(estimate.per_replica_hourly_usd),
+            usd(estimate.monthly_usd),
+            usd_rate(estimate.per_replica_hourly_usd),
+            trim(per_replica, 0),
+            trim(at_half, 3),
+            trim(replicas, 0),
+            trim(volume, 0),
+        ),
+    }
 }
 
 fn function_break_even(
@@ -132,6 +270,8 @@ fn function_break_even(
         alternative: format!("one always-on {} ({} vCPU, {} GiB)", instance.name, trim(instance.vcpu, 2), trim(instance.memory_gib, 2)),
         alternative_monthly_usd: Some(monthly),
         cheaper_above: "container",
+        defaulted_inputs: Vec::new(),
+        alternative_monthly_usd_curve: Vec::new(),
         basis: format!(
             "the cheapest {arch} catalogue EC2 instance ({}) with at least {} GiB: {} at {}/h x 730 h = {}/month ({}) vs the function's {} fixed + {} per request: ({} - {}) / ({} x 730/24) = {} requests/day; one instance is assumed to serve the load",
             region,
@@ -179,4 +319,119 @@ pub(crate) fn cheapest_container<'c>(
             Some((i, price.on_demand?, price.source))
         })
         .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::WorkloadReport;
+    use crate::test_support::scan_text;
+
+    /// A KServe predictor on g6.xlarge (one L4), `min` replicas.
+    fn kserve(annotations: &str, min: u32) -> String {
+        format!(
+            "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: bert\n  namespace: nlp\n  annotations:\n{annotations}spec:\n  predictor:\n    minReplicas: {min}\n    maxReplicas: 4\n    nodeSelector:\n      node.kubernetes.io/instance-type: g6.xlarge\n    pytorch:\n      storageUri: s3://models/bert\n      resources: {{limits: {{nvidia.com/gpu: 1, cpu: '3', memory: 12Gi}}}}\n"
+        )
+    }
+
+    /// A Deployment on g6.xlarge with `replicas`, no autoscaler.
+    fn deployment(annotations: &str, replicas: u32) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: llm\n  namespace: ml\n  annotations:\n{annotations}spec:\n  replicas: {replicas}\n  template:\n    spec:\n      nodeSelector:\n        node.kubernetes.io/instance-type: g6.xlarge\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.6.3\n        resources:\n          limits: {{nvidia.com/gpu: 1, cpu: '3', memory: 12Gi}}\n"
+        )
+    }
+
+    fn reported<T>(name: &str, text: &str, check: impl FnOnce(&WorkloadReport) -> T) -> T {
+        let report = scan_text(name, text, &["E001"], &[]);
+        check(&report.workloads[0])
+    }
+
+    #[test]
+    fn undeclared_gpu_service_breaks_even_at_one_request_per_cold_start_per_replica() {
+        reported("llm.yaml", &deployment("    x: y\n", 2), |w| {
+            let cost = w.cost.as_ref().unwrap();
+            let break_even = cost.break_even.as_ref().unwrap();
+            let boot = w.cold_start.as_ref().unwrap().total_s;
+            // Default image 12.64 GB and model 16 GB: 321.2 s. With d = 1 s
+            // and c = 1 the cold start ends first: w = 1 at λ = 1 / boot.
+            assert_eq!(crate::numbers::round(boot, 1), 321.2);
+            let expected = 2.0 * 86_400.0 / boot;
+            assert!(
+                (break_even.requests_per_day - expected).abs() < 1e-6,
+                "{} vs {expected}",
+                break_even.requests_per_day
+            );
+            assert_eq!(crate::numbers::round(break_even.requests_per_day, 0), 538.0);
+            assert_eq!(
+                cost.break_even_requests_per_day,
+                Some(break_even.requests_per_day)
+            );
+            assert_eq!(
+                break_even.defaulted_inputs,
+                ["avg-duration-ms", "concurrency", "keep-alive", "cold-start"]
+            );
+            assert_eq!(break_even.cheaper_above, "always-on");
+            assert!(
+                break_even.basis.contains("K = 300 s (assumed"),
+                "{}",
+                break_even.basis
+            );
+            assert!(
+                break_even
+                    .basis
+                    .contains("x 2 replica(s) = 538 requests/day"),
+                "{}",
+                break_even.basis
+            );
+        });
+    }
+
+    #[test]
+    fn requests_longer_than_the_cold_start_set_it_by_busy_time() {
+        // d = 600 s > boot: one replica is busy all day at 144 requests.
+        let text = deployment("    tcolint.io/avg-duration-ms: \"600000\"\n", 1);
+        reported("llm.yaml", &text, |w| {
+            let break_even = w.cost.as_ref().unwrap().break_even.as_ref().unwrap();
+            assert!(
+                (break_even.requests_per_day - 144.0).abs() < 1e-6,
+                "{}",
+                break_even.basis
+            );
+            assert_eq!(
+                break_even.defaulted_inputs,
+                ["concurrency", "keep-alive", "cold-start"]
+            );
+        });
+    }
+
+    /// The break-even is the crossover of the expected-cost model itself:
+    /// the same predictor with minReplicas 0 at the break-even volume costs
+    /// what the always-on one does, and less below it.
+    #[test]
+    fn scaled_to_zero_at_the_break_even_costs_the_always_on_baseline() {
+        let annotations = "    autoscaling.knative.dev/window: \"5m\"\n    autoscaling.knative.dev/target: \"4\"\n    tcolint.io/avg-duration-ms: \"2000\"\n";
+        let (volume, baseline, defaulted) = reported("isvc.yaml", &kserve(annotations, 1), |w| {
+            let cost = w.cost.as_ref().unwrap();
+            let break_even = cost.break_even.as_ref().unwrap();
+            (
+                break_even.requests_per_day,
+                cost.monthly_usd,
+                break_even.defaulted_inputs.clone(),
+            )
+        });
+        // Keep-alive, concurrency and duration are the manifest's own.
+        assert_eq!(defaulted, ["cold-start"]);
+        let scaled = |requests: f64| {
+            let text = kserve(
+                &format!("{annotations}    tcolint.io/requests-per-day: \"{requests}\"\n"),
+                0,
+            );
+            reported("isvc.yaml", &text, |w| {
+                w.cost.as_ref().unwrap().expected_monthly_usd.unwrap()
+            })
+        };
+        let at = scaled(volume);
+        assert!((at - baseline).abs() < 0.01, "{at} vs {baseline}");
+        let below = scaled(volume / 2.0);
+        assert!(below < baseline * 0.95, "{below} vs {baseline}");
+    }
 }

@@ -51,6 +51,14 @@ pub struct BreakEven {
     pub alternative_monthly_usd: Option<f64>,
     /// Which side wins above the break-even volume.
     pub cheaper_above: &'static str,
+    /// Inputs of the break-even that were defaults, not the workload's own
+    /// figures (`avg-duration-ms`, `concurrency`, `keep-alive`, `cold-start`).
+    pub defaulted_inputs: Vec<&'static str>,
+    /// For an always-on GPU workload, the scaled-to-zero alternative's
+    /// monthly cost at 0, ½, 1, 1½ and 2 times the break-even volume (it is
+    /// not proportional to the volume); empty otherwise.
+    #[serde(serialize_with = "crate::numbers::list::<_, 2>")]
+    pub alternative_monthly_usd_curve: Vec<f64>,
     /// The arithmetic and its sources.
     pub basis: String,
 }

@@ -211,11 +211,21 @@ pub fn expected(
                 .to_string(),
         ),
     };
-    let share = (-traffic.rate_per_s * (keep_alive + traffic.duration_s)).exp();
-    let cold_per_day = traffic.requests.value * share;
     let boot_s = cold_start.map_or(0.0, |c| c.total_s);
-    let warm = (1.0 - share + cold_per_day * boot_s / SECONDS_PER_DAY).min(1.0);
-    let replicas = warm.max(busy).min(max);
+    let ScaleToZero {
+        cold_share: share,
+        cold_starts_per_day: cold_per_day,
+        warm,
+        replicas,
+        ..
+    } = scale_to_zero(
+        traffic.requests.value,
+        traffic.duration_s,
+        concurrency,
+        keep_alive,
+        boot_s,
+        max,
+    );
     Some(Expected {
         monthly_usd: monthly(replicas),
         replicas: Some(replicas),
@@ -235,6 +245,48 @@ pub fn expected(
             price_text(replicas)
         ),
     })
+}
+
+/// The scale-to-zero model at one request volume (the module's formula).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScaleToZero {
+    /// Busy replicas b = λ × d / c.
+    pub busy: f64,
+    /// Share of requests that find no replica: p = e^(−λ (K + d)).
+    pub cold_share: f64,
+    /// Cold starts per day: requests per day × p.
+    pub cold_starts_per_day: f64,
+    /// Share of the day the last replica runs (keep-alive windows and
+    /// boots): w = 1 − p + cold starts × boot s / 86,400, at most 1.
+    pub warm: f64,
+    /// Replicas billed on average: min(max, max(w, b)).
+    pub replicas: f64,
+}
+
+/// Evaluates the scale-to-zero model for `requests_per_day` (Poisson
+/// arrivals) of `duration_s` each, `concurrency` per replica, a keep-alive
+/// of `keep_alive_s` after the last request, `boot_s` per cold start and
+/// at most `max_replicas`. `replicas` never decreases as the volume grows.
+pub fn scale_to_zero(
+    requests_per_day: f64,
+    duration_s: f64,
+    concurrency: f64,
+    keep_alive_s: f64,
+    boot_s: f64,
+    max_replicas: f64,
+) -> ScaleToZero {
+    let rate_per_s = requests_per_day / SECONDS_PER_DAY;
+    let busy = rate_per_s * duration_s / concurrency;
+    let cold_share = (-rate_per_s * (keep_alive_s + duration_s)).exp();
+    let cold_starts_per_day = requests_per_day * cold_share;
+    let warm = (1.0 - cold_share + cold_starts_per_day * boot_s / SECONDS_PER_DAY).min(1.0);
+    ScaleToZero {
+        busy,
+        cold_share,
+        cold_starts_per_day,
+        warm,
+        replicas: warm.max(busy).min(max_replicas),
+    }
 }
 
 fn function(

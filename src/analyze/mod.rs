@@ -87,16 +87,17 @@ pub fn assess<'w>(
 ) -> Assessment<'w> {
     let profile = profile::resolve(workload, settings.usage, catalog);
     let mut pricing = cost::price(workload, &profile, settings, catalog);
-    let break_even = breakeven::break_even(workload, &profile, &pricing, catalog);
-    if let Some(estimate) = &mut pricing.estimate {
-        estimate.break_even = break_even;
-    }
     let mut cold_start = match &workload.function {
         Some(_) => latency::function_cold_start(workload, &profile, catalog),
         None => latency::cold_start(workload, &profile, catalog),
     };
     if let (Some(cold_start), Some(_)) = (&mut cold_start, &workload.function) {
         latency::add_package_parts(cold_start, workload, &profile, catalog);
+    }
+    let break_even =
+        breakeven::break_even(workload, &profile, &pricing, cold_start.as_ref(), catalog);
+    if let Some(estimate) = &mut pricing.estimate {
+        estimate.break_even = break_even;
     }
     let expected = expected::expected(workload, &profile, &pricing, cold_start.as_ref());
     if let (Some(cold_start), Some(expected)) = (&mut cold_start, &expected) {

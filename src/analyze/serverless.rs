@@ -404,7 +404,7 @@ mod tests {
         );
         let catalog = Catalog::embedded().unwrap();
         let (pricing, profile) = priced(&workload);
-        let even = breakeven::break_even(&workload, &profile, &pricing, &catalog).unwrap();
+        let even = breakeven::break_even(&workload, &profile, &pricing, None, &catalog).unwrap();
         // t3a.small (2 GiB) is the cheapest us-east-1 x86 instance with >= 2 GiB: $0.0188 x 730.
         assert!(even.alternative.contains("t3a.small"));
         let per_request = 0.0000002 + 0.2 * 2.0 * 0.0000166667;

@@ -413,6 +413,20 @@ fn chart_lines(w: &WorkloadDiff, points: &[f64]) -> Option<(Vec<f64>, Vec<f64>, 
                 "the workload grows with requests; the alternative is flat",
             ))
         }
+        // An always-on GPU workload against the same replicas scaled to
+        // zero: the analysis gives the alternative's cost at 0 to 2 times
+        // the break-even, the points charted.
+        (None, _) if !be.alternative_monthly_usd_curve.is_empty() => {
+            let monthly = w.monthly_after_usd?;
+            if monthly <= 0.0 || be.alternative_monthly_usd_curve.len() != points.len() {
+                return None;
+            }
+            Some((
+                points.iter().map(|_| monthly).collect(),
+                be.alternative_monthly_usd_curve.clone(),
+                "the workload is flat; the alternative rises with requests until it is warm all day",
+            ))
+        }
         // An always-on workload against scaling to zero: the alternative
         // costs nothing at no traffic and as much at the break-even.
         (None, _) => {

@@ -352,9 +352,14 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
                 let _ = writeln!(out, "  expected    {}", expected_line(expected));
             }
             if let Some(break_even) = &cost.break_even {
+                let defaults = if break_even.defaulted_inputs.is_empty() {
+                    String::new()
+                } else {
+                    format!("; defaults: {}", break_even.defaulted_inputs.join(", "))
+                };
                 let _ = writeln!(
                     out,
-                    "  break-even  {} requests/day vs {} ({} is cheaper above it)",
+                    "  break-even  {} requests/day vs {} ({} is cheaper above it{defaults})",
                     trim(break_even.requests_per_day, 0),
                     break_even.alternative,
                     break_even.cheaper_above
