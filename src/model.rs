@@ -32,6 +32,12 @@ pub enum Platform {
     AzureVm,
     /// AKS node pools and clusters.
     AzureAks,
+    /// Azure Functions apps (Consumption, Flex Consumption, Premium or
+    /// App Service plans).
+    AzureFunctions,
+    /// Google Cloud Functions (1st gen) and Cloud Run functions (formerly
+    /// Cloud Functions 2nd gen).
+    GcpCloudFunctions,
 }
 
 impl Platform {
@@ -48,6 +54,8 @@ impl Platform {
             Platform::GcpCloudRun => "gcp-cloud-run",
             Platform::AzureVm => "azure-vm",
             Platform::AzureAks => "azure-aks",
+            Platform::AzureFunctions => "azure-functions",
+            Platform::GcpCloudFunctions => "gcp-cloud-functions",
         }
     }
 }
@@ -170,9 +178,84 @@ pub struct Change {
     pub before: Option<Box<Workload>>,
 }
 
-/// The shape and limits of a function (Lambda), for the serverless model.
+/// Which serverless function platform, and which of its hosting plans,
+/// runs a function: it decides the rates, the limits and the keep-alive
+/// (`analyze/plans.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FunctionPlan {
+    /// AWS Lambda.
+    #[default]
+    Lambda,
+    /// Azure Functions on the Consumption plan (`Y1`).
+    AzureConsumption,
+    /// Azure Functions on the Flex Consumption plan (`FC1`).
+    AzureFlexConsumption,
+    /// Azure Functions on an Elastic Premium plan (`EP1`–`EP3`; the number).
+    AzurePremium(u8),
+    /// Azure Functions on a Dedicated App Service plan (B, S, P… SKUs).
+    AzureDedicated,
+    /// Azure Functions on a plan the source does not show.
+    AzureUnknownPlan,
+    /// Google Cloud Functions (1st gen).
+    CloudFunctionsGen1,
+    /// Cloud Run functions (Cloud Functions 2nd gen), which run on Cloud Run.
+    CloudFunctionsGen2,
+}
+
+impl FunctionPlan {
+    /// Where it runs.
+    pub fn platform(self) -> Platform {
+        match self {
+            FunctionPlan::Lambda => Platform::AwsLambda,
+            FunctionPlan::AzureConsumption
+            | FunctionPlan::AzureFlexConsumption
+            | FunctionPlan::AzurePremium(_)
+            | FunctionPlan::AzureDedicated
+            | FunctionPlan::AzureUnknownPlan => Platform::AzureFunctions,
+            FunctionPlan::CloudFunctionsGen1 | FunctionPlan::CloudFunctionsGen2 => {
+                Platform::GcpCloudFunctions
+            }
+        }
+    }
+
+    /// Whose cloud it is.
+    pub fn cloud(self) -> Cloud {
+        match self.platform() {
+            Platform::AzureFunctions => Cloud::Azure,
+            Platform::GcpCloudFunctions => Cloud::Gcp,
+            _ => Cloud::Aws,
+        }
+    }
+
+    /// The kebab-case name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FunctionPlan::Lambda => "lambda",
+            FunctionPlan::AzureConsumption => "azure-consumption",
+            FunctionPlan::AzureFlexConsumption => "azure-flex-consumption",
+            FunctionPlan::AzurePremium(1) => "azure-premium-ep1",
+            FunctionPlan::AzurePremium(2) => "azure-premium-ep2",
+            FunctionPlan::AzurePremium(_) => "azure-premium-ep3",
+            FunctionPlan::AzureDedicated => "azure-dedicated",
+            FunctionPlan::AzureUnknownPlan => "azure-unknown-plan",
+            FunctionPlan::CloudFunctionsGen1 => "cloud-functions-gen1",
+            FunctionPlan::CloudFunctionsGen2 => "cloud-run-functions",
+        }
+    }
+}
+
+/// The shape and limits of a function (Lambda, Azure Functions, Cloud
+/// Functions), for the serverless model.
 #[derive(Clone, Debug, Default)]
 pub struct FunctionSpec {
+    /// The platform and hosting plan.
+    pub plan: FunctionPlan,
+    /// vCPU per instance, where the platform sizes CPU apart from memory
+    /// (Cloud Run functions) or ties it to memory in documented steps.
+    pub cpu: Option<f64>,
+    /// Requests one instance serves at once, where the platform lets the
+    /// source say (Cloud Run functions `max_instance_request_concurrency`).
+    pub instance_concurrency: Option<u32>,
     /// Memory in MB.
     pub memory_mb: Option<f64>,
     /// Timeout in seconds.
@@ -185,7 +268,9 @@ pub struct FunctionSpec {
     pub architecture: Option<String>,
     /// `Zip` or `Image`.
     pub package_type: Option<String>,
-    /// Provisioned concurrency configured for it.
+    /// Instances kept warm and billed whatever the traffic: Lambda
+    /// provisioned concurrency, Azure always-ready or minimum instances,
+    /// Cloud Functions minimum instances.
     pub provisioned_concurrency: Option<u32>,
     /// Reserved concurrency (a ceiling).
     pub reserved_concurrency: Option<u32>,
@@ -244,6 +329,9 @@ pub enum Trigger {
     HttpApi,
     /// An Application Load Balancer: callers wait for the answer.
     LoadBalancer,
+    /// The function's own HTTPS endpoint (an Azure Functions or Cloud
+    /// Functions HTTP trigger): callers wait for the answer.
+    Https,
     /// A message queue (SQS).
     Queue,
     /// Object-storage notifications (S3).
@@ -268,6 +356,7 @@ impl Trigger {
             Trigger::RestApi => "http",
             Trigger::HttpApi => "httpApi",
             Trigger::LoadBalancer => "alb",
+            Trigger::Https => "https",
             Trigger::Queue => "sqs",
             Trigger::Storage => "s3",
             Trigger::Schedule => "schedule",
@@ -282,7 +371,7 @@ impl Trigger {
     pub fn is_synchronous(&self) -> bool {
         matches!(
             self,
-            Trigger::RestApi | Trigger::HttpApi | Trigger::LoadBalancer
+            Trigger::RestApi | Trigger::HttpApi | Trigger::LoadBalancer | Trigger::Https
         )
     }
 

@@ -256,13 +256,20 @@ fn function_break_even(
     catalog: &Catalog,
 ) -> Option<BreakEven> {
     let memory_gib = spec.memory_mb? / 1024.0;
+    let cloud = spec.plan.cloud();
     let region = workload
         .placement
         .region
         .as_deref()
-        .unwrap_or(crate::catalog::home_region(Cloud::Aws));
+        .unwrap_or(crate::catalog::home_region(cloud));
     let arch = container_arch(spec);
-    let (instance, hourly, price_source) = cheapest_container(catalog, arch, memory_gib, region)?;
+    let (instance, hourly, price_source) = cheapest_container(
+        catalog,
+        cloud,
+        arch,
+        (spec.cpu.unwrap_or(0.0), memory_gib),
+        region,
+    )?;
     let monthly = hourly * HOURS_PER_MONTH;
     let volume = ((monthly - fixed) / (per_request * DAYS_PER_MONTH)).max(0.0);
     Some(BreakEven {
@@ -273,8 +280,10 @@ fn function_break_even(
         defaulted_inputs: Vec::new(),
         alternative_monthly_usd_curve: Vec::new(),
         basis: format!(
-            "the cheapest {arch} catalogue EC2 instance ({}) with at least {} GiB: {} at {}/h x 730 h = {}/month ({}) vs the function's {} fixed + {} per request: ({} - {}) / ({} x 730/24) = {} requests/day; one instance is assumed to serve the load",
+            "the cheapest {arch} catalogue {} ({}) with at least {}{} GiB: {} at {}/h x 730 h = {}/month ({}) vs the function's {} fixed + {} per request: ({} - {}) / ({} x 730/24) = {} requests/day; one instance is assumed to serve the load",
+            container_kind(cloud),
             region,
+            spec.cpu.map_or(String::new(), |cpu| format!("{} vCPU and ", trim(cpu, 3))),
             trim(memory_gib, 3),
             instance.name,
             usd_rate(hourly),
@@ -299,21 +308,57 @@ pub(crate) fn container_arch(spec: &FunctionSpec) -> &'static str {
     }
 }
 
-/// The cheapest catalogue EC2 instance of `arch` without GPUs and with at
-/// least `memory_gib`, on demand in `region` (ties by name): the always-on
-/// container a function is compared with. Its hourly price and the
-/// price's source key.
+/// What an always-on machine is called in `cloud`.
+pub(crate) fn container_kind(cloud: Cloud) -> &'static str {
+    match cloud {
+        Cloud::Aws => "EC2 instance",
+        Cloud::Gcp => "Compute Engine machine type",
+        Cloud::Azure => "Azure VM size",
+    }
+}
+
+/// Whether a GCP machine type or Azure VM size is an Arm one by its name
+/// (the generated GCP and Azure tables carry no architecture): GCP's
+/// `t2a-`/`c4a-`/`n4a-` families, Azure sizes with a `p` after the vCPU
+/// count (`Standard_D2ps_v5`).
+fn arm_by_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if ["t2a-", "c4a-", "n4a-"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return true;
+    }
+    lower
+        .strip_prefix("standard_")
+        .and_then(|size| size.split('_').next())
+        .and_then(|size| size.find(|c: char| c.is_ascii_digit()).map(|i| &size[i..]))
+        .is_some_and(|rest| {
+            rest.trim_start_matches(|c: char| c.is_ascii_digit())
+                .contains('p')
+        })
+}
+
+/// The cheapest catalogue machine of `cloud` and `arch` without GPUs and
+/// with at least `vcpu` and `memory_gib`, on demand in `region` (ties by name): the
+/// always-on container a function is compared with. Its hourly price and
+/// the price's source key. GCP and Azure rows carry no architecture, so
+/// their Arm families are told by name.
 pub(crate) fn cheapest_container<'c>(
     catalog: &'c Catalog,
+    cloud: Cloud,
     arch: &str,
-    memory_gib: f64,
+    (vcpu, memory_gib): (f64, f64),
     region: &str,
 ) -> Option<(&'c Instance, f64, &'static str)> {
     catalog
-        .instances(Cloud::Aws)
+        .instances(cloud)
         .iter()
-        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib)
-        .filter(|i| i.arch.as_deref() == Some(arch))
+        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib && i.vcpu >= vcpu)
+        .filter(|i| match i.arch.as_deref() {
+            Some(known) => known == arch,
+            None => cloud != Cloud::Aws && (arch == "arm64") == arm_by_name(&i.name),
+        })
         .filter_map(|i| {
             let price = i.price_in(region)?;
             Some((i, price.on_demand?, price.source))

@@ -374,8 +374,14 @@ pub fn price(
             return by_service_rates(workload, profile, service.key(), &demand, catalog, pricing)
         }
         Billing::PerRequest => {
-            if workload.function.is_some() {
-                return crate::analyze::serverless::price(workload, profile, catalog, pricing);
+            match &workload.function {
+                Some(spec) if spec.plan != crate::model::FunctionPlan::Lambda => {
+                    return crate::analyze::functions::price(workload, profile, catalog, pricing);
+                }
+                Some(_) => {
+                    return crate::analyze::serverless::price(workload, profile, catalog, pricing)
+                }
+                None => {}
             }
             pricing.unpriced_reason =
                 Some("billed per request, and the catalogue has no rates for it".into());

@@ -28,7 +28,7 @@ use crate::analyze::cost::{Method, Pricing};
 use crate::analyze::latency::ColdStart;
 use crate::analyze::profile::{Profile, Resolved};
 use crate::catalog::HOURS_PER_MONTH;
-use crate::model::{Platform, UsageKey, Workload};
+use crate::model::{FunctionSpec, UsageKey, Workload};
 use crate::numbers::{trim, usd, usd_rate};
 
 /// How long an idle Lambda execution environment is kept before it is
@@ -117,13 +117,7 @@ pub fn expected(
         return None;
     }
     if let Some(spec) = &workload.function {
-        return function(
-            workload,
-            spec.provisioned_concurrency,
-            profile,
-            pricing,
-            cold_start,
-        );
+        return function(spec, profile, pricing, cold_start);
     }
     let scaling = &workload.scaling;
     let hourly = estimate.map(|e| e.per_replica_hourly_usd);
@@ -290,8 +284,7 @@ pub fn scale_to_zero(
 }
 
 fn function(
-    workload: &Workload,
-    provisioned: Option<u32>,
+    spec: &FunctionSpec,
     profile: &Profile,
     pricing: &Pricing,
     cold_start: Option<&ColdStart>,
@@ -299,7 +292,8 @@ fn function(
     let traffic = traffic(profile)?;
     let monthly = pricing.estimate.as_ref().map(|e| e.monthly_usd);
     let busy = traffic.rate_per_s * traffic.duration_s;
-    let provisioned = f64::from(provisioned.unwrap_or(0));
+    let plan = crate::analyze::plans::facts(spec.plan);
+    let provisioned = f64::from(spec.provisioned_concurrency.unwrap_or(0).max(plan.floor));
     let inputs = format!(
         "λ = {} requests/day ({}) / 86400 s, {}: concurrent executions b = λ x d = {}",
         trim(traffic.requests.value, 2),
@@ -307,21 +301,22 @@ fn function(
         traffic.duration_basis,
         trim(busy, 4)
     );
-    let keep_alive = (workload.platform == Platform::AwsLambda).then_some(LAMBDA_IDLE_LIFETIME_S);
+    let keep_alive = plan.keep_alive.map(|(k, _)| k);
     let (share, cold_text) = if provisioned > 0.0 && busy <= provisioned {
         (
             0.0,
             format!(
-                "provisioned concurrency {} covers the load, so requests find a warm instance",
+                "{} {} covers the load, so requests find a warm instance",
+                plan.warm_setting,
                 trim(provisioned, 0)
             ),
         )
-    } else if let Some(k) = keep_alive {
+    } else if let Some((k, why)) = plan.keep_alive {
         let share = (-traffic.rate_per_s * (k + traffic.duration_s)).exp();
         (
             share,
             format!(
-                "K = {} s (Lambda idle-instance lifetime: AWS's fixed 10-minute keep-alive, Shahrad et al. ATC'20): cold share p = e^(-λ (K + d)) = {}",
+                "K = {} s ({why}): cold share p = e^(-λ (K + d)) = {}",
                 trim(k, 0),
                 trim(share, 4)
             ),

@@ -5,8 +5,10 @@
 pub mod breakeven;
 pub mod cost;
 pub mod expected;
+pub mod functions;
 pub mod latency;
 pub mod ops;
+pub mod plans;
 pub mod price_settings;
 pub mod profile;
 pub mod recommend;
@@ -88,6 +90,9 @@ pub fn assess<'w>(
     let profile = profile::resolve(workload, settings.usage, catalog);
     let mut pricing = cost::price(workload, &profile, settings, catalog);
     let mut cold_start = match &workload.function {
+        Some(spec) if spec.plan != crate::model::FunctionPlan::Lambda => {
+            functions::cold_start(workload, &profile, catalog)
+        }
         Some(_) => latency::function_cold_start(workload, &profile, catalog),
         None => latency::cold_start(workload, &profile, catalog),
     };

@@ -413,17 +413,31 @@ fn container_for_function(workload: &Workload, load: &Load, catalog: &Catalog) -
         .and_then(|f| f.memory_mb)
         .unwrap_or(128.0)
         / 1024.0;
+    let cloud = workload
+        .function
+        .as_ref()
+        .map_or(Cloud::Aws, |spec| spec.plan.cloud());
     let region = workload
         .placement
         .region
         .clone()
-        .unwrap_or_else(|| crate::catalog::home_region(Cloud::Aws).to_string());
+        .unwrap_or_else(|| crate::catalog::home_region(cloud).to_string());
     let arch = workload.function.as_ref().map_or("amd64", container_arch);
-    let container = cheapest_container(catalog, arch, memory_gib, &region);
+    let vcpu = workload
+        .function
+        .as_ref()
+        .and_then(|f| f.cpu)
+        .unwrap_or(0.0);
+    let container = cheapest_container(catalog, cloud, arch, (vcpu, memory_gib), &region);
+    let platform = match cloud {
+        Cloud::Aws => "aws-ec2",
+        Cloud::Gcp => "gcp-compute",
+        Cloud::Azure => "azure-vm",
+    };
     let replicas = load.busy.max(1.0);
     match container {
         Some((instance, hourly, _)) => Alternative {
-            platform: "aws-ec2".into(),
+            platform: platform.into(),
             architecture: Architecture::AlwaysOn,
             monthly_usd: Some(hourly * replicas * HOURS_PER_MONTH),
             cold_start_s: Some(0.0),
@@ -431,7 +445,8 @@ fn container_for_function(workload: &Workload, load: &Load, catalog: &Catalog) -
             meets_slo: load.meets(Some(0.0), 0.0),
             ruled_out: None,
             basis: format!(
-                "the cheapest catalogue {arch} instance with at least {} GiB, {} at {}/h, x max(1, b = {}) x 730 h",
+                "the cheapest catalogue {arch} {} with at least {} GiB, {} at {}/h, x max(1, b = {}) x 730 h",
+                if cloud == Cloud::Aws { "instance" } else { crate::analyze::breakeven::container_kind(cloud) },
                 trim(memory_gib, 3),
                 instance.name,
                 usd_rate(hourly),
@@ -439,7 +454,7 @@ fn container_for_function(workload: &Workload, load: &Load, catalog: &Catalog) -
             ),
         },
         None => Alternative {
-            platform: "aws-ec2".into(),
+            platform: platform.into(),
             architecture: Architecture::AlwaysOn,
             monthly_usd: None,
             cold_start_s: Some(0.0),

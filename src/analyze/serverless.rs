@@ -246,7 +246,10 @@ pub fn usd_small(value: f64) -> String {
     if value >= 0.01 {
         format!("${}", trim(value, 4))
     } else {
-        format!("${value:.10}").trim_end_matches('0').to_string()
+        format!("${value:.10}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     }
 }
 

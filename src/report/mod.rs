@@ -200,6 +200,17 @@ pub struct FunctionReport {
     /// Layers as written (ARNs or references), when any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub layers: Vec<String>,
+    /// The platform's hosting plan (`cloud-run-functions`,
+    /// `azure-consumption`…); absent for Lambda.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    /// vCPU per instance, where the platform sizes it (Cloud Functions);
+    /// absent otherwise.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "optional::<_, 3>"
+    )]
+    pub vcpu: Option<f64>,
 }
 
 /// One usage-profile value and where it came from.
@@ -839,6 +850,9 @@ fn workload_report(
                 .map(|e| e.trigger.as_str().to_string())
                 .collect(),
             layers: spec.layers.clone(),
+            plan: (spec.plan != crate::model::FunctionPlan::Lambda)
+                .then(|| spec.plan.as_str().to_string()),
+            vcpu: spec.cpu,
         }),
         scorecard: assessment.scorecard.clone(),
         recommendation: assessment.recommendation.clone(),

@@ -283,16 +283,32 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
     match &workload.function {
         Some(function) => {
             let mut shape = vec![
-                format!("{} MB", trim(function.memory_mb.unwrap_or(0.0), 0)),
+                function
+                    .memory_mb
+                    .map_or("memory unknown".to_string(), |m| {
+                        format!("{} MB", trim(m, 0))
+                    }),
                 format!("timeout {} s", trim(function.timeout_s.unwrap_or(0.0), 0)),
-                function.architecture.clone().unwrap_or_default(),
-                function.package_type.clone().unwrap_or_default(),
             ];
+            if let Some(plan) = &function.plan {
+                shape.push(plan.clone());
+            }
+            if let Some(cpu) = function.vcpu {
+                shape.push(format!("{} vCPU", trim(cpu, 3)));
+            }
+            shape.extend(function.architecture.clone());
+            shape.extend(function.package_type.clone());
             if let Some(runtime) = &function.runtime {
                 shape.push(runtime.clone());
             }
             if let Some(provisioned) = function.provisioned_concurrency {
-                shape.push(format!("provisioned {provisioned}"));
+                // Lambda calls its warm instances provisioned concurrency;
+                // the other platforms minimum or always-ready instances.
+                if function.plan.is_some() {
+                    shape.push(format!("warm instances {provisioned}"));
+                } else {
+                    shape.push(format!("provisioned {provisioned}"));
+                }
             }
             if !function.events.is_empty() {
                 shape.push(format!("events {}", function.events.join(", ")));

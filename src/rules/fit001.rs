@@ -30,9 +30,17 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
             trim(memory, 0)
         )
     };
+    let plan = crate::analyze::plans::facts(spec.plan);
+    let platform = match plan.max_timeout_for(spec) {
+        Some(limit) => format!(
+            "a platform that stops every invocation at {} and has no GPUs",
+            crate::analyze::plans::PlanFacts::timeout_words(limit)
+        ),
+        None => format!("{}, which has no GPUs", plan.name),
+    };
     vec![Draft {
         message: format!(
-            "{}: {why}, on a platform that stops every invocation at 15 minutes and has no GPUs; run it as a job (Kubernetes Job, AWS Batch, SageMaker training)",
+            "{}: {why}, on {platform}; run it as a job (Kubernetes Job, AWS Batch, SageMaker training)",
             workload.id
         ),
         location: spec.defined_at.clone().unwrap_or_else(|| workload.location.clone()),
@@ -79,5 +87,19 @@ mod tests {
         let found = rule_findings("FIT001", &[], "serverless.yml", &job("score", "training", 60, 512));
         assert_eq!(found.len(), 1);
         assert!(found[0].message.contains(": it trains ("), "{}", found[0].message);
+    }
+
+    #[test]
+    fn training_names_the_platform_limits_of_other_clouds() {
+        let gen2 = "resource \"google_cloudfunctions2_function\" \"train_model\" {\n  location = \"us-central1\"\n  service_config {\n    timeout_seconds = 3600\n  }\n}\n";
+        let found = rule_findings("FIT001", &[], "main.tf", gen2);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("on a platform that stops every invocation at 60 minutes and has no GPUs"), "{}", found[0].message);
+        let flex = "resource \"azurerm_function_app_flex_consumption\" \"finetune\" {\n  location = \"eastus\"\n}\n";
+        let found = rule_findings("FIT001", &[], "main.tf", flex);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("on Azure Functions (Flex Consumption plan), which has no GPUs"), "{}", found[0].message);
+        let serve = "resource \"google_cloudfunctions2_function\" \"serve\" {\n  location = \"us-central1\"\n}\n";
+        assert!(rule_findings("FIT001", &[], "main.tf", serve).is_empty());
     }
 }

@@ -9,9 +9,12 @@ use crate::numbers::trim;
 
 pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec<Draft> {
     let workload = assessment.workload;
-    let (Some(spec), Platform::AwsLambda) = (&workload.function, workload.platform) else {
+    let Some(spec) = &workload.function else {
         return Vec::new();
     };
+    if workload.platform != Platform::AwsLambda {
+        return other_platform(workload, spec);
+    }
     let at = |setting: FunctionSetting| {
         spec.location(setting)
             .cloned()
@@ -115,6 +118,60 @@ pub(super) fn check(assessment: &Assessment<'_>, settings: &RuleSettings) -> Vec
     drafts
 }
 
+/// Azure Functions and Cloud Functions: memory and timeout against the
+/// plan's sourced limits (`analyze/plans.rs`).
+fn other_platform(workload: &crate::model::Workload, spec: &crate::model::FunctionSpec) -> Vec<Draft> {
+    let plan = crate::analyze::plans::facts(spec.plan);
+    let at = |setting: FunctionSetting| {
+        spec.location(setting)
+            .cloned()
+            .unwrap_or_else(|| workload.location.clone())
+    };
+    let mut drafts = Vec::new();
+    let (min_memory, max_memory) = plan.memory_mb;
+    if let Some(memory) = spec.memory_mb {
+        if memory < min_memory - 1e-9 || memory > max_memory + 1e-9 {
+            drafts.push(Draft {
+                message: format!(
+                    "{}: memory {} MB is outside {}'s {}–{} MB",
+                    workload.id,
+                    trim(memory, 0),
+                    plan.name,
+                    trim(min_memory, 0),
+                    trim(max_memory, 0)
+                ),
+                location: at(FunctionSetting::Memory),
+                monthly_usd: None,
+                escalate: false,
+                rests_on: None,
+            });
+        }
+    }
+    if let (Some(timeout), Some(limit)) = (spec.timeout_s, plan.max_timeout_for(spec)) {
+        if timeout > limit {
+            drafts.push(Draft {
+                message: format!(
+                    "{}: timeout {} s is above {}'s {} s{}",
+                    workload.id,
+                    trim(timeout, 0),
+                    plan.name,
+                    trim(limit, 0),
+                    if plan.max_http_timeout_s.is_some() && !spec.is_request_driven() {
+                        " for event-driven functions"
+                    } else {
+                        ""
+                    }
+                ),
+                location: at(FunctionSetting::Timeout),
+                monthly_usd: None,
+                escalate: false,
+                rests_on: None,
+            });
+        }
+    }
+    drafts
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::Threshold;
@@ -190,5 +247,41 @@ mod tests {
         // A zip package's declared image size means nothing to Lambda.
         let zip = serverless("run", &["events:", "  - schedule: rate(1 hour)"], &["image-size-gb: 11"]);
         assert!(messages(&zip, &[]).is_empty());
+    }
+
+    fn cloud_run_function(service_config: &str, http: bool) -> String {
+        let trigger = if http {
+            ""
+        } else {
+            "  event_trigger {\n    event_type = \"google.cloud.pubsub.topic.v1.messagePublished\"\n  }\n"
+        };
+        format!("resource \"google_cloudfunctions2_function\" \"f\" {{\n  location = \"us-central1\"\n{trigger}  service_config {{\n{service_config}  }}\n}}\n")
+    }
+
+    #[test]
+    fn cloud_run_functions_have_their_own_limits_per_trigger() {
+        let event = cloud_run_function("    timeout_seconds = 541\n", false);
+        let found = rule_findings("FIT003", &[], "main.tf", &event);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "google_cloudfunctions2_function.f: timeout 541 s is above Cloud Run functions (Cloud Functions 2nd gen)'s 540 s for event-driven functions");
+        assert_eq!(found[0].location.line, 7);
+        let at_limit = cloud_run_function("    timeout_seconds = 540\n", false);
+        assert!(rule_findings("FIT003", &[], "main.tf", &at_limit).is_empty());
+        // HTTP functions may run an hour.
+        let http = cloud_run_function("    timeout_seconds = 3600\n", true);
+        assert!(rule_findings("FIT003", &[], "main.tf", &http).is_empty());
+        let big = cloud_run_function("    available_memory = \"33Gi\"\n", true);
+        let found = rule_findings("FIT003", &[], "main.tf", &big);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("memory 33792 MB is outside Cloud Run functions (Cloud Functions 2nd gen)'s 128–32768 MB"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn first_gen_cloud_functions_stop_at_540_seconds() {
+        let text = |timeout: u32| format!("resource \"google_cloudfunctions_function\" \"f\" {{\n  region       = \"us-central1\"\n  runtime      = \"python310\"\n  trigger_http = true\n  timeout      = {timeout}\n}}\n");
+        let found = rule_findings("FIT003", &[], "main.tf", &text(541));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("timeout 541 s is above Cloud Functions (1st gen)'s 540 s"), "{}", found[0].message);
+        assert!(rule_findings("FIT003", &[], "main.tf", &text(540)).is_empty());
     }
 }

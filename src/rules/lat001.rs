@@ -38,8 +38,9 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
         .collect();
     vec![Draft {
         message: format!(
-            "{} answers synchronous requests without provisioned concurrency, and a cold start takes about {} ms ({}), above its latency SLO of {} ms{}",
+            "{} answers synchronous requests without {}, and a cold start takes about {} ms ({}), above its latency SLO of {} ms{}",
             workload.id,
+            crate::analyze::plans::facts(spec.plan).warm_setting,
             trim(projected_ms, 0),
             parts.join(" + "),
             trim(slo.value, 0),
@@ -83,5 +84,26 @@ mod tests {
         assert!(rule_findings("LAT001", &[], "serverless.yml", &sentiment(&warm, 790)).is_empty());
         let queue = ["events:", "  - schedule: rate(1 hour)"];
         assert!(rule_findings("LAT001", &[], "serverless.yml", &sentiment(&queue, 790)).is_empty());
+    }
+
+    /// A Cloud Run function behind its HTTPS endpoint: Python's 1.75 s
+    /// cold start on Cloud Run is above the default 1,000 ms SLO.
+    fn cloud_run_function(runtime: &str, min_instances: u32) -> String {
+        format!(
+            "resource \"google_cloudfunctions2_function\" \"predict\" {{\n  location = \"us-central1\"\n  build_config {{\n    runtime = \"{runtime}\"\n  }}\n  service_config {{\n    available_memory   = \"1Gi\"\n    min_instance_count = {min_instances}\n  }}\n}}\n"
+        )
+    }
+
+    #[test]
+    fn fires_for_a_cloud_run_function_whose_runtime_starts_slower_than_the_slo() {
+        let found = rule_findings("LAT001", &[], "main.tf", &cloud_run_function("python312", 0));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("answers synchronous requests without minimum instances, and a cold start takes about 1750 ms (runtime init 1750 ms), above its latency SLO of 1000 ms"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn silent_for_a_fast_runtime_or_a_minimum_instance() {
+        assert!(rule_findings("LAT001", &[], "main.tf", &cloud_run_function("go122", 0)).is_empty());
+        assert!(rule_findings("LAT001", &[], "main.tf", &cloud_run_function("python312", 1)).is_empty());
     }
 }

@@ -29,14 +29,18 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
     let excess = estimate.monthly_usd - container_monthly;
     vec![Draft {
         message: format!(
-            "{} serves {} requests/day, above its break-even of {} requests/day: it costs {}/month, {} would cost {}/month ({} more on Lambda)",
+            "{} serves {} requests/day, above its break-even of {} requests/day: it costs {}/month, {} would cost {}/month ({} more on {})",
             workload.id,
             trim(volume.value, 0),
             trim(break_even.requests_per_day, 0),
             usd(estimate.monthly_usd),
             break_even.alternative,
             usd(container_monthly),
-            usd(excess)
+            usd(excess),
+            workload
+                .function
+                .as_ref()
+                .map_or("Lambda", |spec| crate::analyze::plans::facts(spec.plan).short_name)
         ),
         location: workload
             .function

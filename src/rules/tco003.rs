@@ -26,10 +26,11 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
     );
     vec![Draft {
         message: format!(
-            "{} keeps {instances} instance(s){} warm with provisioned concurrency: {cost}, the fixed cost scale-to-zero was meant to avoid",
+            "{} keeps {instances} instance(s){} warm with {}: {cost}, the fixed cost scale-to-zero was meant to avoid",
             workload.id,
             spec.memory_mb
-                .map_or(" (memory unknown)".to_string(), |memory| format!(" of {} MB", trim(memory, 0)))
+                .map_or(" (memory unknown)".to_string(), |memory| format!(" of {} MB", trim(memory, 0))),
+            crate::analyze::plans::facts(spec.plan).warm_setting
         ),
         location: spec.location(FunctionSetting::ProvisionedConcurrency).cloned().unwrap_or_else(|| workload.location.clone()),
         monthly_usd: fixed,

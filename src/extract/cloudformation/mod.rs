@@ -385,6 +385,7 @@ pub fn extract(
                     events,
                     defined_at: Some(location(*key)),
                     locations: BTreeMap::new(),
+                    ..FunctionSpec::default()
                 };
                 record_locations(
                     &mut spec,

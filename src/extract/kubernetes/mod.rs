@@ -9,7 +9,7 @@
 
 mod autoscaling;
 pub mod pod;
-mod quantity;
+pub(crate) mod quantity;
 
 pub use quantity::parse as parse_quantity;
 

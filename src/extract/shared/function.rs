@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::extract::Problem;
 use crate::model::{
-    Billing, Cloud, FunctionSetting, FunctionSpec, Platform, Scaling, Suppression, UsageKey,
+    Billing, FunctionPlan, FunctionSetting, FunctionSpec, Scaling, Suppression, UsageKey,
     UsageSetting, Workload,
 };
 use crate::source::Location;
@@ -136,8 +136,10 @@ pub fn record_locations(
     }
 }
 
-/// A Lambda function workload: memory per replica from the spec, scaling
-/// from provisioned (floor) and reserved (ceiling) concurrency.
+/// A function workload on the platform its plan names: memory (and vCPU)
+/// per replica from the spec, scaling from the instances kept warm
+/// (Lambda provisioned concurrency, minimum or always-ready instances:
+/// the floor) and reserved concurrency or maximum instances (the ceiling).
 #[allow(clippy::too_many_arguments)]
 pub fn function_workload(
     id: String,
@@ -149,9 +151,16 @@ pub fn function_workload(
     suppressions: Vec<Suppression>,
     notes: Vec<String>,
 ) -> Workload {
-    let mut workload = Workload::new(id, kind, Platform::AwsLambda, location, Billing::PerRequest);
+    let mut workload = Workload::new(
+        id,
+        kind,
+        spec.plan.platform(),
+        location,
+        Billing::PerRequest,
+    );
     workload.compute.memory_gib_per_replica = spec.memory_mb.unwrap_or(0.0) / 1024.0;
-    workload.placement.cloud = Some((Cloud::Aws, "provider".into()));
+    workload.compute.cpu_per_replica = spec.cpu.unwrap_or(0.0);
+    workload.placement.cloud = Some((spec.plan.cloud(), "provider".into()));
     workload.placement.region = region;
     workload.scaling = Scaling {
         keep_alive_s: None,
@@ -161,12 +170,21 @@ pub fn function_workload(
         min_location: spec
             .location(FunctionSetting::ProvisionedConcurrency)
             .cloned(),
-        basis: format!(
-            "scales with requests from {} (provisioned concurrency){}",
-            spec.provisioned_concurrency.unwrap_or(0),
-            spec.reserved_concurrency
-                .map_or(String::new(), |r| format!(" to {r} (reserved concurrency)"))
-        ),
+        basis: if spec.plan == FunctionPlan::Lambda {
+            format!(
+                "scales with requests from {} (provisioned concurrency){}",
+                spec.provisioned_concurrency.unwrap_or(0),
+                spec.reserved_concurrency
+                    .map_or(String::new(), |r| format!(" to {r} (reserved concurrency)"))
+            )
+        } else {
+            format!(
+                "scales with requests from {} (minimum instances){}",
+                spec.provisioned_concurrency.unwrap_or(0),
+                spec.reserved_concurrency
+                    .map_or(String::new(), |r| format!(" to {r} (maximum instances)"))
+            )
+        },
     };
     workload.usage = usage;
     workload.suppressions = suppressions;

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod eval;
+mod functions;
 pub mod plan;
 pub mod resources;
 mod types;

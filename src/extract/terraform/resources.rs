@@ -15,7 +15,7 @@ use crate::model::{
 use crate::source::Location;
 
 /// The resource types this module reads.
-pub const SUPPORTED: [&str; 20] = [
+pub const SUPPORTED: [&str; 28] = [
     "aws_instance",
     "aws_autoscaling_group",
     "aws_eks_node_group",
@@ -36,6 +36,14 @@ pub const SUPPORTED: [&str; 20] = [
     "kubernetes_deployment_v1",
     "aws_launch_template",
     "azurerm_virtual_machine",
+    "google_cloudfunctions_function",
+    "google_cloudfunctions2_function",
+    "azurerm_linux_function_app",
+    "azurerm_windows_function_app",
+    "azurerm_function_app_flex_consumption",
+    "azurerm_function_app",
+    "azurerm_service_plan",
+    "azurerm_app_service_plan",
 ];
 
 /// Other resources of the same configuration a mapper may need: launch
@@ -54,7 +62,7 @@ impl<'a> Related<'a> {
     }
 
     /// The instance referenced by `path` of `instance`, if the reference is known.
-    fn referenced(
+    pub(super) fn referenced(
         &self,
         instance: &ResourceInstance,
         path: &str,
@@ -109,6 +117,22 @@ pub fn workloads(
         }
         "azurerm_kubernetes_cluster" => azure_aks(instance, &view),
         "azurerm_kubernetes_cluster_node_pool" => vec![azure_aks_pool(instance, &view, related)],
+        "google_cloudfunctions2_function" => {
+            vec![super::functions::cloud_functions_gen2(
+                instance, &view, problems,
+            )]
+        }
+        "google_cloudfunctions_function" => {
+            vec![super::functions::cloud_functions_gen1(instance, &view)]
+        }
+        "azurerm_linux_function_app" | "azurerm_windows_function_app" | "azurerm_function_app" => {
+            vec![super::functions::azure_function_app(
+                instance, &view, related,
+            )]
+        }
+        "azurerm_function_app_flex_consumption" => {
+            vec![super::functions::azure_flex(instance, &view)]
+        }
         "kubernetes_deployment" | "kubernetes_deployment_v1" => {
             kubernetes_deployment(instance, &view, problems)
                 .into_iter()
@@ -156,7 +180,7 @@ fn instance_type(workload: &mut Workload, view: &View<'_>, key: &str, default: O
     }
 }
 
-fn region(workload: &mut Workload, cloud: Cloud, region: Option<String>) {
+pub(super) fn region(workload: &mut Workload, cloud: Cloud, region: Option<String>) {
     workload.placement.cloud = Some((cloud, "provider".into()));
     workload.placement.region = region.map(|r| normalize_region(cloud, &r));
 }
@@ -650,7 +674,11 @@ fn guest_accelerators(workload: &mut Workload, view: &View<'_>) {
     }
 }
 
-fn gcp_region(instance: &ResourceInstance, view: &View<'_>, key: &str) -> Option<String> {
+pub(super) fn gcp_region(
+    instance: &ResourceInstance,
+    view: &View<'_>,
+    key: &str,
+) -> Option<String> {
     view.string(key)
         .known()
         .or_else(|| instance.provider_region.clone())
