@@ -377,6 +377,7 @@ pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> 
         parts,
         expected_cold_starts_per_day: None,
         cold_request_share: None,
+        not_projected: Vec::new(),
     })
 }
 
