@@ -472,8 +472,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         config,
         settings,
     } = prepare(&args.scan, color)?;
-    let mut options = args.scan.options(args.paths, args.stdin_filename, &config);
+    let mut options = args
+        .scan
+        .options(args.paths.clone(), args.stdin_filename.clone(), &config);
     options.keep_sources = args.format == Format::Text;
+    if args.format == Format::Json && args.write_baseline.is_none() {
+        return check_json_streamed(&args, &options, &config, &catalog, &settings);
+    }
     let mut report =
         scan::check(&options, &config, &catalog, &settings).map_err(|e| e.to_string())?;
     if let Some(path) = &args.write_baseline {
@@ -514,6 +519,43 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     };
     finish_output(written.and_then(|()| out.flush()), args.output.as_deref())?;
+    Ok(check_exit_code(&args, &report))
+}
+
+/// `check --format json`: the report is written while its workloads are
+/// assessed, a chunk at a time, so a large tree's workloads are never all
+/// held at once (same bytes as serialising the whole report).
+fn check_json_streamed(
+    args: &CheckArgs,
+    options: &Options,
+    config: &Config,
+    catalog: &Catalog,
+    settings: &[rules::RuleSettings],
+) -> Result<u8, String> {
+    let baseline = match &args.baseline {
+        Some(path) => Some(tcolint::baseline::Baseline::read(path).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let scanned = scan::read(options, catalog).map_err(|e| e.to_string())?;
+    let tool = tcolint::report::Tool::of(catalog);
+    let mut out = open_output(args.output.as_deref())?;
+    let (report, written) = tcolint::report::json::write_streamed(
+        &tool,
+        |each| scanned.analyze(config, catalog, settings, each),
+        |report| {
+            if let Some(baseline) = &baseline {
+                baseline.apply(report);
+            }
+        },
+        &mut out,
+    );
+    finish_output(written.and_then(|()| out.flush()), args.output.as_deref())?;
+    Ok(check_exit_code(args, &report))
+}
+
+/// Exit code of a check whose report is written: 1 when a finding reaches
+/// --fail-on (unless --exit-zero), else 0.
+fn check_exit_code(args: &CheckArgs, report: &tcolint::report::Report) -> u8 {
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -522,11 +564,11 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     };
     let failed =
         matches!((threshold, report.worst()), (Some(threshold), Some(worst)) if worst >= threshold);
-    Ok(if failed && !args.exit_zero {
+    if failed && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         0
-    })
+    }
 }
 
 fn diff(args: DiffArgs) -> Result<u8, String> {

@@ -15,7 +15,7 @@ use crate::extract::{
 };
 use crate::model::Workload;
 use crate::parse::yaml::Limits;
-use crate::report::Report;
+use crate::report::{workload_report, Report, Totals, WorkloadReport};
 use crate::rules::{self, Finding, RuleSettings, Severity};
 use crate::source::SourceFile;
 
@@ -110,6 +110,10 @@ fn duplicate_keys(
         .collect()
 }
 
+/// Workloads assessed, reported and handed on at a time: enough to keep
+/// every core busy, few enough that their reports take little memory.
+const CHUNK_WORKLOADS: usize = 512;
+
 /// Runs a check and returns its report. Fails only when a named path does
 /// not exist.
 pub fn check(
@@ -118,6 +122,32 @@ pub fn check(
     catalog: &Catalog,
     rules: &[RuleSettings],
 ) -> Result<Report, DiscoverError> {
+    let scanned = read(options, catalog)?;
+    let mut workloads = Vec::new();
+    let mut report = scanned.analyze(config, catalog, rules, &mut |workload| {
+        workloads.push(workload);
+        true
+    });
+    report.workloads = workloads;
+    Ok(report)
+}
+
+/// The inputs of a check, read, extracted and linked: every workload in
+/// file and position order with a unique id, and what the files said about
+/// themselves. Nothing is assessed yet.
+pub struct Scanned {
+    workloads: Vec<Workload>,
+    unmodeled: Vec<crate::model::UnmodeledAccelerator>,
+    invalid: Vec<Problem>,
+    duplicate_keys: Vec<DuplicateKeyProblem>,
+    skipped: Vec<Skipped>,
+    files_scanned: usize,
+    sources: Vec<Arc<SourceFile>>,
+}
+
+/// Discovers, parses, extracts and links the inputs. Fails only when a
+/// named path does not exist.
+pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverError> {
     let discovery = discover::discover(&options.paths, &options.stdin_name)?;
     let limits = Limits::default();
     let read_options = options.read_options();
@@ -215,85 +245,143 @@ pub fn check(
     });
     crate::ids::make_unique(&mut workloads, &options.paths);
 
-    let mut settings = config.analysis();
-    // ARC001 as configured for this run is the one source of the saving a
-    // recommended move must reach.
-    if let Some(arc001) = rules
-        .iter()
-        .find(|rule| rule.meta.code == rules::code::ARC001)
-    {
-        settings.min_saving = crate::analyze::recommend::MinSaving {
-            fraction: arc001.threshold(rules::Threshold::MinSavingFraction),
-            usd: arc001.threshold(rules::Threshold::MinSavingUsd),
-        };
-    }
-    let mut assessments: Vec<Assessment<'_>> = workloads
-        .par_iter()
-        .map(|workload| assess(workload, &settings, catalog))
-        .collect();
-    crate::analyze::attribute_ops(&mut assessments, &settings.ops);
-    let mut findings: Vec<Finding> = Vec::new();
-    for assessment in &assessments {
-        // A resource a plan destroys is not worth a finding.
-        let deleted = assessment
-            .workload
-            .change
-            .as_ref()
-            .is_some_and(|change| change.action == crate::model::ChangeAction::Delete);
-        if !deleted {
-            let first = findings.len();
-            rules::run(assessment, rules, &mut findings);
-            let own: Vec<&Finding> = findings[first..].iter().collect();
-            let unused = rules::unused_suppressions(assessment.workload, &own, rules);
-            findings.extend(unused);
-        }
-    }
-    findings.extend(rules::gpu003::findings(&unmodeled, rules));
-    if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {
-        findings.extend(invalid.into_iter().map(|problem| {
-            Finding::about_input(
-                settings,
-                settings.severity,
-                problem.message,
-                problem.location,
-            )
-        }));
-    }
-    if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::DUPLICATE_KEY) {
-        findings.extend(duplicate_keys.into_iter().map(|duplicate| {
-            // Kubernetes manifests, Terraform JSON syntax: their consumer
-            // rejects them.
-            let DuplicateKeyProblem { problem, rejected } = duplicate;
-            let severity = if rejected {
-                Severity::Error
-            } else {
-                settings.severity
-            };
-            Finding::about_input(settings, severity, problem.message, problem.location)
-        }));
-    }
-    findings.sort_by(|a, b| {
-        (
-            &a.location.file,
-            a.location.line,
-            a.location.column,
-            &a.code,
-        )
-            .cmp(&(
-                &b.location.file,
-                b.location.line,
-                b.location.column,
-                &b.code,
-            ))
-    });
-    Ok(Report::build(
-        &assessments,
-        findings,
+    Ok(Scanned {
+        workloads,
+        unmodeled,
+        invalid,
+        duplicate_keys,
         skipped,
         files_scanned,
         sources,
-        catalog,
-    ))
+    })
+}
+
+impl Scanned {
+    /// Assesses every workload, runs the rules, and hands each workload's
+    /// report to `each`, in order, as soon as its chunk is assessed (`each`
+    /// returns false to stop being handed reports, as when the reader of a
+    /// streamed report went away). Returns the report with its findings and
+    /// summary and without the workloads `each` took.
+    pub fn analyze(
+        self,
+        config: &Config,
+        catalog: &Catalog,
+        rules: &[RuleSettings],
+        each: &mut dyn FnMut(WorkloadReport) -> bool,
+    ) -> Report {
+        let Scanned {
+            workloads,
+            unmodeled,
+            invalid,
+            duplicate_keys,
+            skipped,
+            files_scanned,
+            sources,
+        } = self;
+        let mut settings = config.analysis();
+        // ARC001 as configured for this run is the one source of the saving a
+        // recommended move must reach.
+        if let Some(arc001) = rules
+            .iter()
+            .find(|rule| rule.meta.code == rules::code::ARC001)
+        {
+            settings.min_saving = crate::analyze::recommend::MinSaving {
+                fraction: arc001.threshold(rules::Threshold::MinSavingFraction),
+                usd: arc001.threshold(rules::Threshold::MinSavingUsd),
+            };
+        }
+        let ops_shares = crate::analyze::ops::attribute(&workloads, &settings.ops);
+        let mut totals = Totals::default();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut wanted = true;
+        for (chunk, shares) in workloads
+            .chunks(CHUNK_WORKLOADS)
+            .zip(ops_shares.chunks(CHUNK_WORKLOADS))
+        {
+            let assessed: Vec<(WorkloadReport, Vec<Finding>)> = chunk
+                .par_iter()
+                .zip(shares)
+                .map(|(workload, share)| {
+                    let mut assessment = assess(workload, &settings, catalog);
+                    crate::analyze::apply_ops(&mut assessment, share.clone());
+                    let findings = judge(&assessment, rules);
+                    (workload_report(assessment), findings)
+                })
+                .collect();
+            for ((report, own), workload) in assessed.into_iter().zip(chunk) {
+                totals.add(workload, &report);
+                findings.extend(own);
+                if wanted {
+                    wanted = each(report);
+                }
+            }
+        }
+        findings.extend(rules::gpu003::findings(&unmodeled, rules));
+        if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {
+            findings.extend(invalid.into_iter().map(|problem| {
+                Finding::about_input(
+                    settings,
+                    settings.severity,
+                    problem.message,
+                    problem.location,
+                )
+            }));
+        }
+        if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::DUPLICATE_KEY) {
+            findings.extend(duplicate_keys.into_iter().map(|duplicate| {
+                // Kubernetes manifests, Terraform JSON syntax: their consumer
+                // rejects them.
+                let DuplicateKeyProblem { problem, rejected } = duplicate;
+                let severity = if rejected {
+                    Severity::Error
+                } else {
+                    settings.severity
+                };
+                Finding::about_input(settings, severity, problem.message, problem.location)
+            }));
+        }
+        findings.sort_by(|a, b| {
+            (
+                &a.location.file,
+                a.location.line,
+                a.location.column,
+                &a.code,
+            )
+                .cmp(&(
+                    &b.location.file,
+                    b.location.line,
+                    b.location.column,
+                    &b.code,
+                ))
+        });
+        Report::assemble(
+            Vec::new(),
+            totals,
+            findings,
+            skipped,
+            files_scanned,
+            sources,
+            catalog,
+        )
+    }
+}
+
+/// The findings of one assessed workload, with its unused suppressions.
+fn judge(assessment: &Assessment<'_>, rules: &[RuleSettings]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    // A resource a plan destroys is not worth a finding.
+    let deleted = assessment
+        .workload
+        .change
+        .as_ref()
+        .is_some_and(|change| change.action == crate::model::ChangeAction::Delete);
+    if !deleted {
+        rules::run(assessment, rules, &mut findings);
+        let own: Vec<&Finding> = findings.iter().collect();
+        let unused = rules::unused_suppressions(assessment.workload, &own, rules);
+        findings.extend(unused);
+    }
+    findings
 }
 
 /// Whether text (standard input, which has no extension) is Terraform HCL:

@@ -231,15 +231,13 @@ pub fn assess<'w>(
     }
 }
 
-/// Spreads the configured operational overhead over the assessed
-/// workloads and scores each one's `operational_overhead` with its hours.
-pub fn attribute_ops(assessments: &mut [Assessment<'_>], settings: &ops::OpsSettings) {
-    let shares = ops::attribute(assessments, settings);
-    for (assessment, share) in assessments.iter_mut().zip(shares) {
-        if let (Some(scorecard), Some(share)) = (&mut assessment.scorecard, &share) {
-            scorecard.operational_overhead =
-                scorecard::operational_overhead(assessment.workload, share.hours_per_month);
-        }
-        assessment.ops = share;
+/// Gives an assessment its share of the configured operational overhead
+/// (from [`ops::attribute`]) and scores its `operational_overhead` with
+/// those hours.
+pub fn apply_ops(assessment: &mut Assessment<'_>, share: Option<ops::OpsShare>) {
+    if let (Some(scorecard), Some(share)) = (&mut assessment.scorecard, &share) {
+        scorecard.operational_overhead =
+            scorecard::operational_overhead(assessment.workload, share.hours_per_month);
     }
+    assessment.ops = share;
 }

@@ -14,7 +14,6 @@
 
 use serde::Serialize;
 
-use crate::analyze::Assessment;
 use crate::model::{Billing, Platform, Workload};
 use crate::numbers::{trim, usd};
 
@@ -86,21 +85,22 @@ fn service_of(workload: &Workload) -> &str {
         .map_or(&workload.id, |(service, _)| service)
 }
 
-/// Each workload's share (by index of `assessments`), `None` where no
-/// overhead applies or `ops:` is off.
-pub fn attribute(assessments: &[Assessment<'_>], settings: &OpsSettings) -> Vec<Option<OpsShare>> {
-    let mut shares = vec![None; assessments.len()];
+/// Each workload's share (by index of `workloads`), `None` where no
+/// overhead applies or `ops:` is off. Only the set of workloads decides a
+/// share, so it is known before any workload is assessed.
+pub fn attribute(workloads: &[Workload], settings: &OpsSettings) -> Vec<Option<OpsShare>> {
+    let mut shares = vec![None; workloads.len()];
     if settings.is_off() {
         return shares;
     }
     let rate = settings.hourly_rate_usd;
-    let kubernetes: Vec<usize> = (0..assessments.len())
-        .filter(|&i| is_kubernetes(assessments[i].workload))
+    let kubernetes: Vec<usize> = (0..workloads.len())
+        .filter(|&i| is_kubernetes(&workloads[i]))
         .collect();
     if settings.kubernetes_hours_per_cluster_month > 0.0 && !kubernetes.is_empty() {
         let declared = kubernetes
             .iter()
-            .filter(|&&i| is_cluster(assessments[i].workload))
+            .filter(|&&i| is_cluster(&workloads[i]))
             .count();
         let clusters = declared.max(1);
         let hours =
@@ -122,14 +122,14 @@ pub fn attribute(assessments: &[Assessment<'_>], settings: &OpsSettings) -> Vec<
         }
     }
     if settings.serverless_hours_per_service_month > 0.0 {
-        let functions: Vec<usize> = (0..assessments.len())
-            .filter(|&i| assessments[i].workload.function.is_some())
+        let functions: Vec<usize> = (0..workloads.len())
+            .filter(|&i| workloads[i].function.is_some())
             .collect();
         for &i in &functions {
-            let service = service_of(assessments[i].workload);
+            let service = service_of(&workloads[i]);
             let members = functions
                 .iter()
-                .filter(|&&j| service_of(assessments[j].workload) == service)
+                .filter(|&&j| service_of(&workloads[j]) == service)
                 .count();
             let hours = settings.serverless_hours_per_service_month / members as f64;
             shares[i] = Some(OpsShare {

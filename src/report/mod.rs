@@ -25,7 +25,7 @@ use crate::analyze::profile::Origin;
 use crate::analyze::Assessment;
 use crate::catalog::Catalog;
 use crate::discover::Skipped;
-use crate::model::{ChangeAction, UsageKey};
+use crate::model::{ChangeAction, UsageKey, Workload};
 use crate::rules::{Finding, Severity};
 use crate::source::{Location, SourceFile};
 
@@ -65,6 +65,17 @@ pub struct Tool {
     pub version: &'static str,
     /// The price catalogue's date.
     pub catalog_date: String,
+}
+
+impl Tool {
+    /// This build of tcolint with `catalog`'s date.
+    pub fn of(catalog: &Catalog) -> Tool {
+        Tool {
+            name: "tcolint",
+            version: env!("CARGO_PKG_VERSION"),
+            catalog_date: catalog.date().to_string(),
+        }
+    }
 }
 
 /// A file position.
@@ -225,7 +236,7 @@ pub struct ProfileValue {
 }
 
 /// What a plan does to a workload's cost.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ChangeReport {
     /// create, update, delete, replace or no-op.
     pub action: &'static str,
@@ -421,10 +432,147 @@ pub struct Summary {
     pub baselined: Option<usize>,
 }
 
+/// The summary's running totals, added to one workload at a time (in
+/// report order, so every sum adds in the same order as a whole-list sum
+/// would), so a report can be written while its workloads are assessed.
+#[derive(Debug)]
+pub struct Totals {
+    workloads: usize,
+    gpus_min: f64,
+    gpus_max: f64,
+    monthly_usd: f64,
+    peak_monthly_usd: f64,
+    idle_monthly_usd: f64,
+    expected_monthly_usd: f64,
+    ops_monthly_usd: f64,
+    unpriced_workloads: usize,
+    unbounded_workloads: usize,
+    unbounded_gpu_workloads: usize,
+    unbounded_priced_workloads: usize,
+    /// What a plan does to each workload it touches (few fields each).
+    changes: Vec<ChangeReport>,
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        // What summing no values gives (`Iterator::sum` of f64 starts at
+        // -0.0), so an empty scan's totals serialise as before.
+        let zero: f64 = std::iter::empty::<f64>().sum();
+        Totals {
+            workloads: 0,
+            gpus_min: zero,
+            gpus_max: zero,
+            monthly_usd: zero,
+            peak_monthly_usd: zero,
+            idle_monthly_usd: zero,
+            expected_monthly_usd: zero,
+            ops_monthly_usd: zero,
+            unpriced_workloads: 0,
+            unbounded_workloads: 0,
+            unbounded_gpu_workloads: 0,
+            unbounded_priced_workloads: 0,
+            changes: Vec::new(),
+        }
+    }
+}
+
+impl Totals {
+    /// Adds one workload and its report.
+    pub fn add(&mut self, workload: &Workload, report: &WorkloadReport) {
+        self.workloads += 1;
+        if report.cost.is_none() {
+            self.unpriced_workloads += 1;
+        }
+        if report.replicas.max.is_none() {
+            self.unbounded_workloads += 1;
+        }
+        if let Some(change) = &report.change {
+            self.changes.push(change.clone());
+        }
+        // A resource the plan deletes is not part of what runs after it.
+        let deleted = workload
+            .change
+            .as_ref()
+            .is_some_and(|c| c.action == ChangeAction::Delete);
+        if !deleted {
+            let devices = workload.compute.accelerator_devices();
+            self.gpus_min += devices * f64::from(workload.scaling.min);
+            // An unbounded workload counts at its floor, so the maximum is
+            // never below the minimum; the unbounded counts say it is a
+            // lower bound.
+            let replicas = workload.scaling.max.unwrap_or(workload.scaling.min);
+            self.gpus_max += devices * f64::from(replicas);
+        }
+        let running = report.change.as_ref().is_none_or(|c| c.action != "delete");
+        if !running {
+            return;
+        }
+        if let Some(cost) = &report.cost {
+            let round = |v: f64| crate::numbers::round(v, 2);
+            self.monthly_usd += round(cost.monthly_usd);
+            self.peak_monthly_usd += round(
+                cost.peak_monthly_usd
+                    .unwrap_or(cost.monthly_usd)
+                    .max(cost.monthly_usd),
+            );
+            if let Some(idle) = cost.idle_monthly_usd {
+                self.idle_monthly_usd += round(idle);
+            }
+            // A workload without an expected figure (fixed capacity, a
+            // function already priced at its usage) is expected to cost its
+            // baseline; leaving it out would put the total below the baseline.
+            self.expected_monthly_usd +=
+                round(cost.expected_monthly_usd.unwrap_or(cost.monthly_usd));
+            if cost.peak_monthly_usd.is_none() {
+                self.unbounded_priced_workloads += 1;
+            }
+        }
+        if let Some(ops) = &report.ops {
+            self.ops_monthly_usd += crate::numbers::round(ops.monthly_usd, 2);
+        }
+        if report.replicas.max.is_none() && !report.accelerators.is_empty() {
+            self.unbounded_gpu_workloads += 1;
+        }
+    }
+}
+
 impl Report {
-    /// Assembles the report.
+    /// Assembles the report from assessments (cloned: callers that can
+    /// give them up use [`workload_report`] and [`Report::assemble`]).
     pub fn build(
         assessments: &[Assessment<'_>],
+        findings: Vec<Finding>,
+        skipped: Vec<Skipped>,
+        files_scanned: usize,
+        sources: Vec<Arc<SourceFile>>,
+        catalog: &Catalog,
+    ) -> Report {
+        let mut totals = Totals::default();
+        let workloads = assessments
+            .iter()
+            .map(|assessment| {
+                let report = workload_report(assessment.clone());
+                totals.add(assessment.workload, &report);
+                report
+            })
+            .collect();
+        Report::assemble(
+            workloads,
+            totals,
+            findings,
+            skipped,
+            files_scanned,
+            sources,
+            catalog,
+        )
+    }
+
+    /// Assembles the report from its workloads' reports (none when they
+    /// were written already, as `--format json` streams them) and their
+    /// totals.
+    pub fn assemble(
+        workloads: Vec<WorkloadReport>,
+        totals: Totals,
         findings: Vec<Finding>,
         skipped: Vec<Skipped>,
         files_scanned: usize,
@@ -435,12 +583,6 @@ impl Report {
             .into_iter()
             .map(|s| (Arc::clone(&s.path), s))
             .collect();
-        let locate = location_report;
-        let workloads: Vec<WorkloadReport> = assessments
-            .iter()
-            .map(|a| workload_report(a, &locate))
-            .collect();
-
         let mut active = Vec::new();
         let mut suppressed = Vec::new();
         for finding in findings {
@@ -451,7 +593,7 @@ impl Report {
                 severity: finding.severity,
                 message: finding.message,
                 workload: finding.workload,
-                location: locate(&finding.location),
+                location: location_report(&finding.location),
                 monthly_usd: finding.monthly_usd,
                 reason: finding.suppressed.and_then(|s| s.reason),
                 assumed: finding.assumed,
@@ -462,107 +604,31 @@ impl Report {
                 active.push(report);
             }
         }
-        // A resource the plan deletes is not part of what runs after it.
-        let running: Vec<&Assessment<'_>> = assessments
-            .iter()
-            .filter(|a| {
-                !a.workload
-                    .change
-                    .as_ref()
-                    .is_some_and(|c| c.action == ChangeAction::Delete)
-            })
-            .collect();
-        let running_reports: Vec<&WorkloadReport> = workloads
-            .iter()
-            .filter(|w| w.change.as_ref().is_none_or(|c| c.action != "delete"))
-            .collect();
-        let plan = plan_summary(&workloads);
         let summary = Summary {
             files_scanned,
             files_skipped: skipped.iter().filter(|s| s.what == "file").count(),
-            workloads: workloads.len(),
-            gpus_min: running
-                .iter()
-                .map(|a| {
-                    a.workload.compute.accelerator_devices() * f64::from(a.workload.scaling.min)
-                })
-                .sum(),
-            // An unbounded workload counts at its floor, so the maximum is
-            // never below the minimum; the unbounded counts say it is a
-            // lower bound.
-            gpus_max: running
-                .iter()
-                .map(|a| {
-                    let replicas = a.workload.scaling.max.unwrap_or(a.workload.scaling.min);
-                    a.workload.compute.accelerator_devices() * f64::from(replicas)
-                })
-                .sum(),
-            monthly_usd: running_reports
-                .iter()
-                .filter_map(|w| w.cost.as_ref())
-                .map(|c| crate::numbers::round(c.monthly_usd, 2))
-                .sum(),
+            workloads: totals.workloads,
+            gpus_min: totals.gpus_min,
+            gpus_max: totals.gpus_max,
+            monthly_usd: totals.monthly_usd,
             errors: 0,
             warnings: 0,
             infos: 0,
-            peak_monthly_usd: running_reports
-                .iter()
-                .filter_map(|w| w.cost.as_ref())
-                .map(|c| {
-                    c.peak_monthly_usd
-                        .unwrap_or(c.monthly_usd)
-                        .max(c.monthly_usd)
-                })
-                .map(|v| crate::numbers::round(v, 2))
-                .sum(),
-            idle_monthly_usd: running_reports
-                .iter()
-                .filter_map(|w| w.cost.as_ref())
-                .filter_map(|c| c.idle_monthly_usd)
-                .map(|v| crate::numbers::round(v, 2))
-                .sum(),
-            // A workload without an expected figure (fixed capacity, a
-            // function already priced at its usage) is expected to cost its
-            // baseline; leaving it out would put the total below the baseline.
-            expected_monthly_usd: running_reports
-                .iter()
-                .filter_map(|w| w.cost.as_ref())
-                .map(|c| c.expected_monthly_usd.unwrap_or(c.monthly_usd))
-                .map(|v| crate::numbers::round(v, 2))
-                .sum(),
-            ops_monthly_usd: running_reports
-                .iter()
-                .filter_map(|w| w.ops.as_ref())
-                .map(|o| crate::numbers::round(o.monthly_usd, 2))
-                .sum(),
-            unpriced_workloads: workloads.iter().filter(|w| w.cost.is_none()).count(),
-            unbounded_workloads: workloads
-                .iter()
-                .filter(|w| w.replicas.max.is_none())
-                .count(),
-            unbounded_gpu_workloads: running_reports
-                .iter()
-                .filter(|w| w.replicas.max.is_none() && !w.accelerators.is_empty())
-                .count(),
-            unbounded_priced_workloads: running_reports
-                .iter()
-                .filter(|w| {
-                    w.cost
-                        .as_ref()
-                        .is_some_and(|c| c.peak_monthly_usd.is_none())
-                })
-                .count(),
+            peak_monthly_usd: totals.peak_monthly_usd,
+            idle_monthly_usd: totals.idle_monthly_usd,
+            expected_monthly_usd: totals.expected_monthly_usd,
+            ops_monthly_usd: totals.ops_monthly_usd,
+            unpriced_workloads: totals.unpriced_workloads,
+            unbounded_workloads: totals.unbounded_workloads,
+            unbounded_gpu_workloads: totals.unbounded_gpu_workloads,
+            unbounded_priced_workloads: totals.unbounded_priced_workloads,
             suppressed: suppressed.len(),
-            plan,
+            plan: plan_summary(&totals.changes),
             baselined: None,
         };
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
-            tool: Tool {
-                name: "tcolint",
-                version: env!("CARGO_PKG_VERSION"),
-                catalog_date: catalog.date().to_string(),
-            },
+            tool: Tool::of(catalog),
             workloads,
             findings: active,
             suppressed,
@@ -656,12 +722,11 @@ pub fn portable_path(file: &str) -> String {
     path.to_string()
 }
 
-fn plan_summary(workloads: &[WorkloadReport]) -> Option<PlanSummary> {
-    let changes: Vec<&ChangeReport> = workloads.iter().filter_map(|w| w.change.as_ref()).collect();
+fn plan_summary(changes: &[ChangeReport]) -> Option<PlanSummary> {
     if changes.is_empty() {
         return None;
     }
-    let priced: Vec<&&ChangeReport> = changes
+    let priced: Vec<&ChangeReport> = changes
         .iter()
         .filter(|c| c.monthly_delta_usd.is_some())
         .collect();
@@ -723,12 +788,23 @@ fn location_report(location: &Location) -> LocationReport {
     }
 }
 
-fn workload_report(
-    assessment: &Assessment<'_>,
-    locate: &dyn Fn(&Location) -> LocationReport,
-) -> WorkloadReport {
-    let workload = assessment.workload;
-    let pricing = &assessment.pricing;
+/// One workload's report. It takes the assessment: its texts and parts
+/// move into the report instead of being copied.
+pub fn workload_report(assessment: Assessment<'_>) -> WorkloadReport {
+    let locate = location_report;
+    let change = change_report(&assessment);
+    let Assessment {
+        workload,
+        profile: assessed_profile,
+        pricing,
+        cold_start,
+        expected,
+        recommendation,
+        scorecard,
+        ops,
+        assumptions,
+        ..
+    } = assessment;
     let main = workload
         .compute
         .main_accelerator()
@@ -753,12 +829,12 @@ fn workload_report(
     profile.insert(
         "purpose",
         ProfileValue {
-            value: serde_json::Value::from(assessment.profile.purpose.value.as_str()),
-            origin: assessment.profile.purpose.origin,
-            basis: assessment.profile.purpose.basis.clone(),
+            value: serde_json::Value::from(assessed_profile.purpose.value.as_str()),
+            origin: assessed_profile.purpose.origin,
+            basis: assessed_profile.purpose.basis.clone(),
         },
     );
-    let framework = &assessment.profile.framework;
+    let framework = &assessed_profile.framework;
     if framework.origin != crate::analyze::profile::Origin::Default {
         profile.insert(
             UsageKey::Framework.as_str(),
@@ -770,7 +846,7 @@ fn workload_report(
         );
     }
     for key in UsageKey::ALL {
-        if let Some(resolved) = assessment.profile.number(key) {
+        if let Some(resolved) = assessed_profile.number(key) {
             profile.insert(
                 key.as_str(),
                 ProfileValue {
@@ -786,7 +862,7 @@ fn workload_report(
         id: workload.id.clone(),
         kind: workload.kind.clone(),
         platform: workload.platform.to_string(),
-        purpose: assessment.profile.purpose.value.as_str(),
+        purpose: assessed_profile.purpose.value.as_str(),
         location: locate(&workload.location),
         instance_type: pricing.instance_type.clone(),
         gpu: workload.compute.main_accelerator().map(gpu_report),
@@ -797,41 +873,41 @@ fn workload_report(
             max: workload.scaling.max,
             basis: workload.scaling.basis.clone(),
         },
-        cost: pricing.estimate.as_ref().map(|estimate| CostReport {
+        cost: pricing.estimate.map(|estimate| CostReport {
             per_replica_hourly_usd: estimate.per_replica_hourly_usd,
             monthly_usd: estimate.monthly_usd,
             peak_monthly_usd: estimate.peak_monthly_usd,
             idle_monthly_usd: estimate.idle_monthly_usd,
-            basis: estimate.basis.clone(),
+            basis: estimate.basis,
             method: estimate.method,
             utilization: estimate.utilization,
-            node: estimate.node.clone(),
-            share: estimate.share.clone(),
+            node: estimate.node,
+            share: estimate.share,
             per_request_usd: estimate.per_request_usd,
             fixed_monthly_usd: estimate.fixed_monthly_usd,
             break_even_requests_per_day: estimate.break_even.as_ref().map(|b| b.requests_per_day),
-            break_even: estimate.break_even.clone(),
-            expected_monthly_usd: assessment.expected.as_ref().and_then(|e| e.monthly_usd),
-            expected: assessment.expected.clone(),
-            ops_monthly_usd: assessment.ops.as_ref().map(|o| o.monthly_usd),
+            break_even: estimate.break_even,
+            expected_monthly_usd: expected.as_ref().and_then(|e| e.monthly_usd),
+            expected,
+            ops_monthly_usd: ops.as_ref().map(|o| o.monthly_usd),
         }),
-        cold_start_s: assessment.cold_start.as_ref().map(|c| c.total_s),
-        assumptions: assessment.assumptions.clone(),
+        cold_start_s: cold_start.as_ref().map(|c| c.total_s),
+        assumptions,
         cloud: pricing.cloud.map(|c| c.as_str()),
-        unpriced_reason: pricing.unpriced_reason.clone(),
+        unpriced_reason: pricing.unpriced_reason,
         accelerators: workload
             .compute
             .accelerators
             .iter()
             .map(gpu_report)
             .collect(),
-        cold_start: assessment.cold_start.clone(),
+        cold_start,
         profile,
         run_to_completion: workload.run_to_completion,
         spot: workload.placement.spot,
         images: workload.compute.images.clone(),
         region: workload.placement.region.clone(),
-        change: change_report(assessment),
+        change,
         function: workload.function.as_ref().map(|spec| FunctionReport {
             memory_mb: spec.memory_mb,
             timeout_s: spec.timeout_s,
@@ -854,9 +930,9 @@ fn workload_report(
                 .then(|| spec.plan.as_str().to_string()),
             vcpu: spec.cpu,
         }),
-        scorecard: assessment.scorecard.clone(),
-        recommendation: assessment.recommendation.clone(),
-        ops: assessment.ops.clone(),
+        scorecard,
+        recommendation,
+        ops,
     }
 }
 
