@@ -457,14 +457,6 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         return Err("`-` (standard input) can be given only once".into());
     }
     check_named_paths(&args.scan, args.baseline.as_deref())?;
-    if args.paths.iter().any(|p| p == "-")
-        && (args.stdin_filename.ends_with(".tf") || args.stdin_filename.ends_with(".tf.json"))
-    {
-        return Err(format!(
-            "--stdin-filename {}: Terraform configuration is read per module folder, not from standard input; scan the folder, or pipe a plan (terraform show -json)",
-            args.stdin_filename
-        ));
-    }
     note_inapplicable_flags(&args);
     let Prepared {
         rules,

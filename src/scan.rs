@@ -384,36 +384,6 @@ fn judge(assessment: &Assessment<'_>, rules: &[RuleSettings]) -> Vec<Finding> {
     findings
 }
 
-/// Whether text (standard input, which has no extension) is Terraform HCL:
-/// its first significant line opens a top-level block.
-fn looks_like_hcl(text: &str) -> bool {
-    const BLOCKS: [&str; 8] = [
-        "resource",
-        "data",
-        "module",
-        "variable",
-        "output",
-        "locals",
-        "provider",
-        "terraform",
-    ];
-    text.lines()
-        .map(str::trim)
-        .find(|line| {
-            !line.is_empty()
-                && !line.starts_with('#')
-                && !line.starts_with("//")
-                && !line.starts_with("/*")
-        })
-        .is_some_and(|line| {
-            let word = line
-                .split(|c: char| c.is_whitespace() || c == '{')
-                .next()
-                .unwrap_or("");
-            BLOCKS.contains(&word) && line.trim_end().ends_with('{')
-        })
-}
-
 fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileResult {
     let display = input.display();
     let mut result = FileResult::default();
@@ -437,14 +407,13 @@ fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileR
         Input::File { path, explicit } => (Some(path.as_path()), *explicit),
         Input::Stdin { .. } => (None, true),
     };
-    if path.is_none() && looks_like_hcl(&text) {
-        let source = Arc::new(SourceFile::new(display, text));
-        result.invalid.push(Problem {
-            message: "standard input looks like Terraform HCL, which is read per module folder: scan the folder, or pipe a plan (terraform show -json)".into(),
-            location: source.start(),
-        });
-        result.source = Some(source);
-        return result;
+    if path.is_none() {
+        if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_stdin(&display, &text)) {
+            let source = Arc::new(SourceFile::new(display, text));
+            result.extraction = front_end.read_stdin(&source, options);
+            result.source = Some(source);
+            return result;
+        }
     }
     if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_text(&text)) {
         let source = Arc::new(SourceFile::new(display, text));
@@ -456,8 +425,12 @@ fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileR
         result.skipped = Some(reason);
         return result;
     }
+    // Standard input is named by --stdin-filename.
+    let named_json = match path {
+        Some(path) => path.extension().is_some_and(|e| e == "json"),
+        None => display.ends_with(".json"),
+    };
     let source = Arc::new(SourceFile::new(display, text));
-    let named_json = path.is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
     let (syntax, parsed) = crate::parse::structured(&source.text, named_json, limits);
     let mut documents = Vec::new();
     for parsed in parsed {

@@ -35,7 +35,14 @@ impl SourceFile {
 
     /// The location of the byte range `offset..offset + len`.
     pub fn location(&self, offset: usize, len: usize) -> Location {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        // The end of a text that ends with a line break is the end of its
+        // last line, not a line after it (a parser stopping at the end).
+        if len == 0 && offset == self.text.len() {
+            if let Some(text) = self.text.strip_suffix('\n') {
+                offset = text.strip_suffix('\r').unwrap_or(text).len();
+            }
+        }
         let len = len.min(self.text.len() - offset);
         let (line, column) = self.line_column(offset);
         // The end is resolved now, while the text is at hand, so a report

@@ -307,50 +307,111 @@ fn flags_that_cannot_apply_say_so() {
     );
 }
 
+/// Runs `tcolint check --format json <args>` on `stdin` from `dir`.
+fn check_stdin(dir: &std::path::Path, args: &[&str], stdin: &str) -> (i32, serde_json::Value) {
+    let output = tcolint()
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&output.stderr)));
+    (output.status.code().unwrap(), report)
+}
+
+const STDIN_HCL: &str = "variable \"n\" {\n  default = 2\n}\nresource \"aws_instance\" \"gpu\" {\n  count         = var.n\n  instance_type = \"g5.xlarge\"\n}\n";
+
 #[test]
-fn terraform_on_stdin_is_named_not_parsed_as_yaml() {
-    let hcl = "resource \"aws_instance\" \"gpu\" {\n  instance_type = \"g5.xlarge\"\n}\n";
-    let output = tcolint()
-        .args(["check", "--stdin-filename", "main.tf", "-"])
-        .write_stdin(hcl)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains(
-            "--stdin-filename main.tf: Terraform configuration is read per module folder"
+fn terraform_on_stdin_is_read_as_a_configuration() {
+    // A terraform.tfvars in the working folder is not beside standard
+    // input: it must not be read (n stays 2).
+    let dir = scratch("stdin-hcl");
+    std::fs::write(dir.join("terraform.tfvars"), "n = 5\n").unwrap();
+    let (code, report) = check_stdin(&dir, &["--stdin-filename", "infra/main.tf", "-"], STDIN_HCL);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["workloads"], 2, "{report}");
+    let gpu = workload(&report, "aws_instance.gpu[1]");
+    assert_eq!(gpu["location"]["file"], "infra/main.tf");
+    assert_eq!(
+        (
+            gpu["location"]["line"].as_u64(),
+            gpu["location"]["column"].as_u64()
         ),
-        "{stderr}"
+        (Some(4), Some(1))
     );
-    // Unnamed, the content says it is HCL: a located E001 that says so, not a YAML error.
-    let output = tcolint()
-        .args(["check", "--format", "json", "-"])
-        .write_stdin(hcl)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let message = report["findings"][0]["message"].as_str().unwrap();
+    common::assert_usd(&gpu["cost"]["monthly_usd"], 734.38, "g5.xlarge x 730 h");
+
+    // Unnamed, the content says it is HCL; --var applies as to a folder.
+    let (_, report) = check_stdin(&dir, &["--var", "n=3", "-"], STDIN_HCL);
+    assert_eq!(report["summary"]["workloads"], 3, "{report}");
+    assert_eq!(
+        workload(&report, "aws_instance.gpu[2]")["location"]["file"],
+        "<stdin>"
+    );
+
+    // JSON syntax by its name.
+    let json = r#"{"resource": {"aws_instance": {"gpu": {"instance_type": "g6.xlarge"}}}}"#;
+    let (_, report) = check_stdin(&dir, &["--stdin-filename", "main.tf.json", "-"], json);
+    assert_eq!(
+        workload(&report, "aws_instance.gpu")["instance_type"],
+        "g6.xlarge"
+    );
+
+    // Invalid HCL is an E001 where parsing stopped, on the last line.
+    let (code, report) = check_stdin(
+        &dir,
+        &["--stdin-filename", "main.tf", "-"],
+        "resource \"x\" \"y\" {\n",
+    );
+    assert_eq!(code, 1);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "E001");
     assert!(
-        message.starts_with("standard input looks like Terraform HCL"),
-        "{message}"
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid HCL"),
+        "{finding}"
     );
+    assert_eq!(finding["location"]["line"], 1, "{finding}");
+
+    // A YAML name keeps HCL-looking text out of the Terraform reader.
+    let (_, report) = check_stdin(&dir, &["--stdin-filename", "x.yaml", "-"], STDIN_HCL);
+    assert_eq!(report["summary"]["workloads"], 0, "{report}");
+}
+
+#[test]
+fn stdin_syntax_follows_the_name_and_errors_stay_inside_the_text() {
+    let dir = scratch("stdin-syntax");
+    // Named .json: a JSON error, not a YAML one.
+    let (_, report) = check_stdin(&dir, &["--stdin-filename", "x.json", "-"], "{\"a\": [1,\n");
+    let finding = &report["findings"][0];
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid JSON"),
+        "{finding}"
+    );
+    assert_eq!(finding["location"]["line"], 1, "{finding}");
+    // An error at the end of a three-line text is on line 3, not line 4.
+    let (_, report) = check_stdin(&dir, &["-"], "apiVersion: v1\nkind: Pod\nmetadata: [1,\n");
+    let location = &report["findings"][0]["location"];
+    assert_eq!(
+        (location["line"].as_u64(), location["column"].as_u64()),
+        (Some(3), Some(14)),
+        "{location}"
+    );
+    assert_eq!(location["end_line"], 3, "{location}");
     // JSON on stdin is read as JSON whatever the name.
-    let output = tcolint()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--stdin-filename",
-            "plan.json",
-            "-",
-        ])
-        .write_stdin(
-            std::fs::read_to_string("fixtures/terraform/plans/gcp-gke-gpu-pools.json").unwrap(),
-        )
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let plan = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/terraform/plans/gcp-gke-gpu-pools.json"),
+    )
+    .unwrap();
+    let (_, report) = check_stdin(&dir, &["--stdin-filename", "plan.json", "-"], &plan);
     assert!(
         report["summary"]["workloads"].as_u64().unwrap() > 0,
         "{report}"

@@ -136,6 +136,18 @@ pub trait FrontEnd: Sync {
         Extraction::default()
     }
 
+    /// Whether it reads standard input as a whole configuration of its
+    /// own syntax (Terraform HCL), judged by `name` (`--stdin-filename`)
+    /// when its extension says, else by the text.
+    fn claims_stdin(&self, _name: &str, _text: &str) -> bool {
+        false
+    }
+
+    /// Reads standard input it claimed with [`FrontEnd::claims_stdin`].
+    fn read_stdin(&self, _source: &Arc<SourceFile>, _options: &ReadOptions<'_>) -> Extraction {
+        Extraction::default()
+    }
+
     /// Words whose presence makes a file found in a folder worth parsing
     /// for this format (a file named explicitly is always parsed).
     fn markers(&self) -> &'static [&'static str] {

@@ -461,50 +461,57 @@ fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
             }
         };
         let source = Arc::new(SourceFile::new(input.display(), text));
-        if file.to_string_lossy().ends_with(".json") {
-            match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
-                Ok(document) => {
-                    json_duplicate_keys(&document, &source, out);
-                    let parsed = from_json(document.root(), &source);
-                    body.attributes.extend(parsed.attributes);
-                    body.blocks.extend(parsed.blocks);
-                }
-                Err(error) => out.problems.push(Problem {
-                    message: format!("invalid JSON: {}", error.message),
-                    location: source.location(error.offset, 0),
-                }),
-            }
-        } else {
-            match crate::parse::hcl::parse(&source) {
-                Ok(parsed) => {
-                    for repeated in crate::parse::hcl::repeated_object_keys(&source, &parsed) {
-                        let first = source.location(repeated.first, 0);
-                        out.duplicate_keys.push(DuplicateKeyProblem {
-                            problem: Problem {
-                                message: format!(
-                                    "key `{}` is written twice in this object (first at line {}); \
-                                     Terraform reads the later value",
-                                    repeated.key, first.line
-                                ),
-                                location: source
-                                    .location(repeated.start, repeated.end - repeated.start),
-                            },
-                            rejected: false,
-                        });
-                    }
-                    let parsed = from_edit(&parsed, &source);
-                    body.attributes.extend(parsed.attributes);
-                    body.blocks.extend(parsed.blocks);
-                }
-                Err(error) => out.problems.push(Problem {
-                    message: format!("invalid HCL: {}", error.message),
-                    location: source.location(error.offset, 0),
-                }),
-            }
-        }
-        out.sources.push(source);
+        let json = file.to_string_lossy().ends_with(".json");
+        load_source(source, json, &mut body, out);
     }
     body
+}
+
+/// Parses one configuration file (HCL, or JSON syntax when `json`) into
+/// `body`; a file that does not parse is an E001 where parsing stopped.
+fn load_source(source: Arc<SourceFile>, json: bool, body: &mut BodyIr, out: &mut Evaluated) {
+    if json {
+        match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
+            Ok(document) => {
+                json_duplicate_keys(&document, &source, out);
+                let parsed = from_json(document.root(), &source);
+                body.attributes.extend(parsed.attributes);
+                body.blocks.extend(parsed.blocks);
+            }
+            Err(error) => out.problems.push(Problem {
+                message: format!("invalid JSON: {}", error.message),
+                location: source.location(error.offset, 0),
+            }),
+        }
+    } else {
+        match crate::parse::hcl::parse(&source) {
+            Ok(parsed) => {
+                for repeated in crate::parse::hcl::repeated_object_keys(&source, &parsed) {
+                    let first = source.location(repeated.first, 0);
+                    out.duplicate_keys.push(DuplicateKeyProblem {
+                        problem: Problem {
+                            message: format!(
+                                "key `{}` is written twice in this object (first at line {}); \
+                                 Terraform reads the later value",
+                                repeated.key, first.line
+                            ),
+                            location: source
+                                .location(repeated.start, repeated.end - repeated.start),
+                        },
+                        rejected: false,
+                    });
+                }
+                let parsed = from_edit(&parsed, &source);
+                body.attributes.extend(parsed.attributes);
+                body.blocks.extend(parsed.blocks);
+            }
+            Err(error) => out.problems.push(Problem {
+                message: format!("invalid HCL: {}", error.message),
+                location: source.location(error.offset, 0),
+            }),
+        }
+    }
+    out.sources.push(source);
 }
 
 /// The local module folders a folder's module blocks call.
@@ -555,6 +562,34 @@ impl Regions {
         let provider = resource_type.split('_').next().unwrap_or_default();
         self.by_provider.get(provider).cloned()
     }
+}
+
+/// Evaluates one configuration text that has no folder (standard input)
+/// as a root module: only `--var` and `--var-file` set its variables, and
+/// nothing beside it is read (no tfvars files, no module manifest; a local
+/// module is read only from inside the scanned paths).
+pub fn evaluate_source(source: &Arc<SourceFile>, json: bool, inputs: &Inputs) -> Evaluated {
+    let mut out = Evaluated::default();
+    let mut body = BodyIr::default();
+    load_source(Arc::clone(source), json, &mut body, &mut out);
+    let manifest = ModuleManifest::default();
+    evaluate_module(
+        Path::new(""),
+        &body,
+        None,
+        Call {
+            prefix: "",
+            key: "",
+        },
+        &Regions::default(),
+        &Tree {
+            inputs,
+            manifest: &manifest,
+        },
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
 }
 
 /// Evaluates the root module in `dir`.
@@ -1199,16 +1234,19 @@ fn body_json(
 /// then `--var-file` files, in Terraform's order.
 fn tfvars(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> Vec<(String, Partial)> {
     let mut files: Vec<PathBuf> = Vec::new();
-    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
-        let path = dir.join(name);
-        if path.is_file() {
-            files.push(path);
+    // Standard input has no folder (an empty `dir`): nothing beside it is read.
+    if !dir.as_os_str().is_empty() {
+        for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+            let path = dir.join(name);
+            if path.is_file() {
+                files.push(path);
+            }
         }
+        files.extend(discover::files_in(
+            dir,
+            &[".auto.tfvars", ".auto.tfvars.json"],
+        ));
     }
-    files.extend(discover::files_in(
-        dir,
-        &[".auto.tfvars", ".auto.tfvars.json"],
-    ));
     files.extend(inputs.var_files.iter().cloned());
     let base = eval::base_context();
     let mut values = Vec::new();

@@ -14,6 +14,7 @@ pub mod values;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -45,6 +46,25 @@ impl FrontEnd for Terraform {
 
     fn claims_text(&self, text: &str) -> bool {
         plan::looks_like_plan(text)
+    }
+
+    fn claims_stdin(&self, name: &str, text: &str) -> bool {
+        if name.ends_with(".tf") || name.ends_with(".tf.json") {
+            return true;
+        }
+        // A name with another extension says what the text is.
+        let named_other = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|extension| name.ends_with(extension));
+        !named_other && looks_like_hcl(text)
+    }
+
+    fn read_stdin(&self, source: &Arc<SourceFile>, options: &ReadOptions<'_>) -> Extraction {
+        let json = source.path.ends_with(".tf.json");
+        let module = config::evaluate_source(source, json, &config_inputs(options));
+        let mut out = Extraction::default();
+        add_module(&mut out, module);
+        out
     }
 
     fn read_text(&self, source: &SourceFile, options: &ReadOptions<'_>) -> Extraction {
@@ -89,6 +109,21 @@ fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
         .iter()
         .filter(|dir| !called.contains(&canonical(dir)))
         .collect();
+    let config_inputs = config_inputs(options);
+    let evaluated: Vec<config::Evaluated> = roots
+        .par_iter()
+        .map(|dir| config::evaluate_root(dir, &config_inputs))
+        .collect();
+    let mut out = Extraction::default();
+    for module in evaluated {
+        add_module(&mut out, module);
+    }
+    out
+}
+
+/// What configuration evaluation reads beyond the module's own files.
+fn config_inputs(options: &ReadOptions<'_>) -> config::Inputs {
+    let canonical = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let scan_roots: Vec<PathBuf> = options
         .paths
         .iter()
@@ -110,39 +145,65 @@ fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
             })
         })
         .collect();
-    let config_inputs = config::Inputs {
+    config::Inputs {
         vars: options.vars.to_vec(),
         var_files: options.var_files.to_vec(),
         roots: scan_roots,
         max_file_size: options.max_file_size,
         module_dirs: options.module_dirs.to_vec(),
-    };
-    let evaluated: Vec<config::Evaluated> = roots
-        .par_iter()
-        .map(|dir| config::evaluate_root(dir, &config_inputs))
-        .collect();
-    let mut out = Extraction::default();
-    for mut module in evaluated {
-        out.workloads
-            .extend(to_workloads(&module.instances, &mut module.problems));
-        out.problems.extend(module.problems);
-        for duplicate in module.duplicate_keys {
-            let place = (
-                &duplicate.problem.location.file,
-                duplicate.problem.location.offset,
-            );
-            if !out
-                .duplicate_keys
-                .iter()
-                .any(|d| (&d.problem.location.file, d.problem.location.offset) == place)
-            {
-                out.duplicate_keys.push(duplicate);
-            }
-        }
-        out.sources.extend(module.sources);
-        out.skipped.extend(module.skipped);
     }
-    out
+}
+
+/// Adds one evaluated root module's workloads, problems and sources.
+fn add_module(out: &mut Extraction, mut module: config::Evaluated) {
+    out.workloads
+        .extend(to_workloads(&module.instances, &mut module.problems));
+    out.problems.extend(module.problems);
+    for duplicate in module.duplicate_keys {
+        let place = (
+            &duplicate.problem.location.file,
+            duplicate.problem.location.offset,
+        );
+        if !out
+            .duplicate_keys
+            .iter()
+            .any(|d| (&d.problem.location.file, d.problem.location.offset) == place)
+        {
+            out.duplicate_keys.push(duplicate);
+        }
+    }
+    out.sources.extend(module.sources);
+    out.skipped.extend(module.skipped);
+}
+
+/// Whether text (standard input, which has no extension) is Terraform HCL:
+/// its first significant line opens a top-level block.
+fn looks_like_hcl(text: &str) -> bool {
+    const BLOCKS: [&str; 8] = [
+        "resource",
+        "data",
+        "module",
+        "variable",
+        "output",
+        "locals",
+        "provider",
+        "terraform",
+    ];
+    text.lines()
+        .map(str::trim)
+        .find(|line| {
+            !line.is_empty()
+                && !line.starts_with('#')
+                && !line.starts_with("//")
+                && !line.starts_with("/*")
+        })
+        .is_some_and(|line| {
+            let word = line
+                .split(|c: char| c.is_whitespace() || c == '{')
+                .next()
+                .unwrap_or("");
+            BLOCKS.contains(&word) && line.trim_end().ends_with('{')
+        })
 }
 
 /// One instance of a resource, at its Terraform address.
