@@ -206,6 +206,7 @@ fn deep_and_truncated_plans_are_located_errors() {
         .find(|f| f.0 == "truncated-plan.json")
         .unwrap();
     assert!(truncated.3.contains("EOF while parsing"), "{truncated:?}");
-    assert_eq!(truncated.1, 7);
+    // The text has six lines: the end of it is on line 6, not after it.
+    assert_eq!(truncated.1, 6);
     assert_eq!(report["summary"]["files_scanned"], 3);
 }
