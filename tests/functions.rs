@@ -102,3 +102,34 @@ fn azure_consumption_and_flex_are_priced_and_premium_says_why_not() {
     let reason = score["unpriced_reason"].as_str().unwrap();
     assert!(reason.contains("Elastic Premium EP1"), "{reason}");
 }
+
+#[test]
+fn a_gke_service_is_offered_cloud_run_functions_not_lambda() {
+    let (code, report) = check_json(&["fixtures/functions/gke-api.yaml"]);
+    assert_eq!(code, 1);
+    let api = workload(&report, "k8s:Deployment/web/api");
+    let recommendation = &api["recommendation"];
+    assert_eq!(recommendation["platform"], "gcp-cloud-functions");
+    assert_eq!(recommendation["architecture"], "serverless");
+    // 10,000 x 730/24 requests x ($0.0000004 + 0.2 s x (1 vCPU x $0.000024 + 2 GiB x $0.0000025)).
+    let per_request = 0.0000004 + 0.2 * (0.000024 + 2.0 * 0.0000025);
+    assert_usd(
+        &recommendation["monthly_usd"],
+        10_000.0 * 730.0 / 24.0 * per_request,
+        "Cloud Run function",
+    );
+    assert_usd(&recommendation["monthly_usd"], 1.89, "rounded");
+    let alternatives = recommendation["alternatives"].as_array().unwrap();
+    assert!(alternatives.iter().all(|a| a["platform"] != "aws-lambda"));
+    let warm = alternatives
+        .iter()
+        .find(|a| a["architecture"] == "serverless-provisioned")
+        .unwrap();
+    // One minimum instance at the instance-based rates: 730 h x 3600 s x ($0.000018 + 2 x $0.000002).
+    assert_usd(
+        &warm["monthly_usd"],
+        730.0 * 3600.0 * (0.000018 + 2.0 * 0.000002) + 10_000.0 * 730.0 / 24.0 * per_request,
+        "minimum instance",
+    );
+    assert_eq!(rules(&report, "k8s:Deployment/web/api"), ["ARC001"]);
+}

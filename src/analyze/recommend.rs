@@ -30,7 +30,9 @@ use crate::analyze::latency::{package_parts, ColdStart, LAMBDA_MAX_IMAGE_GB};
 use crate::analyze::profile::Profile;
 use crate::analyze::serverless::{rates, DAYS_PER_MONTH};
 use crate::catalog::{Catalog, HOURS_PER_MONTH};
-use crate::model::{Billing, Cloud, FunctionSpec, Platform, Purpose, UsageKey, Workload};
+use crate::model::{
+    Billing, Cloud, FunctionPlan, FunctionSpec, Platform, Purpose, UsageKey, Workload,
+};
 use crate::numbers::{trim, usd, usd_rate};
 
 /// Lambda's largest memory size, MB, and longest timeout, s (Lambda
@@ -477,7 +479,12 @@ fn serverless(
     catalog: &Catalog,
 ) -> Vec<Alternative> {
     let purpose = profile.purpose.value;
-    let cloud = cloud.unwrap_or(Cloud::Aws);
+    let cloud = cloud
+        .or_else(|| workload.function.as_ref().map(|spec| spec.plan.cloud()))
+        .unwrap_or(Cloud::Aws);
+    if cloud != Cloud::Aws {
+        return other_cloud_serverless(workload, cloud, profile, cold_start, load, catalog);
+    }
     let (memory_mb, timeout_s) = match &workload.function {
         Some(spec) => (spec.memory_mb.unwrap_or(128.0), spec.timeout_s),
         None => (
@@ -586,6 +593,203 @@ fn serverless(
             ),
         },
     ]
+}
+
+/// The serverless functions of Google Cloud (Cloud Run functions, billed
+/// at Cloud Run's rates) and Azure (the Consumption plan), per request and,
+/// where the plan prices warm instances, with minimum instances; ruled out
+/// where the plan's limits (`analyze/plans.rs`) forbid it.
+fn other_cloud_serverless(
+    workload: &Workload,
+    cloud: Cloud,
+    profile: &Profile,
+    cold_start: Option<&ColdStart>,
+    load: &Load,
+    catalog: &Catalog,
+) -> Vec<Alternative> {
+    let plan = if cloud == Cloud::Gcp {
+        FunctionPlan::CloudFunctionsGen2
+    } else {
+        FunctionPlan::AzureConsumption
+    };
+    let facts = crate::analyze::plans::facts(plan);
+    let platform = plan.platform().to_string();
+    let (memory_mb, cpu, timeout_s) = match &workload.function {
+        Some(spec) => (spec.memory_mb.unwrap_or(128.0), spec.cpu, spec.timeout_s),
+        None => (
+            (workload.compute.memory_gib_per_replica * 1024.0).max(128.0),
+            (workload.compute.cpu_per_replica > 0.0).then_some(workload.compute.cpu_per_replica),
+            None,
+        ),
+    };
+    // A serving workload is called over HTTP; the rest by events.
+    let request_driven = workload.function.as_ref().map_or(
+        profile.purpose.value == Purpose::Inference,
+        FunctionSpec::is_request_driven,
+    );
+    let mut spec = FunctionSpec {
+        plan,
+        memory_mb: Some(memory_mb.min(facts.memory_mb.1)),
+        cpu: (plan == FunctionPlan::CloudFunctionsGen2).then(|| {
+            cpu.unwrap_or(0.0)
+                .max(crate::analyze::plans::cloud_functions_cpu(memory_mb))
+                .min(8.0)
+        }),
+        ..FunctionSpec::default()
+    };
+    if request_driven {
+        spec.events.push(crate::model::FunctionEvent {
+            trigger: crate::model::Trigger::Https,
+            location: workload.location.clone(),
+        });
+    }
+    let mut ruled_out = Vec::new();
+    if workload.has_accelerators() {
+        ruled_out.push(format!(
+            "it needs GPUs, and {} offers none",
+            facts.short_name
+        ));
+    }
+    if profile.purpose.value == Purpose::Training {
+        ruled_out.push(format!(
+            "it trains: {}'s time limits and lack of GPUs rule training out",
+            facts.short_name
+        ));
+    }
+    if memory_mb > facts.memory_mb.1 {
+        ruled_out.push(format!(
+            "it needs {} MB, above {}'s {} MB",
+            trim(memory_mb, 0),
+            facts.name,
+            trim(facts.memory_mb.1, 0)
+        ));
+    }
+    let longest = timeout_s.unwrap_or(0.0).max(load.duration_s);
+    if let Some(limit) = facts
+        .max_timeout_for(&spec)
+        .filter(|limit| longest > *limit)
+    {
+        ruled_out.push(format!(
+            "a request may run {} s, above {}'s {} s limit",
+            trim(longest, 0),
+            facts.name,
+            trim(limit, 0)
+        ));
+    }
+    let ruled_out = (!ruled_out.is_empty()).then(|| ruled_out.join("; "));
+    let unpriced = |why: String| Alternative {
+        platform: platform.clone(),
+        architecture: Architecture::Serverless,
+        monthly_usd: None,
+        cold_start_s: None,
+        cold_request_share: None,
+        meets_slo: false,
+        ruled_out: ruled_out.clone(),
+        basis: why,
+    };
+    let rates = match crate::analyze::functions::rates(&spec, catalog) {
+        Ok(rates) => rates,
+        Err(why) => return vec![unpriced(why)],
+    };
+    if let Some(region) = workload
+        .placement
+        .region
+        .as_ref()
+        .filter(|r| **r != rates.region)
+    {
+        return vec![unpriced(format!(
+            "the catalogue has {} rates for {} only, and this runs in {region}",
+            facts.name, rates.region
+        ))];
+    }
+    let (cold, cold_words) = match (&workload.function, plan) {
+        (Some(own), _) if own.plan == plan => (
+            cold_start.map(|c| c.total_s),
+            "the function's own cold-start projection".to_string(),
+        ),
+        _ => {
+            let key = if plan == FunctionPlan::CloudFunctionsGen2 {
+                "cloud_run_cold_start_python_s"
+            } else {
+                "azure_functions_cold_start_s"
+            };
+            match catalog.figure(key) {
+                Some(figure) => {
+                    let package = package_parts(true, profile, catalog);
+                    let extra = if profile.framework.value.is_some() {
+                        package.seconds()
+                    } else {
+                        0.0
+                    };
+                    (
+                        Some(figure.value + extra),
+                        format!(
+                            "Python assumed: {} s ({}){}",
+                            trim(figure.value, 3),
+                            catalog.cite(&figure.source),
+                            if extra > 0.0 {
+                                format!(" + image and framework {} s", trim(extra, 3))
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    )
+                }
+                None => (None, "no sourced figure".to_string()),
+            }
+        }
+    };
+    let keep_alive = facts.keep_alive.map_or(0.0, |(k, _)| k);
+    let share = load.cold_share(keep_alive);
+    let monthly_requests = load.requests_per_day * DAYS_PER_MONTH;
+    let per_request = rates.per_request(load.duration_s);
+    let size = format!(
+        "{}{} MB",
+        spec.cpu
+            .map_or(String::new(), |c| format!("{} vCPU, ", trim(c, 3))),
+        trim(spec.memory_mb.unwrap_or(memory_mb), 0)
+    );
+    let mut out = vec![Alternative {
+        platform: platform.clone(),
+        architecture: Architecture::Serverless,
+        monthly_usd: Some(monthly_requests * per_request),
+        cold_start_s: cold,
+        cold_request_share: Some(share),
+        meets_slo: load.meets(cold, share),
+        ruled_out: ruled_out.clone(),
+        basis: format!(
+            "{} requests/month x {} per request ({}, {size}; {}); cold share e^(-λ ({} s + d)) = {}; cold start {} ({cold_words})",
+            trim(monthly_requests, 0),
+            crate::analyze::serverless::usd_small(per_request),
+            facts.name,
+            rates.cite,
+            trim(keep_alive, 0),
+            trim(share, 4),
+            cold.map_or("unknown".to_string(), |c| format!("{} s", trim(c, 3)))
+        ),
+    }];
+    let instances = load.busy.ceil().max(1.0);
+    if let Some(fixed) = rates.warm_monthly(instances as u32) {
+        out.push(Alternative {
+            platform,
+            architecture: Architecture::ServerlessProvisioned,
+            monthly_usd: Some(fixed + monthly_requests * per_request),
+            cold_start_s: Some(0.0),
+            cold_request_share: Some(0.0),
+            meets_slo: load.meets(Some(0.0), 0.0),
+            ruled_out,
+            basis: format!(
+                "{} {} = max(1, ⌈b⌉) x ({}) x 730 h x 3600 s = {}/month + {} requests/month x {} per request",
+                facts.warm_setting,
+                trim(instances, 0),
+                rates.warm_text.as_deref().unwrap_or_default(),
+                usd(fixed),
+                trim(monthly_requests, 0),
+                crate::analyze::serverless::usd_small(per_request)
+            ),
+        });
+    }
+    out
 }
 
 /// The cold start of the workload as a function: a function's own
