@@ -12,6 +12,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::source::SourceFile;
+
 /// What to read.
 #[derive(Clone, Debug)]
 pub enum Input {
@@ -336,6 +338,78 @@ pub fn read_text(input: &Input, max_bytes: u64) -> Result<String, ReadError> {
     decode(bytes)
 }
 
+/// An input that could not be read as text: what was read of it and why.
+#[derive(Debug)]
+pub struct Unreadable {
+    /// The decoded prefix up to the problem (empty when there is none), for
+    /// a line and column.
+    pub source: SourceFile,
+    /// Byte offset of the problem in `source`.
+    pub offset: usize,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Reads an input into a [`SourceFile`] under its displayed name, within
+/// `max_bytes` ([`read_text`]): how every front end reads a file, whether
+/// discovery found it or a front end's folder lists it.
+pub fn read_source(input: &Input, max_bytes: u64) -> Result<SourceFile, Unreadable> {
+    let display = input.display();
+    match read_text(input, max_bytes) {
+        Ok(text) => Ok(SourceFile::new(display, text)),
+        Err(error) => {
+            let (prefix, offset) = error.at.unwrap_or_default();
+            Err(Unreadable {
+                source: SourceFile::new(display, prefix),
+                offset,
+                message: error.message,
+            })
+        }
+    }
+}
+
+/// The folders holding `inputs` (a file in the current folder is in `.`),
+/// sorted, each once: how a front end that reads a folder as a whole (a
+/// Terraform module) groups the files discovery found.
+pub fn folders(inputs: &[&Input]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::File { path, .. } => Some(parent_or_dot(path)),
+            Input::Stdin { .. } => None,
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// The canonical folders the given `paths` cover (a file's folder for a
+/// file; standard input none): nothing outside them is read unless named.
+pub fn roots(paths: &[String]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| *p != "-")
+        .map(PathBuf::from)
+        .map(|path| {
+            if path.is_dir() {
+                path
+            } else {
+                parent_or_dot(&path)
+            }
+        })
+        .map(|path| std::fs::canonicalize(&path).unwrap_or(path))
+        .collect()
+}
+
+/// A path's folder, `.` for a bare file name.
+fn parent_or_dot(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Bytes → text: UTF-8 (BOM dropped), or UTF-16 LE/BE with a BOM.
 pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     let utf16 = |bytes: &[u8], little: bool| -> Result<String, ReadError> {
@@ -470,6 +544,57 @@ mod tests {
             assert_eq!(names(&discovery), [".b.yaml", "a.yaml"]);
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_that_is_not_text_is_located_where_reading_failed() {
+        let dir = std::env::temp_dir().join(format!("tcolint-read-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("main.tf");
+        std::fs::write(&path, b"a = 1\nb = \"\xE9\"\n").unwrap();
+        let input = Input::File {
+            path: path.clone(),
+            explicit: true,
+        };
+        let unreadable = read_source(&input, 1 << 20).unwrap_err();
+        let at = unreadable.source.location(unreadable.offset, 0);
+        assert_eq!((at.line, at.column), (2, 6));
+        assert!(
+            unreadable.message.starts_with("invalid UTF-8"),
+            "{}",
+            unreadable.message
+        );
+        std::fs::write(&path, "a = 1\n").unwrap();
+        let source = read_source(&input, 1 << 20).unwrap();
+        assert_eq!(
+            (&*source.path, &*source.text),
+            (&*path.display().to_string(), "a = 1\n")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn folders_of_inputs_once_each_and_dot_for_bare_names() {
+        let file = |path: &str| Input::File {
+            path: PathBuf::from(path),
+            explicit: false,
+        };
+        let inputs = [
+            file("x/b.tf"),
+            file("main.tf"),
+            file("x/a.tf"),
+            file("./y/c.tf"),
+        ];
+        let refs: Vec<&Input> = inputs.iter().collect();
+        assert_eq!(
+            folders(&refs),
+            [PathBuf::from("."), PathBuf::from("./y"), PathBuf::from("x")]
+        );
+        let here = std::fs::canonicalize(".").unwrap();
+        assert_eq!(
+            roots(&["-".into(), "Cargo.toml".into(), "src".into()]),
+            [here.clone(), here.join("src")]
+        );
     }
 
     #[test]

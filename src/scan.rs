@@ -385,21 +385,12 @@ fn judge(assessment: &Assessment<'_>, rules: &[RuleSettings]) -> Vec<Finding> {
 }
 
 fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileResult {
-    let display = input.display();
     let mut result = FileResult::default();
-    let text = match discover::read_text(input, options.max_file_size) {
-        Ok(text) => text,
-        Err(error) => {
-            let (source, offset) = match error.at {
-                Some((prefix, offset)) => (SourceFile::new(display, prefix), offset),
-                None => (SourceFile::new(display, ""), 0),
-            };
-            let source = Arc::new(source);
-            result.invalid.push(Problem {
-                message: error.message,
-                location: source.location(offset, 0),
-            });
-            result.source = Some(source);
+    let source = match discover::read_source(input, options.max_file_size) {
+        Ok(source) => Arc::new(source),
+        Err(unreadable) => {
+            result.invalid.push(Problem::unreadable(&unreadable));
+            result.source = Some(Arc::new(unreadable.source));
             return result;
         }
     };
@@ -408,29 +399,29 @@ fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileR
         Input::Stdin { .. } => (None, true),
     };
     if path.is_none() {
-        if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_stdin(&display, &text)) {
-            let source = Arc::new(SourceFile::new(display, text));
+        if let Some(front_end) = FRONT_ENDS
+            .iter()
+            .find(|f| f.claims_stdin(&source.path, &source.text))
+        {
             result.extraction = front_end.read_stdin(&source, options);
             result.source = Some(source);
             return result;
         }
     }
-    if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_text(&text)) {
-        let source = Arc::new(SourceFile::new(display, text));
+    if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_text(&source.text)) {
         result.extraction = front_end.read_text(&source, options);
         result.source = Some(source);
         return result;
     }
-    if let Some(reason) = skip_reason(path, &text, explicit) {
+    if let Some(reason) = skip_reason(path, &source.text, explicit) {
         result.skipped = Some(reason);
         return result;
     }
     // Standard input is named by --stdin-filename.
     let named_json = match path {
         Some(path) => path.extension().is_some_and(|e| e == "json"),
-        None => display.ends_with(".json"),
+        None => source.path.ends_with(".json"),
     };
-    let source = Arc::new(SourceFile::new(display, text));
     let (syntax, parsed) = crate::parse::structured(&source.text, named_json, limits);
     let mut documents = Vec::new();
     for parsed in parsed {

@@ -18,7 +18,7 @@ use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::discover::{Input, Skipped};
+use crate::discover::{Input, Skipped, Unreadable};
 use crate::model::{Suppression, UnmodeledAccelerator, Workload};
 use crate::parse::tree::{Document, DuplicateKey};
 use crate::parse::Syntax;
@@ -189,6 +189,17 @@ pub struct Problem {
     pub message: String,
     /// Where.
     pub location: Location,
+}
+
+impl Problem {
+    /// The E001 problem for an input that could not be read as text, at
+    /// the place in it where reading failed.
+    pub fn unreadable(unreadable: &Unreadable) -> Problem {
+        Problem {
+            message: unreadable.message.clone(),
+            location: unreadable.source.location(unreadable.offset, 0),
+        }
+    }
 }
 
 /// A key written twice (E002), and whether the format's consumer rejects

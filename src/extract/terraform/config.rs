@@ -77,17 +77,13 @@ impl ModuleManifest {
             path,
             explicit: true,
         };
-        let text = match discover::read_text(&input, inputs.max_file_size) {
-            Ok(text) => text,
-            Err(error) => {
-                out.problems.push(Problem {
-                    message: error.message,
-                    location: SourceFile::new(input.display(), "").start(),
-                });
+        let source = match discover::read_source(&input, inputs.max_file_size) {
+            Ok(source) => source,
+            Err(unreadable) => {
+                out.problems.push(Problem::unreadable(&unreadable));
                 return manifest;
             }
         };
-        let source = SourceFile::new(input.display(), text);
         match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
             Ok(document) => {
                 manifest.found = true;
@@ -449,18 +445,13 @@ fn load_folder(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> BodyIr {
             path: file.clone(),
             explicit: true,
         };
-        let text = match discover::read_text(&input, inputs.max_file_size) {
-            Ok(text) => text,
-            Err(error) => {
-                let source = SourceFile::new(input.display(), "");
-                out.problems.push(Problem {
-                    message: error.message,
-                    location: source.start(),
-                });
+        let source = match discover::read_source(&input, inputs.max_file_size) {
+            Ok(source) => Arc::new(source),
+            Err(unreadable) => {
+                out.problems.push(Problem::unreadable(&unreadable));
                 continue;
             }
         };
-        let source = Arc::new(SourceFile::new(input.display(), text));
         let json = file.to_string_lossy().ends_with(".json");
         load_source(source, json, &mut body, out);
     }
@@ -514,22 +505,53 @@ fn load_source(source: Arc<SourceFile>, json: bool, body: &mut BodyIr, out: &mut
     out.sources.push(source);
 }
 
-/// The local module folders a folder's module blocks call.
-pub fn local_module_sources(dir: &Path) -> Vec<PathBuf> {
-    let mut scratch = Evaluated::default();
-    let inputs = Inputs {
-        max_file_size: 16 * 1024 * 1024,
-        ..Inputs::default()
-    };
-    let body = load_folder(dir, &inputs, &mut scratch);
-    body.blocks("module")
-        .filter_map(|block| match &block.body.attribute("source")?.expr {
-            Expression::String(source) if source.starts_with("./") || source.starts_with("../") => {
-                std::fs::canonicalize(dir.join(source)).ok()
-            }
-            _ => None,
-        })
-        .collect()
+/// A module folder's `.tf` and `.tf.json` files, read and parsed once, and
+/// what reading them yielded (problems, repeated keys, the sources).
+pub struct Folder {
+    dir: PathBuf,
+    body: BodyIr,
+    read: Evaluated,
+}
+
+impl Folder {
+    /// Reads every `.tf` and `.tf.json` file of `dir`.
+    pub fn read(dir: &Path, inputs: &Inputs) -> Folder {
+        let mut read = Evaluated::default();
+        let body = load_folder(dir, inputs, &mut read);
+        Folder {
+            dir: dir.to_path_buf(),
+            body,
+            read,
+        }
+    }
+
+    /// The folder as read (its display path).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The local module folders its module blocks call, canonical.
+    pub fn local_module_sources(&self) -> Vec<PathBuf> {
+        self.body
+            .blocks("module")
+            .filter_map(|block| match &block.body.attribute("source")?.expr {
+                Expression::String(source) if is_local(source) => {
+                    std::fs::canonicalize(self.dir.join(source)).ok()
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Its body, with what reading it yielded added to `out`, as if it
+    /// were read again.
+    fn replay(&self, out: &mut Evaluated) -> &BodyIr {
+        out.problems.extend(self.read.problems.iter().cloned());
+        out.duplicate_keys
+            .extend(self.read.duplicate_keys.iter().cloned());
+        out.sources.extend(self.read.sources.iter().cloned());
+        &self.body
+    }
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system (display paths
@@ -585,6 +607,7 @@ pub fn evaluate_source(source: &Arc<SourceFile>, json: bool, inputs: &Inputs) ->
         &Tree {
             inputs,
             manifest: &manifest,
+            read: &HashMap::new(),
         },
         &mut Vec::new(),
         &mut out,
@@ -594,13 +617,25 @@ pub fn evaluate_source(source: &Arc<SourceFile>, json: bool, inputs: &Inputs) ->
 
 /// Evaluates the root module in `dir`.
 pub fn evaluate_root(dir: &Path, inputs: &Inputs) -> Evaluated {
+    let folder = Folder::read(dir, inputs);
+    evaluate_folder(&folder, &HashMap::new(), inputs)
+}
+
+/// Evaluates the root module `root`; a local module whose folder is in
+/// `read` (by canonical path) is not read again.
+pub fn evaluate_folder(
+    root: &Folder,
+    read: &HashMap<PathBuf, Folder>,
+    inputs: &Inputs,
+) -> Evaluated {
     let mut out = Evaluated::default();
-    let body = load_folder(dir, inputs, &mut out);
+    let dir = root.dir();
+    let body = root.replay(&mut out);
     let manifest = ModuleManifest::read(dir, inputs, &mut out);
     let mut stack = vec![std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())];
     evaluate_module(
         dir,
-        &body,
+        body,
         None,
         Call {
             prefix: "",
@@ -610,6 +645,7 @@ pub fn evaluate_root(dir: &Path, inputs: &Inputs) -> Evaluated {
         &Tree {
             inputs,
             manifest: &manifest,
+            read,
         },
         &mut stack,
         &mut out,
@@ -630,6 +666,8 @@ struct Call<'a> {
 struct Tree<'a> {
     inputs: &'a Inputs,
     manifest: &'a ModuleManifest,
+    /// Folders already read, by canonical path.
+    read: &'a HashMap<PathBuf, Folder>,
 }
 
 impl Tree<'_> {
@@ -941,7 +979,15 @@ fn evaluate_module(
             });
             continue;
         }
-        let child_body = load_folder(&child_dir, inputs, out);
+        // A folder the scan already read (under the same name) is not read again.
+        let loaded;
+        let child_body = match tree.read.get(&canonical) {
+            Some(folder) if folder.dir() == child_dir => folder.replay(out),
+            _ => {
+                loaded = load_folder(&child_dir, inputs, out);
+                &loaded
+            }
+        };
         let call_key = key;
         for (key, instance_ctx) in instances {
             let module_values: Vec<(String, Partial)> = block
@@ -959,7 +1005,7 @@ fn evaluate_module(
             stack.push(canonical.clone());
             evaluate_module(
                 &child_dir,
-                &child_body,
+                child_body,
                 Some(module_values),
                 Call {
                     prefix: &format!("{module_address}{key}."),
@@ -1255,17 +1301,13 @@ fn tfvars(dir: &Path, inputs: &Inputs, out: &mut Evaluated) -> Vec<(String, Part
             path: file.clone(),
             explicit: true,
         };
-        let text = match discover::read_text(&input, inputs.max_file_size) {
-            Ok(text) => text,
-            Err(error) => {
-                out.problems.push(Problem {
-                    message: error.message,
-                    location: SourceFile::new(input.display(), "").start(),
-                });
+        let source = match discover::read_source(&input, inputs.max_file_size) {
+            Ok(source) => Arc::new(source),
+            Err(unreadable) => {
+                out.problems.push(Problem::unreadable(&unreadable));
                 continue;
             }
         };
-        let source = Arc::new(SourceFile::new(input.display(), text));
         let body = if file.to_string_lossy().ends_with(".json") {
             match json::parse_keeping_duplicates(&source.text, &yaml::Limits::default()) {
                 Ok(document) => {

@@ -12,13 +12,13 @@ pub mod resources;
 mod types;
 pub mod values;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::Input;
+use crate::discover::{self, Input};
 use crate::extract::{Extraction, FrontEnd, Problem, ReadOptions};
 use crate::model::{Change, ChangeAction, Suppression, Workload};
 use crate::source::{Location, SourceFile};
@@ -81,38 +81,28 @@ impl FrontEnd for Terraform {
 /// folders that another scanned folder calls as a local module are
 /// evaluated through that call, the others as root modules.
 fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
-    let mut dirs: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|input| match input {
-            Input::File { path, .. } => Some(
-                path.parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            ),
-            Input::Stdin { .. } => None,
-        })
-        .map(|dir| {
-            if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir
-            }
-        })
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    let canonical = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let called: std::collections::HashSet<PathBuf> = dirs
-        .par_iter()
-        .flat_map(|dir| config::local_module_sources(dir))
-        .collect();
-    let roots: Vec<&PathBuf> = dirs
-        .iter()
-        .filter(|dir| !called.contains(&canonical(dir)))
-        .collect();
     let config_inputs = config_inputs(options);
+    // Each folder discovery found is read once, here; a folder another one
+    // calls as a local module is evaluated through that call.
+    let canonical = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let read: Vec<(PathBuf, config::Folder)> = discover::folders(inputs)
+        .par_iter()
+        .map(|dir| (canonical(dir), config::Folder::read(dir, &config_inputs)))
+        .collect();
+    let folders: HashMap<PathBuf, config::Folder> = read.into_iter().collect();
+    let called: HashSet<PathBuf> = folders
+        .values()
+        .flat_map(config::Folder::local_module_sources)
+        .collect();
+    let mut roots: Vec<&config::Folder> = folders
+        .iter()
+        .filter(|(dir, _)| !called.contains(*dir))
+        .map(|(_, folder)| folder)
+        .collect();
+    roots.sort_by(|a, b| a.dir().cmp(b.dir()));
     let evaluated: Vec<config::Evaluated> = roots
         .par_iter()
-        .map(|dir| config::evaluate_root(dir, &config_inputs))
+        .map(|folder| config::evaluate_folder(folder, &folders, &config_inputs))
         .collect();
     let mut out = Extraction::default();
     for module in evaluated {
@@ -123,32 +113,10 @@ fn read_modules(inputs: &[&Input], options: &ReadOptions<'_>) -> Extraction {
 
 /// What configuration evaluation reads beyond the module's own files.
 fn config_inputs(options: &ReadOptions<'_>) -> config::Inputs {
-    let canonical = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let scan_roots: Vec<PathBuf> = options
-        .paths
-        .iter()
-        .filter(|p| *p != "-")
-        .map(PathBuf::from)
-        .map(|path| {
-            if path.is_dir() {
-                path
-            } else {
-                path.parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            }
-        })
-        .map(|path| {
-            canonical(if path.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                &path
-            })
-        })
-        .collect();
     config::Inputs {
         vars: options.vars.to_vec(),
         var_files: options.var_files.to_vec(),
-        roots: scan_roots,
+        roots: discover::roots(options.paths),
         max_file_size: options.max_file_size,
         module_dirs: options.module_dirs.to_vec(),
     }
