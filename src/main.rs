@@ -729,7 +729,19 @@ fn catalog(args: CatalogArgs) -> Result<u8, String> {
     let text = match args.format {
         RulesFormat::Json => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())? + "\n",
         RulesFormat::Text if rows.is_empty() => "no catalogue row matches\n".to_string(),
-        RulesFormat::Text => tcolint::report::catalog::render(&rows),
+        RulesFormat::Text => {
+            let mut keys: Vec<&str> = rows.iter().filter_map(|row| row.source_key).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let titles: Vec<(String, String)> = keys
+                .into_iter()
+                .filter_map(|key| {
+                    let source = catalog.source(key)?;
+                    Some((key.to_string(), source.citation()))
+                })
+                .collect();
+            tcolint::report::catalog::render(&rows, &titles)
+        }
     };
     write_output(None, text.as_bytes())?;
     Ok(if rows.is_empty() { 1 } else { 0 })

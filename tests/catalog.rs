@@ -183,6 +183,13 @@ fn catalog_command_looks_prices_up() {
         text.contains("g5.xlarge") && text.contains("$1.123"),
         "{text}"
     );
+    // The source keys of the rows are resolved to titles under the table.
+    assert!(
+        text.ends_with(
+            "\nsources (tcolint sources KEY says where to find each):\n  AWS-2025-04  AWS EC2 regional on-demand price files, 2025-04-04\n"
+        ),
+        "{text}"
+    );
     let (code, text, _) = common::run(&[
         "catalog",
         "--cloud",

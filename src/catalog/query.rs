@@ -50,6 +50,9 @@ pub struct Row {
     pub source: String,
     /// The source's date.
     pub date: String,
+    /// The price source's key (`tcolint sources KEY`), when priced.
+    #[serde(skip)]
+    pub source_key: Option<&'static str>,
 }
 
 impl Query {
@@ -181,6 +184,7 @@ fn row(instance: &Instance, price: Option<&RegionPrice>, catalog: &Catalog) -> R
         gpu_memory_gib: instance.gpu_memory_gib,
         source,
         date,
+        source_key: price.map(|p| p.source),
     }
 }
 

@@ -4,8 +4,9 @@ use crate::catalog::query::Row;
 use crate::numbers::{trim, usd_rate};
 
 /// One line per row: cloud, region, name, on-demand and spot $/h, vCPU,
-/// memory, accelerators, source and date.
-pub fn render(rows: &[Row]) -> String {
+/// memory, accelerators, source key and date; then what each source key
+/// cited is (`titles`: key and title, as `tcolint sources` gives them).
+pub fn render(rows: &[Row], titles: &[(String, String)]) -> String {
     let header = [
         "cloud", "region", "name", "$/h", "spot $/h", "vCPU", "GiB", "GPUs", "source",
     ];
@@ -55,6 +56,13 @@ pub fn render(rows: &[Row]) -> String {
     push(&header.map(str::to_string));
     for line in &lines {
         push(line);
+    }
+    if !titles.is_empty() {
+        out.push_str("\nsources (tcolint sources KEY says where to find each):\n");
+        let width = titles.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+        for (key, title) in titles {
+            out.push_str(&format!("  {key:<width$}  {title}\n"));
+        }
     }
     out
 }
