@@ -594,24 +594,12 @@ pub fn evaluate_source(source: &Arc<SourceFile>, json: bool, inputs: &Inputs) ->
     let mut out = Evaluated::default();
     let mut body = BodyIr::default();
     load_source(Arc::clone(source), json, &mut body, &mut out);
-    let manifest = ModuleManifest::default();
-    evaluate_module(
-        Path::new(""),
-        &body,
-        None,
-        Call {
-            prefix: "",
-            key: "",
-        },
-        &Regions::default(),
-        &Tree {
-            inputs,
-            manifest: &manifest,
-            read: &HashMap::new(),
-        },
-        &mut Vec::new(),
-        &mut out,
-    );
+    let tree = Tree {
+        inputs,
+        manifest: &ModuleManifest::default(),
+        read: &HashMap::new(),
+    };
+    evaluate_as_root(Path::new(""), &body, &tree, &mut Vec::new(), &mut out);
     out
 }
 
@@ -633,24 +621,29 @@ pub fn evaluate_folder(
     let body = root.replay(&mut out);
     let manifest = ModuleManifest::read(dir, inputs, &mut out);
     let mut stack = vec![std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())];
-    evaluate_module(
-        dir,
-        body,
-        None,
-        Call {
-            prefix: "",
-            key: "",
-        },
-        &Regions::default(),
-        &Tree {
-            inputs,
-            manifest: &manifest,
-            read,
-        },
-        &mut stack,
-        &mut out,
-    );
+    let tree = Tree {
+        inputs,
+        manifest: &manifest,
+        read,
+    };
+    evaluate_as_root(dir, body, &tree, &mut stack, &mut out);
     out
+}
+
+/// Evaluates `body` as a root module: no address prefix, no inputs but
+/// tfvars and the command line, no inherited provider regions.
+fn evaluate_as_root(
+    dir: &Path,
+    body: &BodyIr,
+    tree: &Tree<'_>,
+    stack: &mut Vec<PathBuf>,
+    out: &mut Evaluated,
+) {
+    let root = Call {
+        prefix: "",
+        key: "",
+    };
+    evaluate_module(dir, body, None, root, &Regions::default(), tree, stack, out);
 }
 
 /// Where a module is called from: its address prefix
