@@ -590,6 +590,18 @@ mod tests {
             .contains("more than 3"));
     }
 
+    /// Found by the `json` fuzz target: a 90-digit number reads as the
+    /// correctly rounded double (what Python's `json` and Rust's
+    /// `str::parse` give), where serde_json without `float_roundtrip` is one
+    /// unit in the last place above; the number's text is kept as written.
+    #[test]
+    fn a_long_number_is_correctly_rounded() {
+        let text = format!("\n{}\n", "1".repeat(90));
+        let document = parse(&text, &Limits::default()).unwrap();
+        assert_eq!(document.root().as_str(), Some("1".repeat(90).as_str()));
+        assert_eq!(document.root().as_f64(), Some(1.111111111111111e89));
+    }
+
     #[test]
     fn looks_like_json_by_its_first_character() {
         assert!(looks_like_json("\u{feff}\n  {\"a\": 1}"));
