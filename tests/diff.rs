@@ -174,8 +174,8 @@ fn manifests_diff_to_the_cent() {
         &diff,
         "k8s:Deployment/ml/gateway",
         "unchanged",
-        186.15,
-        186.15,
+        231.60,
+        231.60,
         0.0,
     );
     assert_eq!(diff.workloads[0].id, "k8s:Deployment/ml/llm-g5");
@@ -184,8 +184,8 @@ fn manifests_diff_to_the_cent() {
         "k8s:Deployment/ml/gateway"
     );
     let s = &diff.summary;
-    cents(Some(s.monthly_before_usd), 1304.51, "before");
-    cents(Some(s.monthly_after_usd), 3564.29, "after");
+    cents(Some(s.monthly_before_usd), 1349.96, "before");
+    cents(Some(s.monthly_after_usd), 3609.74, "after");
     cents(Some(s.monthly_delta_usd), 2259.78, "delta");
     let row_sum: f64 = diff
         .workloads
@@ -193,7 +193,7 @@ fn manifests_diff_to_the_cent() {
         .filter_map(|w| w.monthly_delta_usd)
         .sum();
     cents(Some(row_sum), s.monthly_delta_usd, "sum of rows");
-    assert!((s.delta_percent.unwrap() - 173.2283).abs() < 0.001);
+    assert!((s.delta_percent.unwrap() - 167.3961).abs() < 0.001);
     assert_eq!((s.added, s.removed, s.changed, s.unpriced), (2, 1, 1, 0));
     // llm-g5's TCO001 is in both folders (same file name under each root).
     assert_eq!(
@@ -269,7 +269,7 @@ fn markdown_comment_is_safe_and_complete() {
     let diff = pair("base", "head");
     let text = tcolint::report::markdown::render_diff(&diff);
     assert!(
-        text.starts_with("## tcolint: monthly cost +$2,259.78 (+173.2%)\n"),
+        text.starts_with("## tcolint: monthly cost +$2,259.78 (+167.4%)\n"),
         "{text}"
     );
     assert!(!text.to_lowercase().contains("<script"), "{text}");
@@ -279,7 +279,7 @@ fn markdown_comment_is_safe_and_complete() {
         // Workload tables have 4 columns, the findings table 4 too.
         assert_eq!(unescaped_pipes(line), 5, "{line}");
     }
-    assert!(text.contains("| **Total** | $1,304.51 | $3,564.29 | **+$2,259.78** |"));
+    assert!(text.contains("| **Total** | $1,349.96 | $3,609.74 | **+$2,259.78** |"));
     assert!(text.contains("| k8s:Deployment/ml/llm-g5 | $734.38 | $2,203.14 | +$1,468.76 |"));
     assert!(text.contains("−$383.98"));
     assert!(text.contains("<details><summary>1 unchanged workload(s)</summary>"));

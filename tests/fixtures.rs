@@ -101,7 +101,8 @@ fn workloads_are_extracted_priced_and_bounded() {
             2.69,
             Some(2.69),
         ),
-        // CPU-only on c5.xlarge ($0.17/h): vCPU 1.5/4 dominates.
+        // CPU-only on c5.xlarge ($0.17/h): shares of the allocatable 3.92
+        // vCPU and 6.43 GiB (Karpenter): memory 3/6.43 dominates.
         (
             "k8s:Deployment/llm-serving/rag-gateway",
             None,
@@ -111,23 +112,25 @@ fn workloads_are_extracted_priced_and_bounded() {
             3.0,
             3,
             Some(3),
-            0.06375,
-            139.61,
-            Some(139.61),
+            0.17 * 3.0 / 6.43,
+            173.70,
+            Some(173.70),
         ),
-        // GKE T4 with 4 vCPU / 16 GiB: T4s attach to every N1 machine; n1-highmem-4 (4 vCPU, 26 GB, $0.236606) + 1 T4 ($0.35) is the cheapest that fits.
+        // GKE T4 with 4 vCPU / 16 GiB: T4s attach to every N1 machine; a
+        // 4-vCPU N1 has 3.92 allocatable (GKE reserves 0.08), so n1-standard-8
+        // ($0.379998) + 1 T4 ($0.35) is the cheapest that fits.
         (
             "k8s:Service/speech/whisper-large-v3",
             Some(("nvidia.com/gpu", 1.0)),
             Some("T4"),
-            Some("n1-highmem-4 + 1 x T4"),
+            Some("n1-standard-8 + 1 x T4"),
             4.0,
             16.0,
             0,
             Some(5),
-            0.586606,
+            0.729998,
             0.0,
-            Some(2141.11),
+            Some(2664.49),
         ),
         // LeaderWorkerSet 2 groups x size 3: 2 leaders, 4 workers, each a whole p4d.24xlarge.
         (

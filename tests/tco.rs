@@ -65,9 +65,9 @@ fn an_always_on_cpu_service_at_ten_thousand_requests_a_day_gets_arc001() {
         .collect();
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["severity"], "warning");
-    // 3 x m5.large half ($0.048/h) x 730 h = $105.12; Lambda 2048 MB at
+    // 3 x m5.large $0.096/h x share 1/1.93 (1 of 1.93 allocatable vCPU) x 730 h = $108.93; Lambda 2048 MB at
     // 10,000 x 730/24 requests x ($0.0000002 + 0.2 s x 2 GB x $0.0000166667) = $2.09.
-    assert_usd(&findings[0]["monthly_usd"], 103.03, "saving");
+    assert_usd(&findings[0]["monthly_usd"], 106.84, "saving");
     let api = workload(&report, "k8s:Deployment/tco/embeddings-api");
     let recommendation = &api["recommendation"];
     assert_eq!(recommendation["platform"], "aws-lambda");
@@ -173,7 +173,7 @@ fn the_markdown_diff_names_a_recommended_move() {
     .unwrap();
     let markdown = tcolint::report::markdown::render_diff(&diff);
     assert!(
-        markdown.contains("Recommended architecture at the declared traffic:\n\n- k8s:Deployment/tco/embeddings-api: aws-lambda: a serverless function (aws-lambda) costs $2.09/month against $105.12/month as written"),
+        markdown.contains("Recommended architecture at the declared traffic:\n\n- k8s:Deployment/tco/embeddings-api: aws-lambda: a serverless function (aws-lambda) costs $2.09/month against $108.93/month as written"),
         "{markdown}"
     );
 }
@@ -202,7 +202,7 @@ fn a_configured_arc001_threshold_flips_the_recommendation_too() {
     assert_eq!(recommendation["architecture"], "as-deployed");
     assert_eq!(
         recommendation["reason"],
-        "stay: the cheapest alternative that meets the SLO and the platform limits, a serverless function at $2.09/month, does not save 30% and $150/month against $105.12/month"
+        "stay: the cheapest alternative that meets the SLO and the platform limits, a serverless function at $2.09/month, does not save 30% and $150/month against $108.93/month"
     );
     // With ARC001 ignored the recommendation still weighs its configured thresholds.
     let (_, ignored) = strict(&["--ignore", "ARC001"]);

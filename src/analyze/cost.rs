@@ -78,6 +78,12 @@ pub struct Node {
     pub vcpu: f64,
     /// Memory in GiB.
     pub memory_gb: f64,
+    /// vCPUs pods can request (shares are taken of this).
+    pub allocatable_vcpu: f64,
+    /// Memory in GiB pods can request (shares are taken of this).
+    pub allocatable_memory_gb: f64,
+    /// Where the allocatable figures come from.
+    pub allocatable_basis: &'static str,
     /// Accelerators.
     pub gpus: u32,
     /// Accelerator model.
@@ -140,6 +146,7 @@ impl Node {
                 None,
             ),
         };
+        let allocatable = crate::catalog::allocatable::of(instance);
         Node {
             name: instance.name.clone(),
             cloud: instance.cloud,
@@ -147,6 +154,9 @@ impl Node {
             usd_per_hour,
             vcpu: instance.vcpu,
             memory_gb: instance.memory_gib,
+            allocatable_vcpu: allocatable.vcpu,
+            allocatable_memory_gb: allocatable.memory_gib,
+            allocatable_basis: allocatable.basis,
             gpus: instance.gpu_count,
             gpu_model: instance.gpu_model.clone(),
             gpu_memory_gb: instance.gpu_memory_gib,
@@ -401,12 +411,22 @@ pub fn price(
         let share_text = match share.dominant {
             Dominant::Instance => "a whole instance per replica".to_string(),
             Dominant::Gpu => format!("GPU {}/{}", trim(demand.gpus, 3), node.gpus),
-            Dominant::Cpu => format!("vCPU {}/{}", trim(demand.cpu, 3), trim(node.vcpu, 2)),
-            Dominant::Memory => format!(
-                "memory {}/{} GiB",
-                trim(demand.memory_gib, 2),
-                trim(node.memory_gb, 2)
+            Dominant::Cpu => format!(
+                "vCPU {}/{} allocatable",
+                trim(demand.cpu, 3),
+                trim(node.allocatable_vcpu, 3)
             ),
+            Dominant::Memory => format!(
+                "memory {}/{} GiB allocatable",
+                trim(demand.memory_gib, 2),
+                trim(node.allocatable_memory_gb, 3)
+            ),
+        };
+        let share_text = match share.dominant {
+            Dominant::Cpu | Dominant::Memory => {
+                format!("{share_text}; {}", node.allocatable_basis)
+            }
+            _ => share_text,
         };
         let basis = format!(
             "{}{} at {}/h ({} {} {}, {}{}) x dominant share {} ({share_text}) = {}/h per replica",
@@ -1034,8 +1054,8 @@ fn share_of(node: &Node, demand: &Demand) -> Result<Share, String> {
         ));
     }
     let gpu = (demand.gpus > 0.0).then(|| demand.gpus / f64::from(node.gpus));
-    let cpu = demand.cpu / node.vcpu;
-    let memory = demand.memory_gib / node.memory_gb;
+    let cpu = demand.cpu / node.allocatable_vcpu;
+    let memory = demand.memory_gib / node.allocatable_memory_gb;
     let (dominant, value) = [
         (Dominant::Gpu, gpu.unwrap_or(0.0)),
         (Dominant::Cpu, cpu),
@@ -1057,12 +1077,12 @@ fn share_of(node: &Node, demand: &Demand) -> Result<Share, String> {
     }
     if value > 1.0 + 1e-9 {
         return Err(format!(
-            "the pod ({}) does not fit on {} ({} accelerator(s), {} vCPU, {} GiB)",
+            "the pod ({}) does not fit on {} ({} accelerator(s), {} vCPU, {} GiB allocatable)",
             demand.describe(),
             node.name,
             node.gpus,
-            trim(node.vcpu, 2),
-            trim(node.memory_gb, 2)
+            trim(node.allocatable_vcpu, 3),
+            trim(node.allocatable_memory_gb, 3)
         ));
     }
     Ok(Share {
@@ -1320,7 +1340,8 @@ mod tests {
 
     #[test]
     fn memory_can_dominate() {
-        // 1 of 4 GPUs but 96 of 192 GiB: the memory share (0.5) is what the pod blocks.
+        // 1 of 4 GPUs but 96 of 169.336 allocatable GiB (Karpenter): the
+        // memory share is what the pod blocks.
         let estimate = priced(&workload(
             1.0,
             4.0,
@@ -1332,7 +1353,10 @@ mod tests {
         .estimate
         .unwrap();
         assert_eq!(estimate.share.as_ref().unwrap().dominant, Dominant::Memory);
-        assert!(close(estimate.per_replica_hourly_usd, 5.672 * 0.5));
+        assert!(close(
+            estimate.per_replica_hourly_usd,
+            5.672 * 96.0 / 169.336
+        ));
     }
 
     #[test]
@@ -1355,13 +1379,19 @@ mod tests {
 
     #[test]
     fn gpu_model_picks_the_cheapest_fitting_node_in_the_labelled_cloud() {
+        // 4 vCPU does not fit a g2-standard-4 once GKE reserves 0.08 of
+        // its 4 vCPU (3.92 allocatable): the g2-standard-8 is the cheapest that fits.
         let l4 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-l4"), 1, 1));
+        assert_eq!(l4.instance_type.as_deref(), Some("g2-standard-8"));
+        let hourly = l4.estimate.unwrap().per_replica_hourly_usd;
+        assert!(close(hourly, 0.85362427), "{hourly}");
+        let l4 = priced(&workload(1.0, 3.5, 12.0, gke("nvidia-l4"), 1, 1));
         assert_eq!(l4.instance_type.as_deref(), Some("g2-standard-4"));
         assert!(close(
             l4.estimate.unwrap().per_replica_hourly_usd,
             0.70683226
         ));
-        let t4 = priced(&workload(1.0, 4.0, 16.0, gke("nvidia-tesla-t4"), 1, 1));
+        let t4 = priced(&workload(1.0, 3.5, 16.0, gke("nvidia-tesla-t4"), 1, 1));
         // Every N1 machine takes T4s: n1-highmem-4 (4 vCPU, 26 GB) is the cheapest that fits.
         assert_eq!(t4.instance_type.as_deref(), Some("n1-highmem-4 + 1 x T4"));
         assert!(close(

@@ -5,6 +5,7 @@
 //! without a price (`-`) keeps the reason in its note, and callers report
 //! the workload as unpriced with that reason.
 
+pub mod allocatable;
 pub mod generate;
 pub mod instances;
 pub mod query;

@@ -169,6 +169,7 @@ fn row(instance: &Instance, price: Option<&RegionPrice>, catalog: &Catalog) -> R
             String::new(),
         ),
     };
+    let allocatable = super::allocatable::of(instance);
     Row {
         cloud: instance.cloud,
         region: price.map_or_else(|| instance.default_region(), |p| p.region.clone()),
@@ -177,8 +178,8 @@ fn row(instance: &Instance, price: Option<&RegionPrice>, catalog: &Catalog) -> R
         spot_usd_per_hour: price.and_then(|p| p.spot),
         vcpu: instance.vcpu,
         memory_gib: instance.memory_gib,
-        allocatable_vcpu: instance.allocatable_vcpu,
-        allocatable_memory_gib: instance.allocatable_memory_gib,
+        allocatable_vcpu: allocatable.known().then_some(allocatable.vcpu),
+        allocatable_memory_gib: allocatable.known().then_some(allocatable.memory_gib),
         gpu_count: instance.gpu_count,
         gpu_model: instance.gpu_model.clone(),
         gpu_memory_gib: instance.gpu_memory_gib,

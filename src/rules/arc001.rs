@@ -132,16 +132,17 @@ mod tests {
         );
         let found = findings(&text, &[]);
         assert_eq!(found.len(), 1, "{found:?}");
-        // m5.large $0.096/h, share 0.5 (1 of 2 vCPU, 2 of 8 GiB): 3 x $0.048 x 730.
-        let current = 3.0 * 0.048 * 730.0;
+        // m5.large $0.096/h, share 1/1.93 (1 of 1.93 allocatable vCPU; 2 of
+        // 6.741 GiB): 3 x $0.096 / 1.93 x 730.
+        let current = 3.0 * 0.096 / 1.93 * 730.0;
         // Lambda 2048 MB x86_64: $0.0000002 + 0.2 s x 2 GB x $0.0000166667, x 10,000 x 730/24.
         let lambda = 10_000.0 * 730.0 / 24.0 * (0.0000002 + 0.2 * 2.0 * 0.0000166667);
         let saving = found[0].monthly_usd.unwrap();
         assert!((saving - (current - lambda)).abs() < 0.005, "{saving}");
-        assert_eq!(crate::numbers::round(saving, 2), 103.03);
+        assert_eq!(crate::numbers::round(saving, 2), 106.84);
         assert_eq!(found[0].severity, crate::rules::Severity::Warning);
         let message = &found[0].message;
-        assert!(message.contains("costs $105.12/month as written at 10000 requests/day (declared), 200 ms per request (declared), 1000 ms SLO (declared); a serverless function (aws-lambda) would cost $2.09/month and meets the SLO"), "{message}");
+        assert!(message.contains("costs $108.93/month as written at 10000 requests/day (declared), 200 ms per request (declared), 1000 ms SLO (declared); a serverless function (aws-lambda) would cost $2.09/month and meets the SLO"), "{message}");
     }
 
     #[test]
