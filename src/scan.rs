@@ -203,6 +203,15 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
     let mut duplicate_keys: Vec<DuplicateKeyProblem> = Vec::new();
     let mut unmodeled = Vec::new();
     let mut files_scanned: usize = claimed.iter().map(Vec::len).sum();
+    // Reserved once: grown by doubling, the list of a large tree's
+    // workloads would be copied and briefly held twice.
+    workloads.reserve_exact(
+        whole.iter().map(|e| e.workloads.len()).sum::<usize>()
+            + results
+                .iter()
+                .map(|r| r.extraction.workloads.len())
+                .sum::<usize>(),
+    );
     for extraction in whole {
         if options.keep_sources {
             sources.extend(extraction.sources);

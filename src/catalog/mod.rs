@@ -105,12 +105,16 @@ impl AttachableGpu {
     /// Whether the GPU attaches to machine type `name` (`attach_to`
     /// entries are names, or prefixes ending in `*`).
     pub fn attaches_to(&self, name: &str) -> bool {
-        let name = name.to_ascii_lowercase();
+        // Compared in place, ASCII case-insensitively: pricing asks this of
+        // every machine type for every GPU workload.
+        let name = name.as_bytes();
         self.attach_to.iter().any(|pattern| {
-            let pattern = pattern.to_ascii_lowercase();
-            match pattern.strip_suffix('*') {
-                Some(prefix) => name.starts_with(prefix),
-                None => name == pattern,
+            let pattern = pattern.as_bytes();
+            match pattern.strip_suffix(b"*") {
+                Some(prefix) => name
+                    .get(..prefix.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(prefix)),
+                None => name.eq_ignore_ascii_case(pattern),
             }
         })
     }
@@ -855,6 +859,18 @@ mod tests {
             assert!(machines > 10, "{}: {machines} machines", gpu.gpu_model);
             assert!(gpu.attaches_to("n1-standard-16") && !gpu.attaches_to("n2-standard-16"));
         }
+    }
+
+    #[test]
+    fn attachable_gpus_match_names_and_prefixes_in_any_case() {
+        let gpu = AttachableGpu {
+            attach_to: vec!["N1-*".into(), "a2-highgpu-1g".into()],
+            ..catalog().attachable_gpus[0].clone()
+        };
+        assert!(gpu.attaches_to("n1-standard-4") && gpu.attaches_to("N1-HIGHMEM-8"));
+        assert!(gpu.attaches_to("A2-HighGPU-1g") && !gpu.attaches_to("a2-highgpu-1"));
+        assert!(!gpu.attaches_to("n") && !gpu.attaches_to("n2-standard-4"));
+        assert!(!gpu.attaches_to("a2-highgpu-1g-x") && !gpu.attaches_to(""));
     }
 
     /// A user can follow every citation: each source has a title, a date
