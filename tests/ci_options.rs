@@ -320,3 +320,46 @@ fn a_closed_pipe_is_not_trouble() {
         );
     }
 }
+
+/// `--format json` streams its workloads; with `--write-baseline` the whole
+/// report is built first. Both must write the same bytes and exit alike,
+/// across every format's fixtures (plans with their change summary, ops
+/// and pricing settings, suppressions, invalid input) and with a baseline.
+#[test]
+fn the_streamed_json_report_is_the_whole_report_byte_for_byte() {
+    let dir = scratch("streamed-json");
+    let baseline = dir.join("baseline.json");
+    let baseline_arg = baseline.to_str().unwrap();
+    let (code, _, stderr) = run(&[
+        "check",
+        "--write-baseline",
+        baseline_arg,
+        "fixtures/kubernetes",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let cases: [&[&str]; 4] = [
+        &["fixtures"],
+        &["--config", "fixtures/tco/tcolint.yml", "fixtures/tco"],
+        &["--baseline", baseline_arg, "fixtures"],
+        &["--fail-on", "info", "tests/corpus"],
+    ];
+    for (index, args) in cases.iter().enumerate() {
+        let scratch_baseline = dir.join(format!("written-{index}.json"));
+        let mut streamed = vec!["check", "--format", "json"];
+        streamed.extend_from_slice(args);
+        let mut whole = streamed.clone();
+        whole.extend_from_slice(&["--write-baseline", scratch_baseline.to_str().unwrap()]);
+        let (streamed_code, streamed_out, streamed_err) = run(&streamed);
+        let (whole_code, whole_out, whole_err) = run(&whole);
+        assert!(streamed_code < 2, "{args:?}: {streamed_err}");
+        assert_eq!(
+            streamed_code, whole_code,
+            "{args:?}: {streamed_err} / {whole_err}"
+        );
+        assert!(streamed_out.len() > 1000, "{args:?}: {streamed_out}");
+        assert!(
+            streamed_out == whole_out,
+            "{args:?}: the streamed report differs"
+        );
+    }
+}

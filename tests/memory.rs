@@ -3,12 +3,12 @@
 //! tree: the bundled fixtures copied round-robin, each under its own
 //! namespace) stays under `PEAK_RSS_BOUND_MIB`.
 //!
-//! Measured on the debug binary at 2,000 files on 2026-12-01: ~70 MiB with the
-//! system allocator, 115-117 MiB with mimalloc (every workload is held until
-//! the report is written; mimalloc keeps per-thread heaps, so more cores can
-//! mean more). The bound leaves room for noise, cores and the catalogue's
-//! growth but catches a per-file cost that doubles. Lower it as memory
-//! flattens.
+//! Measured on the debug binary at 2,000 files on 2026-12-01: 115-117 MiB
+//! with mimalloc while every workload and its report were held until the
+//! report was written; 73-76 MiB since `--format json` streams the workloads
+//! (mimalloc keeps per-thread heaps, so more cores can mean more). The bound
+//! leaves room for noise, cores and the catalogue's growth but catches a
+//! return to holding every report. Lower it as memory flattens.
 
 #![cfg(target_os = "linux")]
 
@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 const FILES: usize = 2_000;
-const PEAK_RSS_BOUND_MIB: i64 = 192;
+const PEAK_RSS_BOUND_MIB: i64 = 128;
 
 /// Writes the benchmark tree: fixture `i % n` as `team-*/app-*/manifest-i.yaml`
 /// with `-i` appended to its namespace, as bench/k8s-tree.sh does.
