@@ -411,7 +411,7 @@ const SERVERLESS: [(&str, usize, usize, usize); 23] = [
     ("serverless__examples__aws-python-scheduled-cron.serverless.yml", 2, 2, 0),
     ("serverless__examples__aws-python-sqs-worker.serverless.yml", 1, 1, 0),
     ("serverless__examples__aws-ruby-step-functions.serverless.yml", 5, 5, 0),
-    ("serverless__examples__google-python-simple-http-endpoint.serverless.yml", 0, 0, 0),
+    ("serverless__examples__google-python-simple-http-endpoint.serverless.yml", 1, 0, 0),
     ("serverless__examples__legacy-aws-python-docker-ecr-image.serverless.yml", 1, 1, 0),
     ("serverless__serverless-python-requirements__example-native-deps-numpy-scipy-sklearn.serverless.yml", 1, 1, 0),
     ("serverless__serverless-python-requirements__tests-base-env-defaults-image.serverless.yml", 5, 5, 0),

@@ -133,3 +133,42 @@ fn a_gke_service_is_offered_cloud_run_functions_not_lambda() {
     );
     assert_eq!(rules(&report, "k8s:Deployment/web/api"), ["ARC001"]);
 }
+
+#[test]
+fn serverless_framework_azure_and_google_services_are_read() {
+    let (code, report) = check_json(&[
+        "fixtures/functions/serverless-azure",
+        "fixtures/functions/serverless-google",
+    ]);
+    assert_eq!(code, 1, "FIT003 is an error");
+    let classify = workload(&report, "sls:sentiment/classify");
+    assert_eq!(classify["platform"], "azure-functions");
+    assert_eq!(classify["function"]["plan"], "azure-consumption");
+    assert_eq!(classify["function"]["events"][0], "https");
+    assert_eq!(classify["region"], "eastus");
+    assert_usd(&classify["cost"]["monthly_usd"], 14.90, "classify");
+    // 2,000 x 730/24 executions x ($0.0000002 + 2 s x 1.5 GB x $0.000016).
+    let backfill = workload(&report, "sls:sentiment/backfill");
+    assert_eq!(backfill["function"]["events"][0], "sqs");
+    assert_usd(
+        &backfill["cost"]["monthly_usd"],
+        2_000.0 * 730.0 / 24.0 * (0.0000002 + 2.0 * 1.5 * 0.000016),
+        "backfill",
+    );
+    assert_usd(&backfill["cost"]["monthly_usd"], 2.93, "backfill rounded");
+
+    let embed = workload(&report, "sls:embeddings/embed");
+    assert_eq!(embed["platform"], "gcp-cloud-functions");
+    assert_eq!(embed["function"]["plan"], "cloud-functions-gen1");
+    assert_eq!(embed["function"]["memory_mb"], 1024);
+    assert_eq!(embed["function"]["provisioned_concurrency"], 1);
+    assert_eq!(embed["replicas"]["max"], 20);
+    let reason = embed["unpriced_reason"].as_str().unwrap();
+    assert!(reason.contains("no sourced tier table"), "{reason}");
+    assert_eq!(embed["cold_start"]["total_s"], 2.0);
+    assert_eq!(rules(&report, "sls:embeddings/embed"), ["TCO003"]);
+    let reindex = workload(&report, "sls:embeddings/reindex");
+    assert_eq!(reindex["function"]["timeout_s"], 600);
+    assert_eq!(reindex["function"]["events"][0], "sns");
+    assert_eq!(rules(&report, "sls:embeddings/reindex"), ["FIT003"]);
+}

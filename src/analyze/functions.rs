@@ -186,7 +186,7 @@ pub fn rates(spec: &FunctionSpec, catalog: &Catalog) -> Result<PlanRates, String
             "its hosting plan is unknown: the service plan it names is not in the configuration".into(),
         ),
         FunctionPlan::CloudFunctionsGen1 => Err(
-            "the catalogue has no Cloud Functions (1st gen) rates".into(),
+            "Cloud Functions (1st gen) bills GHz-seconds of the CPU clock each memory tier comes with, and the catalogue has no sourced tier table (the per-GB-s and per-GHz-s rates alone do not price it)".into(),
         ),
         FunctionPlan::Lambda => Err("Lambda is priced by the Lambda model".into()),
     }

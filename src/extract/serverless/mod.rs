@@ -4,6 +4,7 @@
 //! reserved concurrency, SnapStart, and per-function usage from
 //! `custom.tcolint.usage`.
 
+mod clouds;
 pub mod variables;
 
 use std::collections::BTreeMap;
@@ -96,11 +97,21 @@ pub fn extract(
         None => None,
     }
     .unwrap_or_else(|| "aws".into());
+    if let Some(cloud) = clouds::Provider::parse(&provider_name) {
+        let service = match root.get("service") {
+            Some(s) if s.is_mapping() => resolver.scalar(s.get("name")),
+            other => resolver.scalar(other),
+        }
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "service".into());
+        return clouds::extract(source, root, &resolver, cloud, &service);
+    }
     if provider_name != "aws" {
         out.skipped.push(Skipped {
             path: source.path.to_string(),
             reason: format!(
-                "Serverless Framework provider {provider_name:?}: only aws is analysed"
+                "Serverless Framework provider {provider_name:?}: only aws, azure and google are analysed"
             ),
             what: "file",
         });
@@ -342,7 +353,14 @@ mod tests {
             "service: s\nprovider:\n  name: google\nfunctions:\n  f:\n    handler: h\n",
             &[],
         );
-        assert!(google.workloads.is_empty());
-        assert!(google.skipped[0].reason.contains("google"));
+        let spec = google.workloads[0].function.as_ref().unwrap();
+        assert_eq!(spec.plan, crate::model::FunctionPlan::CloudFunctionsGen1);
+        assert_eq!((spec.memory_mb, spec.timeout_s), (Some(256.0), Some(60.0)));
+        let other = functions(
+            "service: s\nprovider:\n  name: openwhisk\nfunctions:\n  f:\n    handler: h\n",
+            &[],
+        );
+        assert!(other.workloads.is_empty());
+        assert!(other.skipped[0].reason.contains("openwhisk"));
     }
 }
