@@ -445,6 +445,10 @@ fn note_inapplicable_flags(args: &CheckArgs) {
         if args.show_suppressed {
             notes.push("--show-suppressed applies to --format text only (other formats always carry suppressed findings)");
         }
+        // `auto` is the default; `always` or `never` was asked for.
+        if !matches!(args.color, ColorChoice::Auto) {
+            notes.push("--color applies to --format text only");
+        }
     }
     for note in notes {
         let _ = writeln!(std::io::stderr(), "tcolint: note: {note}");

@@ -305,6 +305,13 @@ fn flags_that_cannot_apply_say_so() {
         stderr.contains("--verbose applies to --format text only"),
         "{stderr}"
     );
+    let (_, _, stderr) = run(&["check", "--format", "sarif", "--color", "always", plan]);
+    assert!(
+        stderr.contains("--color applies to --format text only"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = run(&["check", "--color", "never", plan]);
+    assert!(!stderr.contains("--color applies"), "{stderr}");
 }
 
 /// Runs `tcolint check --format json <args>` on `stdin` from `dir`.
