@@ -451,4 +451,39 @@ mod tests {
             assert!(e.basis.contains("KEDA cooldownPeriod 900 s"), "{}", e.basis);
         });
     }
+
+    /// A sparse Azure Functions app: 50 executions a day against Azure's
+    /// 20-minute keep-alive; a Cloud Run function without a declared volume
+    /// gets no expectation rather than an invented one.
+    #[test]
+    fn functions_outside_aws_use_their_platforms_keep_alive() {
+        let azure = "service: s\nprovider:\n  name: azure\n  region: East US\n  runtime: python3.11\ncustom:\n  tcolint:\n    usage:\n      f: {requests-per-day: 50, avg-duration-ms: 400}\nfunctions:\n  f:\n    handler: h\n    events:\n      - http: true\n";
+        let report = scan_text("serverless.yml", azure, &["E001"], &[]);
+        let expected = report.workloads[0]
+            .cost
+            .as_ref()
+            .unwrap()
+            .expected
+            .as_ref()
+            .unwrap();
+        assert_eq!(expected.keep_alive_s, Some(1200.0));
+        let share = (-(50.0 / 86_400.0) * 1200.4_f64).exp();
+        assert!(
+            (expected.cold_request_share.unwrap() - share).abs() < 1e-12,
+            "{}",
+            expected.basis
+        );
+        assert!(
+            expected
+                .basis
+                .contains("Azure Functions' fixed 20-minute keep-alive"),
+            "{}",
+            expected.basis
+        );
+        let gcf = "resource \"google_cloudfunctions2_function\" \"f\" {\n  location = \"us-central1\"\n}\n";
+        let report = scan_text("main.tf", gcf, &["E001"], &[]);
+        let workload = &report.workloads[0];
+        // No traffic is declared (Terraform has no annotations), so no expectation.
+        assert!(workload.cost.as_ref().unwrap().expected.is_none());
+    }
 }
