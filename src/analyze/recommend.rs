@@ -347,7 +347,7 @@ fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendati
                 recommendation.monthly_usd = best.monthly_usd;
                 format!(
                     "{} ({}) costs {}/month against {}/month as written, saving {}/month ({}%), and meets the latency SLO",
-                    describe(best.architecture),
+                    describe(best.architecture, &best.platform),
                     best.platform,
                     usd(cost),
                     usd(current),
@@ -357,14 +357,14 @@ fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendati
             } else if cost >= current && deployed.meets_slo {
                 format!(
                     "stay: nothing that meets the SLO costs less; the next cheapest is {} ({}) at {}/month",
-                    describe(best.architecture),
+                    describe(best.architecture, &best.platform),
                     best.platform,
                     usd(cost)
                 )
             } else if !deployed.meets_slo && cost >= current {
                 format!(
                     "stay: nothing cheaper meets the SLO, and as written it misses it; the cheapest alternative that meets it, {} ({}), costs {}/month, {}/month more",
-                    describe(best.architecture),
+                    describe(best.architecture, &best.platform),
                     best.platform,
                     usd(cost),
                     usd(cost - current)
@@ -372,14 +372,14 @@ fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendati
             } else if !deployed.meets_slo {
                 format!(
                     "stay: the cheapest alternative that meets the SLO, {} ({}/month), does not save {}; but as written it misses the latency SLO",
-                    describe(best.architecture),
+                    describe(best.architecture, &best.platform),
                     usd(cost),
                     min_saving.words()
                 )
             } else {
                 format!(
                     "stay: the cheapest alternative that meets the SLO and the platform limits, {} at {}/month, does not save {} against {}/month",
-                    describe(best.architecture),
+                    describe(best.architecture, &best.platform),
                     usd(cost),
                     min_saving.words(),
                     usd(current)
@@ -396,13 +396,17 @@ fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendati
 }
 
 /// In words.
-pub fn describe(option: Architecture) -> &'static str {
+pub fn describe(option: Architecture, platform: &str) -> &'static str {
     match option {
         Architecture::AsDeployed => "the deployment as written",
         Architecture::AlwaysOn => "always-on replicas",
         Architecture::ScaleToZero => "replicas scaled to zero",
         Architecture::Serverless => "a serverless function",
-        Architecture::ServerlessProvisioned => "a function with provisioned concurrency",
+        // Only Lambda calls its warm instances provisioned concurrency.
+        Architecture::ServerlessProvisioned if platform == "aws-lambda" => {
+            "a function with provisioned concurrency"
+        }
+        Architecture::ServerlessProvisioned => "a function with minimum instances",
     }
 }
 

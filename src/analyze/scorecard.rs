@@ -355,7 +355,7 @@ fn tco_intermittent(recommendation: &Recommendation) -> Option<Metric> {
     } else {
         format!(
             "{} ({}) would cost {}/month against {}/month as written",
-            crate::analyze::recommend::describe(cheapest.architecture),
+            crate::analyze::recommend::describe(cheapest.architecture, &cheapest.platform),
             cheapest.platform,
             crate::numbers::usd(cheapest_usd),
             crate::numbers::usd(current)

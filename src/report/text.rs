@@ -233,7 +233,10 @@ fn render_workload_line(out: &mut String, workload: &WorkloadReport) {
     {
         parts.push(format!(
             "recommend {} on {} ({})",
-            crate::analyze::recommend::describe(recommendation.architecture),
+            crate::analyze::recommend::describe(
+                recommendation.architecture,
+                &recommendation.platform
+            ),
             recommendation.platform,
             recommendation
                 .monthly_usd

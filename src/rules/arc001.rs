@@ -77,7 +77,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             workload.id,
             usd(current),
             inputs.join(", "),
-            describe(best.architecture),
+            describe(best.architecture, &best.platform),
             best.platform,
             usd(cost),
             usd(saving),
