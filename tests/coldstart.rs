@@ -200,3 +200,33 @@ fn sam_and_terraform_images_and_layers() {
         .unwrap()
         .contains("layer aws_lambda_layer_version.torch"));
 }
+
+#[test]
+fn verbose_text_lists_what_the_cold_start_leaves_out() {
+    let (_, stdout, _) = common::run(&["check", "--verbose", "fixtures/coldstart/serverless"]);
+    assert!(
+        stdout.contains("  cold start  16.3 s (image loading 13.4 s + runtime init 0.191 s + framework import 2.688 s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("- not projected: framework import: tensorflow (inferred: image"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_gpu_replica_of_another_framework_assumes_pytorchs_start() {
+    let (_, report) = check_json(&["fixtures/coldstart/kubernetes"]);
+    let serving = workload(&report, "k8s:Deployment/ml/tfs");
+    let start = serving["cold_start"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|part| part["name"] == "framework start")
+        .unwrap();
+    assert_eq!(start["assumed"], true);
+    assert!(start["basis"]
+        .as_str()
+        .unwrap()
+        .contains("measured for PyTorch, and tensorflow (image tensorflow/serving:2.16.1-gpu names tensorflow) is assumed to start as fast"));
+}

@@ -417,6 +417,9 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
                 part.name, part.basis
             );
         }
+        for missing in &cold_start.not_projected {
+            let _ = writeln!(out, "              - not projected: {missing}");
+        }
     }
     for (index, assumption) in workload.assumptions.iter().enumerate() {
         let label = if index == 0 { "assumes" } else { "" };
