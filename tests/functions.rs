@@ -172,3 +172,22 @@ fn serverless_framework_azure_and_google_services_are_read() {
     assert_eq!(reindex["function"]["events"][0], "sns");
     assert_eq!(rules(&report, "sls:embeddings/reindex"), ["FIT003"]);
 }
+
+#[test]
+fn the_older_function_app_reads_its_app_service_plan_sku() {
+    let dir = common::scratch("functions-old-app");
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"azurerm_app_service_plan\" \"plan\" {\n  name     = \"p\"\n  location = \"eastus\"\n  kind     = \"FunctionApp\"\n  sku {\n    tier = \"Dynamic\"\n    size = \"Y1\"\n  }\n}\n\nresource \"azurerm_function_app\" \"legacy\" {\n  name                = \"legacy\"\n  location            = \"eastus\"\n  app_service_plan_id = azurerm_app_service_plan.plan.id\n}\n\nresource \"azurerm_function_app\" \"orphan\" {\n  name                = \"orphan\"\n  location            = \"eastus\"\n  app_service_plan_id = var.plan_id\n}\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(&[dir.to_str().unwrap()]);
+    let legacy = workload(&report, "azurerm_function_app.legacy");
+    assert_eq!(legacy["function"]["plan"], "azure-consumption");
+    // No traffic declared: nothing is billed but executions.
+    assert_usd(&legacy["cost"]["monthly_usd"], 0.0, "legacy");
+    let orphan = workload(&report, "azurerm_function_app.orphan");
+    assert_eq!(orphan["function"]["plan"], "azure-unknown-plan");
+    let reason = orphan["unpriced_reason"].as_str().unwrap();
+    assert!(reason.contains("hosting plan is unknown"), "{reason}");
+}
