@@ -675,7 +675,7 @@ fn by_gpu_model(
         settings.strict_prices,
         workload.placement.spot,
         settings.pricing,
-        &|instance: &Instance| has_wanted_gpu(instance.gpu_model.as_deref()),
+        &has_wanted_gpu,
     )
     .into_iter()
     .filter(|node| has_wanted_gpu(node.gpu_model.as_deref()))
@@ -972,8 +972,10 @@ fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Metho
     }
 }
 
-/// Every node of `cloud` priced for `region`: generated instance rows that
-/// pass `wanted`, plus machine + attached-GPU combinations.
+/// Every node of `cloud` priced for `region` whose accelerator model passes
+/// `wanted_gpu`: generated instance rows, plus machine + attached-GPU
+/// combinations (built only for the attachable GPUs wanted: each is every
+/// machine it attaches to times four counts).
 fn candidate_nodes(
     catalog: &Catalog,
     cloud: Cloud,
@@ -981,7 +983,7 @@ fn candidate_nodes(
     strict: bool,
     spot: bool,
     pricing: &PriceSettings,
-    wanted: &dyn Fn(&Instance) -> bool,
+    wanted_gpu: &dyn Fn(Option<&str>) -> bool,
 ) -> Vec<Node> {
     let node = |instance: &Instance| {
         let quote = catalog.quote(instance, region, strict);
@@ -991,13 +993,13 @@ fn candidate_nodes(
         .instances(cloud)
         .iter()
         .chain(catalog.accelerator_hosts(cloud))
-        .filter(|instance| wanted(instance))
+        .filter(|instance| wanted_gpu(instance.gpu_model.as_deref()))
         .map(node)
         .collect();
     for gpu in catalog
         .attachable_gpus
         .iter()
-        .filter(|gpu| gpu.cloud == cloud)
+        .filter(|gpu| gpu.cloud == cloud && wanted_gpu(Some(&gpu.gpu_model)))
     {
         let machines = catalog
             .instances(cloud)
