@@ -351,19 +351,20 @@ pub(crate) fn cheapest_container<'c>(
     (vcpu, memory_gib): (f64, f64),
     region: &str,
 ) -> Option<(&'c Instance, f64, &'static str)> {
-    catalog
-        .instances(cloud)
+    let of_arch = |i: &Instance| match i.arch.as_deref() {
+        Some(known) => known == arch,
+        None => cloud != Cloud::Aws && (arch == "arm64") == arm_by_name(&i.name),
+    };
+    // Cheapest first: the first that is big enough is the cheapest that is.
+    let prices = catalog.container_prices(cloud, arch, region, &of_arch);
+    let found = prices
         .iter()
-        .filter(|i| i.gpu_count == 0 && i.memory_gib >= memory_gib && i.vcpu >= vcpu)
-        .filter(|i| match i.arch.as_deref() {
-            Some(known) => known == arch,
-            None => cloud != Cloud::Aws && (arch == "arm64") == arm_by_name(&i.name),
-        })
-        .filter_map(|i| {
-            let price = i.price_in(region)?;
-            Some((i, price.on_demand?, price.source))
-        })
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)))
+        .find(|p| p.memory_gib >= memory_gib && p.vcpu >= vcpu)?;
+    Some((
+        &catalog.instances(cloud)[found.index],
+        found.usd_per_hour,
+        found.source,
+    ))
 }
 
 #[cfg(test)]

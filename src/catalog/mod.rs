@@ -13,8 +13,8 @@ mod tsv;
 
 pub use instances::{home_region, CustomRate, Instance, Quote, RegionPrice};
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::model::{AcceleratorVendor, Cloud, Purpose};
 
@@ -210,6 +210,35 @@ pub struct ProfileDefault {
     pub basis: String,
 }
 
+/// One machine in a [`Catalog::container_prices`] list: its row in
+/// `instances(cloud)`, size and on-demand price in the region.
+#[derive(Clone, Debug)]
+pub struct ContainerPrice {
+    /// Index into `instances(cloud)`.
+    pub index: usize,
+    /// vCPUs.
+    pub vcpu: f64,
+    /// Memory in GiB.
+    pub memory_gib: f64,
+    /// On-demand price per hour in the region.
+    pub usd_per_hour: f64,
+    /// Key of the price's source.
+    pub source: &'static str,
+}
+
+type ContainerKey = (Cloud, String, String);
+
+/// Per (cloud, architecture, region): the machines without GPUs, cheapest
+/// first, built on first use. Cloning a catalogue starts an empty memo.
+#[derive(Debug, Default)]
+struct ContainerMemo(Mutex<HashMap<ContainerKey, Arc<Vec<ContainerPrice>>>>);
+
+impl Clone for ContainerMemo {
+    fn clone(&self) -> Self {
+        ContainerMemo::default()
+    }
+}
+
 /// The whole catalogue.
 #[derive(Clone, Debug)]
 pub struct Catalog {
@@ -234,6 +263,7 @@ pub struct Catalog {
     lambda_rate_exceptions: Vec<(String, String)>,
     latency: BTreeMap<String, Figure>,
     profiles: BTreeMap<(String, String), ProfileDefault>,
+    containers: ContainerMemo,
 }
 
 impl Catalog {
@@ -410,6 +440,7 @@ impl Catalog {
             services,
             latency,
             profiles,
+            containers: ContainerMemo::default(),
         };
         catalog.check_references()?;
         Ok(catalog)
@@ -491,6 +522,56 @@ impl Catalog {
             let (cloud, table, text) = GENERATED[index];
             instances::parse_generated(cloud, table, text).unwrap_or_default()
         })
+    }
+
+    /// The machines of `cloud` without GPUs that `keep` accepts, with their
+    /// on-demand price in `region`, cheapest first (ties by name). Built once
+    /// per (cloud, `arch`, region) and reused: `keep` must depend on
+    /// nothing but `arch`. The search for an always-on alternative to a
+    /// function runs per function; the table is parsed once per region.
+    pub fn container_prices(
+        &self,
+        cloud: Cloud,
+        arch: &str,
+        region: &str,
+        keep: &dyn Fn(&Instance) -> bool,
+    ) -> Arc<Vec<ContainerPrice>> {
+        let key = (cloud, arch.to_string(), region.to_string());
+        if let Some(found) = self
+            .containers
+            .0
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(&key).cloned())
+        {
+            return found;
+        }
+        let rows = self.instances(cloud);
+        let mut prices: Vec<ContainerPrice> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.gpu_count == 0 && keep(i))
+            .filter_map(|(index, i)| {
+                let price = i.price_in(region)?;
+                Some(ContainerPrice {
+                    index,
+                    vcpu: i.vcpu,
+                    memory_gib: i.memory_gib,
+                    usd_per_hour: price.on_demand?,
+                    source: price.source,
+                })
+            })
+            .collect();
+        prices.sort_by(|a, b| {
+            a.usd_per_hour
+                .total_cmp(&b.usd_per_hour)
+                .then(rows[a.index].name.cmp(&rows[b.index].name))
+        });
+        let prices = Arc::new(prices);
+        if let Ok(mut memo) = self.containers.0.lock() {
+            memo.insert(key, Arc::clone(&prices));
+        }
+        prices
     }
 
     /// Curated instance rows (SageMaker, TPU VM hosts).
@@ -967,6 +1048,39 @@ mod tests {
             Some("TPU-v5e")
         );
         assert_eq!(catalog.accelerator_hosts(Cloud::Gcp).count(), 6);
+    }
+
+    #[test]
+    fn container_prices_are_the_cheapest_first_and_built_once() {
+        let catalog = catalog();
+        let amd64 = |i: &Instance| i.arch.as_deref() == Some("amd64");
+        for region in ["us-east-1", "eu-west-1"] {
+            let prices = catalog.container_prices(Cloud::Aws, "amd64", region, &amd64);
+            let again = catalog.container_prices(Cloud::Aws, "amd64", region, &|_| false);
+            assert!(Arc::ptr_eq(&prices, &again), "memoized per key");
+            let rows = catalog.instances(Cloud::Aws);
+            for (vcpu, memory) in [
+                (0.0, 0.5),
+                (2.0, 4.0),
+                (8.0, 3.0),
+                (0.0, 64.0),
+                (96.0, 10.0),
+            ] {
+                let indexed = prices
+                    .iter()
+                    .find(|p| p.memory_gib >= memory && p.vcpu >= vcpu)
+                    .map(|p| (rows[p.index].name.as_str(), p.usd_per_hour));
+                // The whole-table scan the index replaces.
+                let scanned = rows
+                    .iter()
+                    .filter(|i| i.gpu_count == 0 && amd64(i))
+                    .filter(|i| i.memory_gib >= memory && i.vcpu >= vcpu)
+                    .filter_map(|i| Some((i.name.as_str(), i.price_in(region)?.on_demand?)))
+                    .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
+                assert_eq!(indexed, scanned, "{region} {vcpu} {memory}");
+                assert!(indexed.is_some());
+            }
+        }
     }
 
     #[test]
