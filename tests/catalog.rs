@@ -328,3 +328,31 @@ fn pricing_settings_errors_are_located() {
         );
     }
 }
+
+#[test]
+fn a_gke_tpu_slice_pool_without_a_node_count_has_its_topology_hosts() {
+    let dir = scratch("catalog-tpu-pool");
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"google_container_node_pool\" \"v5e\" {\n  name     = \"v5e-4x4\"\n  cluster  = \"c\"\n  location = \"us-west4\"\n  node_config {\n    machine_type = \"ct5lp-hightpu-4t\"\n  }\n  placement_policy {\n    type         = \"COMPACT\"\n    tpu_topology = \"4x4\"\n  }\n}\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(&["--fail-on", "never", dir.to_str().unwrap()]);
+    let pool = workload(&report, "google_container_node_pool.v5e");
+    // 4x4 = 16 chips / 4 per VM = 4 hosts x (4 x 1.20) x 730.
+    assert_eq!(pool["replicas"]["min"], 4);
+    assert_usd(&pool["cost"]["monthly_usd"], 14016.00, "v5e 4x4 pool");
+    assert!(pool["replicas"]["basis"]
+        .as_str()
+        .unwrap()
+        .contains("tpu_topology 4x4: 16 chips / 4 per ct5lp-hightpu-4t VM"));
+    // A declared node_count wins over the topology.
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"google_container_node_pool\" \"v5e\" {\n  location = \"us-west4\"\n  node_count = 2\n  node_config {\n    machine_type = \"ct5lp-hightpu-4t\"\n  }\n  placement_policy {\n    tpu_topology = \"4x4\"\n  }\n}\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(&["--fail-on", "never", dir.to_str().unwrap()]);
+    let pool = workload(&report, "google_container_node_pool.v5e");
+    assert_eq!(pool["replicas"]["min"], 2);
+}

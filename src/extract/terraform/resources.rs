@@ -743,10 +743,22 @@ fn gke_pool(
             count
         }
     };
-    let fixed = view
+    let declared = view
         .count("node_count")
         .known()
-        .or_else(|| view.count("initial_node_count").known())
+        .or_else(|| view.count("initial_node_count").known());
+    // A multi-host TPU slice without a node count has the topology's hosts.
+    let machine_type = node_config
+        .as_ref()
+        .unwrap_or(view)
+        .string("machine_type")
+        .known();
+    let tpu_slice = declared
+        .is_none()
+        .then(|| tpu_slice_hosts(view, machine_type.as_deref()))
+        .flatten();
+    let fixed = declared
+        .or(tpu_slice.as_ref().map(|(hosts, _)| *hosts))
         .unwrap_or(1);
     workload.scaling = match view.block("autoscaling") {
         Some(autoscaling) => {
@@ -773,11 +785,16 @@ fn gke_pool(
                 basis: format!("autoscaling {min} to {}", max.max(min)),
             }
         }
-        None => Scaling::fixed(
-            per_zone(fixed),
-            "node_count (no autoscaling)",
-            Some(view.location("node_count")),
-        ),
+        None => match tpu_slice {
+            Some((hosts, basis)) => {
+                Scaling::fixed(hosts, basis, Some(view.location("placement_policy")))
+            }
+            None => Scaling::fixed(
+                per_zone(fixed),
+                "node_count (no autoscaling)",
+                Some(view.location("node_count")),
+            ),
+        },
     };
     let is_region = region_value
         .as_deref()
@@ -786,6 +803,35 @@ fn gke_pool(
         workload.notes.push("node counts are per zone and the pool is regional; its zones are not listed, so one zone is priced".into());
     }
     workload
+}
+
+/// A multi-host TPU slice's node count: the topology's chips (`4x4` = 16)
+/// over the machine type's chips per VM (`ct5lp-hightpu-4t` = 4), and the
+/// arithmetic in words.
+fn tpu_slice_hosts(view: &View<'_>, machine_type: Option<&str>) -> Option<(u32, String)> {
+    let topology = view
+        .block("placement_policy")?
+        .string("tpu_topology")
+        .known()?;
+    let machine = machine_type?;
+    let per_vm: u32 = machine
+        .rsplit('-')
+        .next()?
+        .strip_suffix('t')?
+        .parse()
+        .ok()?;
+    let chips = topology
+        .split('x')
+        .map(|d| d.trim().parse::<u32>().ok())
+        .product::<Option<u32>>()?;
+    (per_vm > 0 && chips >= per_vm && chips % per_vm == 0).then(|| {
+        (
+            chips / per_vm,
+            format!(
+                "placement_policy.tpu_topology {topology}: {chips} chips / {per_vm} per {machine} VM (no node_count)"
+            ),
+        )
+    })
 }
 
 fn google_container_cluster(instance: &ResourceInstance, view: &View<'_>) -> Vec<Workload> {
