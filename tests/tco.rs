@@ -209,3 +209,31 @@ fn a_configured_arc001_threshold_flips_the_recommendation_too() {
     let api = workload(&ignored, "k8s:Deployment/tco/embeddings-api");
     assert_eq!(api["recommendation"]["architecture"], "as-deployed");
 }
+
+#[test]
+fn default_text_gives_each_workload_its_scorecard_and_recommendation_in_one_line_each() {
+    let (_, text, _) = common::run(&["check", "fixtures/tco", "--color", "never"]);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.starts_with("k8s:Deployment/tco/embeddings-api  "))
+        .expect("the always-on API's workload line");
+    assert_eq!(
+        lines[at + 1],
+        "  scorecard   idle 0.1, ops 4, latency 10, training 8, intermittent TCO 0.2 (0-10, higher is better)"
+    );
+    assert_eq!(
+        lines[at + 2],
+        "  recommend   a serverless function on aws-lambda ($2.09/month), saving $106.84/month"
+    );
+    let gpu = lines
+        .iter()
+        .position(|line| line.starts_with("k8s:Deployment/tco/rerank-gpu  "))
+        .expect("the busy GPU service's workload line");
+    assert_eq!(
+        lines[gpu + 2],
+        "  recommend   stay as written ($1,175.01/month)"
+    );
+    // The verdict's reason and the alternatives are --verbose detail.
+    assert!(!text.contains("verdict"), "{text}");
+}

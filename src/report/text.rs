@@ -226,23 +226,6 @@ fn render_workload_line(out: &mut String, workload: &WorkloadReport) {
     if let Some(cold_start) = &workload.cold_start {
         parts.push(format!("cold start {} s", seconds(cold_start.total_s)));
     }
-    if let Some(recommendation) = workload
-        .recommendation
-        .as_ref()
-        .filter(|r| r.architecture != crate::analyze::recommend::Architecture::AsDeployed)
-    {
-        parts.push(format!(
-            "recommend {} on {} ({})",
-            crate::analyze::recommend::describe(
-                recommendation.architecture,
-                &recommendation.platform
-            ),
-            recommendation.platform,
-            recommendation
-                .monthly_usd
-                .map_or("unpriced".to_string(), |m| format!("{}/month", usd(m)))
-        ));
-    }
     let _ = writeln!(
         out,
         "{}  ({}, {}): {}",
@@ -251,6 +234,42 @@ fn render_workload_line(out: &mut String, workload: &WorkloadReport) {
         workload.purpose,
         parts.join(", ")
     );
+    if let Some(scorecard) = &workload.scorecard {
+        let _ = writeln!(out, "  scorecard   {}", scorecard_line(scorecard));
+    }
+    if let Some(recommendation) = &workload.recommendation {
+        let _ = writeln!(out, "  recommend   {}", recommendation_line(recommendation));
+    }
+}
+
+/// The recommendation in one line: stay, or which platform and what it
+/// saves (the reason and the alternatives are `--verbose` detail).
+fn recommendation_line(recommendation: &crate::analyze::recommend::Recommendation) -> String {
+    use crate::analyze::recommend::{describe, Architecture};
+    let monthly = |usd_per_month: Option<f64>| {
+        usd_per_month.map_or("unpriced".to_string(), |m| format!("{}/month", usd(m)))
+    };
+    if recommendation.architecture == Architecture::AsDeployed {
+        return format!(
+            "stay as written ({})",
+            monthly(recommendation.as_deployed().monthly_usd)
+        );
+    }
+    let mut line = format!(
+        "{} on {} ({})",
+        describe(recommendation.architecture, &recommendation.platform),
+        recommendation.platform,
+        monthly(recommendation.monthly_usd)
+    );
+    if let (Some(current), Some(proposed)) = (
+        recommendation.as_deployed().monthly_usd,
+        recommendation.monthly_usd,
+    ) {
+        if current > proposed {
+            line.push_str(&format!(", saving {}/month", usd(current - proposed)));
+        }
+    }
+    line
 }
 
 fn render_workload(out: &mut String, workload: &WorkloadReport) {
