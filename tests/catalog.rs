@@ -356,3 +356,25 @@ fn a_gke_tpu_slice_pool_without_a_node_count_has_its_topology_hosts() {
     let pool = workload(&report, "google_container_node_pool.v5e");
     assert_eq!(pool["replicas"]["min"], 2);
 }
+
+#[test]
+fn a_gke_tpu_topology_too_large_to_count_leaves_the_pool_unpriced_without_a_panic() {
+    // The reviewer's input: 65536 x 65536 x 4 chips overflows u32 (it
+    // panicked with rc=101); it must not wrap to a small count either.
+    let dir = scratch("catalog-tpu-overflow");
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"google_container_node_pool\" \"tpu\" {\n  name     = \"tpu\"\n  cluster  = \"c\"\n  location = \"us-west4-a\"\n  node_config {\n    machine_type = \"ct5lp-hightpu-4t\"\n  }\n  placement_policy {\n    type         = \"COMPACT\"\n    tpu_topology = \"65536x65536x4\"\n  }\n}\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(&["--fail-on", "never", dir.to_str().unwrap()]);
+    let pool = workload(&report, "google_container_node_pool.tpu");
+    assert!(pool["cost"]["monthly_usd"].is_null(), "{pool}");
+    let text = pool.to_string();
+    assert!(
+        text.contains("tpu_topology 65536x65536x4 at ")
+            && text.contains("main.tf:10:")
+            && text.contains("node count is unknown"),
+        "{text}"
+    );
+}

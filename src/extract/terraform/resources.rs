@@ -756,7 +756,14 @@ fn gke_pool(
     let tpu_slice = declared
         .is_none()
         .then(|| tpu_slice_hosts(view, machine_type.as_deref()))
-        .flatten();
+        .flatten()
+        .and_then(|slice| match slice {
+            Ok(hosts) => Some(hosts),
+            Err(reason) => {
+                workload.placement.unpriced_reason = Some(reason);
+                None
+            }
+        });
     let fixed = declared
         .or(tpu_slice.as_ref().map(|(hosts, _)| *hosts))
         .unwrap_or(1);
@@ -807,12 +814,14 @@ fn gke_pool(
 
 /// A multi-host TPU slice's node count: the topology's chips (`4x4` = 16)
 /// over the machine type's chips per VM (`ct5lp-hightpu-4t` = 4), and the
-/// arithmetic in words.
-fn tpu_slice_hosts(view: &View<'_>, machine_type: Option<&str>) -> Option<(u32, String)> {
-    let topology = view
-        .block("placement_policy")?
-        .string("tpu_topology")
-        .known()?;
+/// arithmetic in words; `Err` (the reason, located) when the topology's
+/// chips cannot be counted.
+fn tpu_slice_hosts(
+    view: &View<'_>,
+    machine_type: Option<&str>,
+) -> Option<Result<(u32, String), String>> {
+    let policy = view.block("placement_policy")?;
+    let topology = policy.string("tpu_topology").known()?;
     let machine = machine_type?;
     let per_vm: u32 = machine
         .rsplit('-')
@@ -820,17 +829,28 @@ fn tpu_slice_hosts(view: &View<'_>, machine_type: Option<&str>) -> Option<(u32, 
         .strip_suffix('t')?
         .parse()
         .ok()?;
-    let chips = topology
+    let dims = topology
         .split('x')
         .map(|d| d.trim().parse::<u32>().ok())
-        .product::<Option<u32>>()?;
+        .collect::<Option<Vec<u32>>>()?;
+    // Checked: a typo such as 65536x65536x4 must not overflow (or wrap to a
+    // small, plausible count); no real slice comes near u32::MAX chips.
+    let Some(chips) = dims
+        .iter()
+        .try_fold(1u32, |chips, dim| chips.checked_mul(*dim))
+    else {
+        return Some(Err(format!(
+            "placement_policy.tpu_topology {topology} at {} has more chips than can be counted; the pool's node count is unknown",
+            policy.location("tpu_topology")
+        )));
+    };
     (per_vm > 0 && chips >= per_vm && chips % per_vm == 0).then(|| {
-        (
+        Ok((
             chips / per_vm,
             format!(
                 "placement_policy.tpu_topology {topology}: {chips} chips / {per_vm} per {machine} VM (no node_count)"
             ),
-        )
+        ))
     })
 }
 
