@@ -378,3 +378,25 @@ fn a_gke_tpu_topology_too_large_to_count_leaves_the_pool_unpriced_without_a_pani
         "{text}"
     );
 }
+
+#[test]
+fn a_pod_pinned_to_a_shared_core_e2_medium_fits_its_0_94_allocatable_vcpu() {
+    // The reviewer's input: 250m / 1Gi on e2-medium was unpriced ("0 vCPU"):
+    // the catalogue's 1 vCPU core share less GKE's 1.06 reserved. The node
+    // advertises 2 vCPUs: 2 - 1.06 = 0.94 allocatable.
+    let dir = scratch("catalog-e2-medium");
+    std::fs::write(
+        dir.join("e2.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: x}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      nodeSelector:\n        node.kubernetes.io/instance-type: e2-medium\n      containers:\n        - name: api\n          image: x\n          resources:\n            requests: {cpu: \"250m\", memory: 1Gi}\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(&["--fail-on", "never", dir.to_str().unwrap()]);
+    let api = workload(&report, "k8s:Deployment/x/api");
+    let cost = &api["cost"];
+    assert_eq!(cost["node"]["name"], "e2-medium");
+    assert!((cost["node"]["allocatable_vcpu"].as_f64().unwrap() - 0.94).abs() < 1e-9);
+    assert!((cost["share"]["cpu"].as_f64().unwrap() - 0.25 / 0.94).abs() < 1e-9);
+    // Memory dominates: 1 GiB of 4 - 1 (GKE 25% of 4 GiB) - 100 MiB = 2.902 GiB;
+    // us-central1 0.03350571/h x 0.344549 x 730 = 8.43.
+    assert_usd(&cost["monthly_usd"], 8.43, "e2-medium pod");
+}

@@ -51,7 +51,7 @@ pub fn of(instance: &Instance) -> Allocatable {
     let (vcpu, memory) = (instance.vcpu, instance.memory_gib);
     match instance.cloud {
         Cloud::Gcp => Allocatable {
-            vcpu: (vcpu - gke_reserved_cpu(&instance.name, vcpu)).max(0.0),
+            vcpu: gke_allocatable_vcpu(&instance.name, vcpu),
             memory_gib: (memory - gke_reserved_memory_gib(memory) - EVICTION_GIB).max(0.0),
             basis: GKE_BASIS,
         },
@@ -88,11 +88,23 @@ fn tiered(amount: f64, tiers: &[(f64, f64)]) -> f64 {
     total
 }
 
-fn gke_reserved_cpu(name: &str, vcpu: f64) -> f64 {
+/// Shared-core E2 types: the catalogue lists their core share (0.25, 0.5,
+/// 1 vCPU) but the node advertises 2 vCPUs, of which GKE reserves 1.06.
+const GKE_SHARED_CORE: [&str; 3] = ["e2-micro", "e2-small", "e2-medium"];
+const GKE_SHARED_CORE_NODE_VCPU: f64 = 2.0;
+const GKE_SHARED_CORE_RESERVED_VCPU: f64 = 1.06;
+
+/// Allocatable vCPU of a GKE node of `name` with the catalogue's `vcpu`.
+fn gke_allocatable_vcpu(name: &str, vcpu: f64) -> f64 {
     let lower = name.to_ascii_lowercase();
-    if ["e2-micro", "e2-small", "e2-medium"].contains(&lower.as_str()) {
-        return 1.06;
+    if GKE_SHARED_CORE.contains(&lower.as_str()) {
+        // 2 - 1.06 = 0.94, GKE's documented allocatable for all three.
+        return GKE_SHARED_CORE_NODE_VCPU - GKE_SHARED_CORE_RESERVED_VCPU;
     }
+    (vcpu - gke_reserved_cpu(vcpu)).max(0.0)
+}
+
+fn gke_reserved_cpu(vcpu: f64) -> f64 {
     tiered(
         vcpu,
         &[(1.0, 0.06), (1.0, 0.01), (2.0, 0.005), (f64::MAX, 0.0025)],
@@ -142,8 +154,7 @@ mod tests {
     fn gke_formula() {
         // 16 vCPU: 0.06 + 0.01 + 0.01 + 12 x 0.0025 = 0.11 (the 110m the
         // formula's users quote for 16 cores).
-        assert!(close(gke_reserved_cpu("n1-standard-16", 16.0), 0.11));
-        assert!(close(gke_reserved_cpu("e2-medium", 2.0), 1.06));
+        assert!(close(gke_reserved_cpu(16.0), 0.11));
         // 60 GiB: 1 + 0.8 + 0.8 + 44 x 0.06 = 5.24 GiB.
         assert!(close(gke_reserved_memory_gib(60.0), 5.24));
         // 150 GiB: 9.76 + 22 x 0.02 = 9.76 ... the calculator's 9.8577 with eviction.
@@ -152,6 +163,21 @@ mod tests {
             1.0 + 0.8 + 0.8 + 6.72 + 0.44 + EVICTION_GIB
         ));
         assert!((gke_reserved_memory_gib(150.0) + EVICTION_GIB - 9.8577).abs() < 1e-4);
+    }
+
+    #[test]
+    fn gke_shared_core_e2_nodes_offer_0_94_vcpu_from_the_catalogue_rows() {
+        // The catalogue lists the core share (0.25 / 0.5 / 1 vCPU); the node
+        // advertises 2 vCPUs less GKE's 1.06: 0.94 (it came out 0 before).
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        for name in GKE_SHARED_CORE {
+            let instance = catalog.instance(name).unwrap();
+            assert!(instance.vcpu < 2.0, "{name}: {}", instance.vcpu);
+            let allocatable = of(&instance);
+            assert!(close(allocatable.vcpu, 0.94), "{name}: {allocatable:?}");
+        }
+        let standard = catalog.instance("e2-standard-2").unwrap();
+        assert!(close(of(&standard).vcpu, 2.0 - 0.07), "{:?}", of(&standard));
     }
 
     #[test]
