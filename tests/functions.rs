@@ -144,12 +144,13 @@ fn serverless_framework_azure_and_google_services_are_read() {
     let classify = workload(&report, "sls:sentiment/classify");
     assert_eq!(classify["platform"], "azure-functions");
     assert_eq!(classify["function"]["plan"], "azure-consumption");
-    assert_eq!(classify["function"]["events"][0], "https");
+    // One event, `http`: its sibling `methods` and `authLevel` are its settings.
+    assert_eq!(classify["function"]["events"], serde_json::json!(["https"]));
     assert_eq!(classify["region"], "eastus");
     assert_usd(&classify["cost"]["monthly_usd"], 14.90, "classify");
     // 2,000 x 730/24 executions x ($0.0000002 + 2 s x 1.5 GB x $0.000016).
     let backfill = workload(&report, "sls:sentiment/backfill");
-    assert_eq!(backfill["function"]["events"][0], "sqs");
+    assert_eq!(backfill["function"]["events"], serde_json::json!(["sqs"]));
     assert_usd(
         &backfill["cost"]["monthly_usd"],
         2_000.0 * 730.0 / 24.0 * (0.0000002 + 2.0 * 1.5 * 0.000016),

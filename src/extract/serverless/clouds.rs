@@ -194,9 +194,21 @@ pub fn extract(
     out
 }
 
-/// The plugins' event names as triggers: `http` is the function's own
-/// HTTPS endpoint; Azure `queue`/`serviceBusQueue`, `timer`, `blob`,
-/// `eventHub`; Google `event` by its `eventType`.
+/// Azure event types the plugin binds (`- http: true`, `- queue: name`,
+/// ...); the keys beside one in the same item are its settings.
+const AZURE_EVENT_TYPES: [&str; 7] = [
+    "http",
+    "queue",
+    "serviceBusQueue",
+    "serviceBusTopic",
+    "timer",
+    "blob",
+    "eventHub",
+];
+
+/// The plugins' event names as triggers, one per event item: `http` is the
+/// function's own HTTPS endpoint; Azure `queue`/`serviceBusQueue`,
+/// `timer`, `blob`, `eventHub`; Google `event` by its `eventType`.
 fn events(
     function: NodeRef<'_>,
     provider: Provider,
@@ -208,41 +220,47 @@ fn events(
         .iter()
         .flat_map(|events| events.items())
     {
-        // Azure's plugin lists settings beside the event key (`x-azure-settings`).
-        for (kind, body) in event.entries() {
-            let Some(kind_text) = kind.as_text() else {
-                continue;
-            };
-            let trigger = match (provider, kind_text) {
-                (_, "http") => Trigger::Https,
-                (Provider::Azure, "queue" | "serviceBusQueue" | "serviceBusTopic") => {
-                    Trigger::Queue
+        // An item is one event: its type key, then (Azure's plugin) that
+        // event's settings as siblings (`methods`, `authLevel`, `name`,
+        // `x-azure-settings`, ...), which are not events. The type is the
+        // known event key, else the item's first key.
+        let keyed = || {
+            event
+                .entries()
+                .filter_map(|(kind, body)| kind.as_text().map(|text| (kind, text, body)))
+        };
+        let Some((kind, kind_text, body)) = keyed()
+            .find(|(_, text, _)| provider == Provider::Azure && AZURE_EVENT_TYPES.contains(text))
+            .or_else(|| keyed().find(|(_, text, _)| *text != "x-azure-settings"))
+        else {
+            continue;
+        };
+        let trigger = match (provider, kind_text) {
+            (_, "http") => Trigger::Https,
+            (Provider::Azure, "queue" | "serviceBusQueue" | "serviceBusTopic") => Trigger::Queue,
+            (Provider::Azure, "timer") => Trigger::Schedule,
+            (Provider::Azure, "blob") => Trigger::Storage,
+            (Provider::Azure, "eventHub") => Trigger::Stream,
+            (Provider::Google, "event") => {
+                let kind = body
+                    .get("eventType")
+                    .and_then(|t| t.as_text())
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if kind.contains("pubsub") {
+                    Trigger::Topic
+                } else if kind.contains("storage") {
+                    Trigger::Storage
+                } else {
+                    Trigger::Other("event".into())
                 }
-                (Provider::Azure, "timer") => Trigger::Schedule,
-                (Provider::Azure, "blob") => Trigger::Storage,
-                (Provider::Azure, "eventHub") => Trigger::Stream,
-                (Provider::Azure, "x-azure-settings") => continue,
-                (Provider::Google, "event") => {
-                    let kind = body
-                        .get("eventType")
-                        .and_then(|t| t.as_text())
-                        .unwrap_or_default()
-                        .to_ascii_lowercase();
-                    if kind.contains("pubsub") {
-                        Trigger::Topic
-                    } else if kind.contains("storage") {
-                        Trigger::Storage
-                    } else {
-                        Trigger::Other("event".into())
-                    }
-                }
-                (_, other) => Trigger::Other(other.to_string()),
-            };
-            out.push(FunctionEvent {
-                trigger,
-                location: location(kind),
-            });
-        }
+            }
+            (_, other) => Trigger::Other(other.to_string()),
+        };
+        out.push(FunctionEvent {
+            trigger,
+            location: location(kind),
+        });
     }
     out
 }

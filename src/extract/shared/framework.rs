@@ -4,6 +4,7 @@
 //! pays for importing it (`analyze/latency.rs`); `tcolint.io/framework`
 //! overrides what the names say.
 
+use super::purpose::name_words;
 use crate::model::{Framework, Workload};
 
 /// Name fragments, lowercase, and the framework each implies. Serving
@@ -72,18 +73,39 @@ fn judge(workload: &Workload) -> Option<(Framework, String)> {
 /// repository and tag count for an image (a registry host or account id
 /// never names a framework); for an ARN, the layer name.
 fn named(name: &str) -> Option<(Framework, &'static str)> {
-    let lower = name.to_ascii_lowercase();
-    // `arn:aws:lambda:region:account:layer:NAME:version` → NAME.
-    let meaningful = match lower.split(':').collect::<Vec<_>>().as_slice() {
-        ["arn", _, "lambda", _, _, "layer", layer, ..] => layer.to_string(),
-        _ => lower
-            .split_once('/')
-            .filter(|(host, _)| host.contains('.') || host.contains(':'))
-            .map_or(lower.clone(), |(_, rest)| rest.to_string()),
+    // `arn:aws:lambda:region:account:layer:NAME:version` → NAME. The case
+    // is kept for the word split (`TorchLayer`).
+    let parts: Vec<&str> = name.split(':').collect();
+    let is = |index: usize, word: &str| {
+        parts
+            .get(index)
+            .is_some_and(|p| p.eq_ignore_ascii_case(word))
     };
+    let meaningful = if is(0, "arn") && is(2, "lambda") && is(5, "layer") && parts.len() > 6 {
+        parts[6]
+    } else {
+        name.split_once('/')
+            .filter(|(host, _)| host.contains('.') || host.contains(':'))
+            .map_or(name, |(_, rest)| rest)
+    };
+    // Whole words, never a substring (`ajax-storefront` is not JAX): the
+    // letter runs of the name's words, a marker matching a run of them.
+    let runs: Vec<String> = name_words(meaningful)
+        .iter()
+        .flat_map(|word| {
+            word.split(|c: char| c.is_ascii_digit())
+                .filter(|run| !run.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
     MARKERS
         .iter()
-        .find(|(marker, _)| meaningful.contains(marker))
+        .find(|(marker, _)| {
+            let marker_words: Vec<&str> = marker.split('-').collect();
+            runs.windows(marker_words.len())
+                .any(|window| window.iter().zip(&marker_words).all(|(a, b)| a == b))
+        })
         .map(|(marker, framework)| (*framework, *marker))
 }
 
@@ -130,5 +152,23 @@ mod tests {
         );
         // An account or registry host is not a name: only what follows.
         assert_eq!(framework("jax.example.com/api:1"), None);
+        // Whole words only: a marker inside another word says nothing.
+        assert_eq!(framework("ghcr.io/acme/ajax-storefront:1"), None);
+        assert_eq!(framework("acme/torchlight-api:2"), None);
+        assert_eq!(framework("acme/kerasu:1"), None);
+        assert_eq!(
+            framework("pytorch/pytorch:2.4.0-cuda12.1"),
+            Some(Framework::Pytorch)
+        );
+        assert_eq!(
+            framework("ghcr.io/acme/jax-trainer:1"),
+            Some(Framework::Jax)
+        );
+        assert_eq!(framework("acme/torch2-serve:1"), Some(Framework::Pytorch));
+        assert_eq!(
+            framework("ghcr.io/huggingface/text-generation-inference:2.0"),
+            Some(Framework::Pytorch)
+        );
+        assert_eq!(framework("acme/tf-serving:1"), Some(Framework::Tensorflow));
     }
 }

@@ -50,6 +50,30 @@ fn judge(workload: &Workload) -> Option<(Purpose, String)> {
     serving_image(&workload.compute.images)
 }
 
+/// The words of a name, lowercase: split on `-`, `_`, `.`, `/`, `:` and
+/// any other non-alphanumeric, and where a lowercase letter meets an
+/// uppercase one (`TorchLayer` is torch, layer). Digits stay in a word;
+/// callers that want letter runs split on them too.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        let boundary = !c.is_ascii_alphanumeric() || (previous_lower && c.is_ascii_uppercase());
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_ascii_lowercase();
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 /// Whether a name says training, by its words, never a substring
 /// (`restraint`, `outfit` and `profit` do not train): a word (split on
 /// `-`, `_`, `.`, `/` and any other non-alphanumeric) that is `fit` or
@@ -57,17 +81,15 @@ fn judge(workload: &Workload) -> Option<(Purpose, String)> {
 /// one starting `train`, `pretrain` or `finetun`. `fit` glued to digits
 /// (`fit001`, a rule code) is not the word `fit`.
 pub fn names_training(name: &str) -> bool {
-    name.to_ascii_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| {
-            word == "fit"
-                || word == "fine"
-                || word.split(|c: char| c.is_ascii_digit()).any(|run| {
-                    run.starts_with("train")
-                        || run.starts_with("pretrain")
-                        || run.starts_with("finetun")
-                })
-        })
+    name_words(name).iter().any(|word| {
+        word == "fit"
+            || word == "fine"
+            || word.split(|c: char| c.is_ascii_digit()).any(|run| {
+                run.starts_with("train")
+                    || run.starts_with("pretrain")
+                    || run.starts_with("finetun")
+            })
+    })
 }
 
 /// Serving images say what a workload is for when its kind does not.
