@@ -83,7 +83,7 @@ pub struct Node {
     /// Memory in GiB pods can request (shares are taken of this).
     pub allocatable_memory_gb: f64,
     /// Where the allocatable figures come from.
-    pub allocatable_basis: &'static str,
+    pub allocatable_basis: String,
     /// Accelerators.
     pub gpus: u32,
     /// Accelerator model.
@@ -156,7 +156,7 @@ impl Node {
             memory_gb: instance.memory_gib,
             allocatable_vcpu: allocatable.vcpu,
             allocatable_memory_gb: allocatable.memory_gib,
-            allocatable_basis: allocatable.basis,
+            allocatable_basis: allocatable.cited_basis(catalog),
             gpus: instance.gpu_count,
             gpu_model: instance.gpu_model.clone(),
             gpu_memory_gb: instance.gpu_memory_gib,

@@ -3,7 +3,7 @@
 //! the data's (Karpenter's reference computes them per type); GKE and AKS
 //! publish formulas, applied here.
 
-use super::Instance;
+use super::{Catalog, Instance};
 use crate::model::Cloud;
 
 /// A node's allocatable cpu and memory.
@@ -15,6 +15,9 @@ pub struct Allocatable {
     pub memory_gib: f64,
     /// Where the figures come from.
     pub basis: &'static str,
+    /// The `catalog/sources.tsv` key of the formula's documentation, when a
+    /// published formula (not the data) gives the figures.
+    pub source: Option<&'static str>,
 }
 
 impl Allocatable {
@@ -22,6 +25,14 @@ impl Allocatable {
     /// standing in for a missing figure.
     pub fn known(&self) -> bool {
         self.basis != CAPACITY_BASIS
+    }
+
+    /// The basis, citing the formula's source (`title, date`).
+    pub fn cited_basis(&self, catalog: &Catalog) -> String {
+        match self.source {
+            Some(key) => format!("{} ({})", self.basis, catalog.cite(key)),
+            None => self.basis.to_string(),
+        }
     }
 }
 
@@ -31,6 +42,11 @@ pub const GKE_BASIS: &str = "GKE reservations: CPU 6% of the first core, 1% of t
 
 /// AKS's reservation formula (learn.microsoft.com/azure/aks/node-resource-reservations, AKS 1.29+).
 pub const AKS_BASIS: &str = "AKS 1.29+ reservations: CPU 60/100/140/180/260/420/740 millicores for 1/2/4/8/16/32/64 cores (100 + 10 per core beyond 4, which every listed size from 4 up fits); memory the lesser of 20 MiB x 30 max pods + 50 MiB and 25% of memory, plus the 100 MiB eviction threshold; 30 max pods is the documentation's example (kubenet's default is 110)";
+
+/// `catalog/sources.tsv` key of the GKE formula's documentation.
+const GKE_SOURCE: &str = "GKE-ALLOC";
+/// `catalog/sources.tsv` key of the AKS formula's documentation.
+const AKS_SOURCE: &str = "AKS-ALLOC";
 
 const KARPENTER_BASIS: &str = "allocatable from the Karpenter instance-type reference";
 const CAPACITY_BASIS: &str = "full capacity: the data has no allocatable figure for this type";
@@ -46,6 +62,7 @@ pub fn of(instance: &Instance) -> Allocatable {
             vcpu,
             memory_gib,
             basis: KARPENTER_BASIS,
+            source: None,
         };
     }
     let (vcpu, memory) = (instance.vcpu, instance.memory_gib);
@@ -54,16 +71,19 @@ pub fn of(instance: &Instance) -> Allocatable {
             vcpu: gke_allocatable_vcpu(&instance.name, vcpu),
             memory_gib: (memory - gke_reserved_memory_gib(memory) - EVICTION_GIB).max(0.0),
             basis: GKE_BASIS,
+            source: Some(GKE_SOURCE),
         },
         Cloud::Azure => Allocatable {
             vcpu: (vcpu - aks_reserved_cpu(vcpu)).max(0.0),
             memory_gib: (memory - aks_reserved_memory_gib(memory) - EVICTION_GIB).max(0.0),
             basis: AKS_BASIS,
+            source: Some(AKS_SOURCE),
         },
         Cloud::Aws => Allocatable {
             vcpu,
             memory_gib: memory,
             basis: CAPACITY_BASIS,
+            source: None,
         },
     }
 }
@@ -178,6 +198,32 @@ mod tests {
         }
         let standard = catalog.instance("e2-standard-2").unwrap();
         assert!(close(of(&standard).vcpu, 2.0 - 0.07), "{:?}", of(&standard));
+    }
+
+    #[test]
+    fn the_formulas_cite_their_documented_sources() {
+        let catalog = Catalog::embedded().unwrap();
+        for (name, key, url) in [
+            (
+                "e2-standard-2",
+                GKE_SOURCE,
+                "cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes",
+            ),
+            (
+                "Standard_D4s_v5",
+                AKS_SOURCE,
+                "learn.microsoft.com/azure/aks/node-resource-reservations",
+            ),
+        ] {
+            let source = catalog.source(key).unwrap();
+            assert!(source.location.contains(url), "{key}");
+            let allocatable = of(&catalog.instance(name).unwrap());
+            let basis = allocatable.cited_basis(&catalog);
+            assert!(
+                basis.ends_with(&format!("({})", source.citation())),
+                "{basis}"
+            );
+        }
     }
 
     #[test]
