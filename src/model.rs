@@ -244,6 +244,30 @@ impl FunctionPlan {
     }
 }
 
+/// The vCPU that comes with `memory_mib` on Cloud Functions, when the
+/// source does not set it: 1st gen ties CPU to the memory tier, and 2nd
+/// gen requires at least this much (GCF-LIMITS): 128 MiB .083, 256 MiB
+/// .167, 512 MiB .333, 1 GiB .583, 2 GiB 1, 4 and 8 GiB 2, 16 GiB 4,
+/// 24 GiB 6, 32 GiB 8. Sizes between steps take the next step up.
+pub fn cloud_functions_cpu(memory_mib: f64) -> f64 {
+    const STEPS: [(f64, f64); 10] = [
+        (128.0, 0.083),
+        (256.0, 0.167),
+        (512.0, 0.333),
+        (1024.0, 0.583),
+        (2048.0, 1.0),
+        (4096.0, 2.0),
+        (8192.0, 2.0),
+        (16_384.0, 4.0),
+        (24_576.0, 6.0),
+        (32_768.0, 8.0),
+    ];
+    STEPS
+        .iter()
+        .find(|(memory, _)| memory_mib <= *memory + 1e-9)
+        .map_or(8.0, |(_, cpu)| *cpu)
+}
+
 /// The shape and limits of a function (Lambda, Azure Functions, Cloud
 /// Functions), for the serverless model.
 #[derive(Clone, Debug, Default)]
@@ -937,6 +961,15 @@ pub struct UnmodeledAccelerator {
 mod tests {
     use super::*;
     use crate::source::SourceFile;
+
+    #[test]
+    fn cpu_follows_the_memory_steps() {
+        assert_eq!(cloud_functions_cpu(256.0), 0.167);
+        assert_eq!(cloud_functions_cpu(244.140625), 0.167);
+        assert_eq!(cloud_functions_cpu(1024.0), 0.583);
+        assert_eq!(cloud_functions_cpu(3072.0), 2.0);
+        assert_eq!(cloud_functions_cpu(40_000.0), 8.0);
+    }
 
     fn quantity(text: &str, value: Option<f64>) -> Quantity {
         Quantity {

@@ -18,10 +18,11 @@
 
 use crate::analyze::cost::{CostEstimate, Method, Pricing};
 use crate::analyze::latency::{ColdStart, Part};
-use crate::analyze::plans::{cloud_functions_cpu, facts};
+use crate::analyze::plans::facts;
 use crate::analyze::profile::Profile;
 use crate::analyze::serverless::{usd_small, DAYS_PER_MONTH};
 use crate::catalog::{Catalog, ServiceRate, HOURS_PER_MONTH};
+use crate::model::cloud_functions_cpu;
 use crate::model::{FunctionPlan, FunctionSpec, UsageKey, Workload};
 use crate::numbers::{trim, usd};
 

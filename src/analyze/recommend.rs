@@ -636,7 +636,7 @@ fn other_cloud_serverless(
         memory_mb: Some(memory_mb.min(facts.memory_mb.1)),
         cpu: (plan == FunctionPlan::CloudFunctionsGen2).then(|| {
             cpu.unwrap_or(0.0)
-                .max(crate::analyze::plans::cloud_functions_cpu(memory_mb))
+                .max(crate::model::cloud_functions_cpu(memory_mb))
                 .min(8.0)
         }),
         ..FunctionSpec::default()

@@ -132,9 +132,7 @@ pub fn extract(
                     notes.push("timeout is not set; the plugin's default 60 s applies".into());
                 }
                 spec.memory_mb = memory.or_default(256.0);
-                spec.cpu = spec
-                    .memory_mb
-                    .map(crate::analyze::plans::cloud_functions_cpu);
+                spec.cpu = spec.memory_mb.map(crate::model::cloud_functions_cpu);
                 spec.timeout_s = timeout.or_default(60.0);
                 spec.provisioned_concurrency = Some(min.known().map_or(0, |m| *m as u32));
                 for (setting, at) in [

@@ -61,7 +61,7 @@ pub fn cloud_functions_gen2(
         if let Some(memory) = memory_mib {
             notes.push(format!(
                 "service_config.available_cpu is not set; the {} vCPU Cloud Run functions allot to {} MiB applies",
-                crate::analyze::plans::cloud_functions_cpu(memory),
+                crate::model::cloud_functions_cpu(memory),
                 crate::numbers::trim(memory, 2)
             ));
         }
@@ -82,7 +82,7 @@ pub fn cloud_functions_gen2(
     let events = gcf_events(view, false);
     let mut spec = FunctionSpec {
         plan: FunctionPlan::CloudFunctionsGen2,
-        cpu: cpu.or_else(|| memory_mib.map(crate::analyze::plans::cloud_functions_cpu)),
+        cpu: cpu.or_else(|| memory_mib.map(crate::model::cloud_functions_cpu)),
         instance_concurrency: Some(
             service
                 .as_ref()
@@ -132,7 +132,7 @@ pub fn cloud_functions_gen1(instance: &ResourceInstance, view: &View<'_>) -> Wor
     }
     let mut spec = FunctionSpec {
         plan: FunctionPlan::CloudFunctionsGen1,
-        cpu: Some(crate::analyze::plans::cloud_functions_cpu(memory)),
+        cpu: Some(crate::model::cloud_functions_cpu(memory)),
         memory_mb: Some(memory),
         timeout_s: Some(timeout.unwrap_or(60.0)),
         runtime: view.string("runtime").known(),
