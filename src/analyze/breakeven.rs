@@ -87,7 +87,7 @@ pub fn break_even(
     let per_request = lambda.per_request(seconds, memory_gb, 0.0, false);
     let volume = baseline / (per_request * DAYS_PER_MONTH);
     Some(BreakEven {
-        requests_per_day: volume,
+        requests_per_day: Some(volume),
         alternative: format!("a Lambda function with {} MB (x86_64)", trim(memory_mb.max(128.0), 0)),
         alternative_monthly_usd: None,
         cheaper_above: "always-on",
@@ -173,7 +173,7 @@ fn gpu_break_even(
                 defaulted.push("cold-start");
             }
             (
-                c.total_s,
+                Some(c.total_s),
                 format!(
                     "cold start {} s{}",
                     trim(c.total_s, 1),
@@ -183,7 +183,7 @@ fn gpu_break_even(
         }
         None => {
             defaulted.push("cold-start");
-            (0.0, "cold start 0 s (not projected)".to_string())
+            (None, "cold start not projected".to_string())
         }
     };
     let billed = |requests_per_day: f64| {
@@ -192,39 +192,59 @@ fn gpu_break_even(
             duration_s,
             concurrency,
             keep_alive_s,
-            boot_s,
+            boot_s.unwrap_or(0.0),
             1.0,
         )
         .replicas
     };
-    // The billed share never falls as the volume grows and reaches 1 when
-    // the replica is busy all day (b = 1), if not before: bisect below that.
-    let busy_all_day = SECONDS_PER_DAY * concurrency / duration_s;
-    let (mut low, mut high) = (0.0_f64, busy_all_day);
-    for _ in 0..200 {
-        let middle = (low + high) / 2.0;
-        if billed(middle) >= 1.0 - 1e-12 {
-            high = middle;
-        } else {
-            low = middle;
-        }
-    }
-    let per_replica = high;
     let replicas = f64::from(workload.scaling.min);
-    let volume = per_replica * replicas;
-    let at_half = billed(per_replica / 2.0);
     let defaults = if defaulted.is_empty() {
         "every input is the workload's own".to_string()
     } else {
         format!("defaults used: {}", defaulted.join(", "))
     };
+    let always_on = format!(
+        "always-on {} replica(s) at {}/h = {}/month vs each replica scaled to zero at its share λ of the traffic: busy b = λ x d / c, cold share p = e^(-λ (K + d)), billed share w = 1 - p + λ p x boot (the expected-cost model), min(1, max(w, b)) x {}/h x 730 h",
+        trim(replicas, 0),
+        usd_rate(estimate.per_replica_hourly_usd),
+        usd(estimate.monthly_usd),
+        usd_rate(estimate.per_replica_hourly_usd),
+    );
+    let inputs =
+        format!("{duration_text}, {concurrency_text}, {keep_alive_text}, {boot_text}; {defaults}");
+    let alternative = format!(
+        "the same GPU replicas scaled to zero (per-second billing, {} s keep-alive, {})",
+        trim(keep_alive_s, 0),
+        boot_s.map_or_else(
+            || "cold start not projected".to_string(),
+            |boot| format!("{} s cold start", trim(boot, 1))
+        )
+    );
+    let Some(per_replica) =
+        boot_s.and_then(|boot| crossing_per_replica_per_day(duration_s, concurrency, boot))
+    else {
+        let why = match boot_s {
+            None => "no break-even figure: the cold start is not projected, and without it the scaled-to-zero cost (w = 1 - e^(-λ (K + d)) with boot 0) never reaches the always-on cost short of a replica busy all day, so any figure would be an artefact".to_string(),
+            Some(_) => format!(
+                "scaled to zero never costs more than always-on at any volume: with no cold start w = 1 - e^(-λ (K + d)) stays below 1, and min(1, max(w, b)) only reaches 1 when a replica is busy all day (b = 1, {} requests/day per replica), where there is nothing left to scale down",
+                trim(SECONDS_PER_DAY * concurrency / duration_s, 0)
+            ),
+        };
+        return BreakEven {
+            requests_per_day: None,
+            alternative,
+            alternative_monthly_usd: None,
+            cheaper_above: "always-on",
+            defaulted_inputs: defaulted.clone(),
+            alternative_monthly_usd_curve: Vec::new(),
+            basis: format!("{always_on}; {why}; {inputs}"),
+        };
+    };
+    let volume = per_replica * replicas;
+    let at_half = billed(per_replica / 2.0);
     BreakEven {
-        requests_per_day: volume,
-        alternative: format!(
-            "the same GPU replicas scaled to zero (per-second billing, {} s keep-alive, {} s cold start)",
-            trim(keep_alive_s, 0),
-            trim(boot_s, 1)
-        ),
+        requests_per_day: Some(volume),
+        alternative,
         alternative_monthly_usd: None,
         cheaper_above: "always-on",
         defaulted_inputs: defaulted.clone(),
@@ -235,17 +255,27 @@ fn gpu_break_even(
             })
             .collect(),
         basis: format!(
-            "always-on {} replica(s) at {}/h = {}/month vs each replica scaled to zero at its share λ of the traffic: busy b = λ x d / c, cold share p = e^(-λ (K + d)), billed share w = 1 - p + λ p x boot (the expected-cost model), min(1, max(w, b)) x {}/h x 730 h; it reaches 1, the always-on cost, at {} requests/day per replica (at half that it bills {}) x {} replica(s) = {} requests/day; {duration_text}, {concurrency_text}, {keep_alive_text}, {boot_text}; {defaults}",
-            trim(replicas, 0),
-            usd_rate(estimate.per_replica_hourly_usd),
-            usd(estimate.monthly_usd),
-            usd_rate(estimate.per_replica_hourly_usd),
+            "{always_on}; it reaches 1, the always-on cost, at {} requests/day per replica (at half that it bills {}) x {} replica(s) = {} requests/day; {inputs}",
             trim(per_replica, 0),
             trim(at_half, 3),
             trim(replicas, 0),
             trim(volume, 0),
         ),
     }
+}
+
+/// Requests per day at which one replica scaled to zero bills as much as
+/// one always on, in closed form: w = 1 - p (1 - λ boot) reaches 1 exactly
+/// at λ = 1 / boot (for any p > 0 it is below 1 before), and b = λ d / c at
+/// λ = c / d, so min(1, max(w, b)) first reaches 1 at the smaller of the two.
+/// `None` with no cold start (boot 0): w never reaches 1 (a searched
+/// tolerance would only report -ln(tolerance) / (K + d)).
+fn crossing_per_replica_per_day(duration_s: f64, concurrency: f64, boot_s: f64) -> Option<f64> {
+    if boot_s <= 0.0 || !boot_s.is_finite() {
+        return None;
+    }
+    let busy_all_day_per_s = concurrency / duration_s;
+    Some(SECONDS_PER_DAY * (1.0 / boot_s).min(busy_all_day_per_s))
 }
 
 fn function_break_even(
@@ -273,7 +303,7 @@ fn function_break_even(
     let monthly = hourly * HOURS_PER_MONTH;
     let volume = ((monthly - fixed) / (per_request * DAYS_PER_MONTH)).max(0.0);
     Some(BreakEven {
-        requests_per_day: volume,
+        requests_per_day: Some(volume),
         alternative: format!("one always-on {} ({} vCPU, {} GiB)", instance.name, trim(instance.vcpu, 2), trim(instance.memory_gib, 2)),
         alternative_monthly_usd: Some(monthly),
         cheaper_above: "container",
@@ -401,16 +431,10 @@ mod tests {
             // and c = 1 the cold start ends first: w = 1 at λ = 1 / boot.
             assert_eq!(crate::numbers::round(boot, 1), 321.2);
             let expected = 2.0 * 86_400.0 / boot;
-            assert!(
-                (break_even.requests_per_day - expected).abs() < 1e-6,
-                "{} vs {expected}",
-                break_even.requests_per_day
-            );
-            assert_eq!(crate::numbers::round(break_even.requests_per_day, 0), 538.0);
-            assert_eq!(
-                cost.break_even_requests_per_day,
-                Some(break_even.requests_per_day)
-            );
+            let volume = break_even.requests_per_day.unwrap();
+            assert!((volume - expected).abs() < 1e-6, "{volume} vs {expected}");
+            assert_eq!(crate::numbers::round(volume, 0), 538.0);
+            assert_eq!(cost.break_even_requests_per_day, Some(volume));
             assert_eq!(
                 break_even.defaulted_inputs,
                 ["avg-duration-ms", "concurrency", "keep-alive", "cold-start"]
@@ -432,13 +456,53 @@ mod tests {
     }
 
     #[test]
+    fn crossing_is_where_the_cold_start_or_busy_time_bills_a_whole_replica() {
+        use super::crossing_per_replica_per_day;
+        // Reaches 1: w = 1 at λ = 1 / boot (321.2 s: 269 requests/day).
+        let w_first = crossing_per_replica_per_day(1.0, 1.0, 321.2).unwrap();
+        assert!((w_first - 86_400.0 / 321.2).abs() < 1e-9, "{w_first}");
+        // Busy time first: d = 600 s, c = 1: 144 requests/day.
+        assert_eq!(crossing_per_replica_per_day(600.0, 1.0, 321.2), Some(144.0));
+        // A short cold start (5 s, under (K + d) / 27.6 with K = 300 s) still
+        // reaches 1, at 86,400 / 5, not at the old search tolerance's
+        // -ln(1e-12) / (K + d) x 86,400 = 7,931.
+        assert_eq!(crossing_per_replica_per_day(1.0, 1.0, 5.0), Some(17_280.0));
+        // Cannot reach 1: no cold start, w = 1 - e^(-λ (K + d)) < 1.
+        assert_eq!(crossing_per_replica_per_day(1.0, 1.0, 0.0), None);
+    }
+
+    #[test]
+    fn tpu_workload_without_a_projected_cold_start_has_no_break_even_figure() {
+        let text = include_str!("../../fixtures/catalog/tpu.yaml");
+        let report = scan_text("tpu.yaml", text, &["E001"], &[]);
+        assert_eq!(report.workloads.len(), 2);
+        for w in &report.workloads {
+            assert!(w.cold_start.is_none(), "{}", w.id);
+            let cost = w.cost.as_ref().unwrap();
+            assert_eq!(cost.break_even_requests_per_day, None, "{}", w.id);
+            let break_even = cost.break_even.as_ref().unwrap();
+            assert_eq!(break_even.requests_per_day, None);
+            assert!(break_even.alternative_monthly_usd_curve.is_empty());
+            assert!(
+                break_even
+                    .basis
+                    .contains("no break-even figure: the cold start is not projected"),
+                "{}",
+                break_even.basis
+            );
+            assert!(!break_even.basis.contains("7931"), "{}", break_even.basis);
+            assert!(break_even.defaulted_inputs.contains(&"cold-start"));
+        }
+    }
+
+    #[test]
     fn requests_longer_than_the_cold_start_set_it_by_busy_time() {
         // d = 600 s > boot: one replica is busy all day at 144 requests.
         let text = deployment("    tcolint.io/avg-duration-ms: \"600000\"\n", 1);
         reported("llm.yaml", &text, |w| {
             let break_even = w.cost.as_ref().unwrap().break_even.as_ref().unwrap();
             assert!(
-                (break_even.requests_per_day - 144.0).abs() < 1e-6,
+                (break_even.requests_per_day.unwrap() - 144.0).abs() < 1e-6,
                 "{}",
                 break_even.basis
             );
@@ -459,7 +523,7 @@ mod tests {
             let cost = w.cost.as_ref().unwrap();
             let break_even = cost.break_even.as_ref().unwrap();
             (
-                break_even.requests_per_day,
+                break_even.requests_per_day.unwrap(),
                 cost.monthly_usd,
                 break_even.defaulted_inputs.clone(),
             )

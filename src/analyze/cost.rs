@@ -42,8 +42,10 @@ pub enum Method {
 /// The request volume at which the other architecture costs the same.
 #[derive(Clone, Debug, Serialize)]
 pub struct BreakEven {
-    /// Requests per day where both cost the same.
-    pub requests_per_day: f64,
+    /// Requests per day where both cost the same; `None` when there is no
+    /// such volume (the basis says why: e.g. a GPU service whose cold start
+    /// is not projected, or that scaled to zero never costs more).
+    pub requests_per_day: Option<f64>,
     /// What the workload is compared with.
     pub alternative: String,
     /// The alternative's monthly cost (at the break-even volume for a

@@ -413,8 +413,8 @@ mod tests {
         let per_request = 0.0000002 + 0.2 * 2.0 * 0.0000166667;
         let expected = 0.0188 * 730.0 / (per_request * 730.0 / 24.0);
         assert!(
-            (even.requests_per_day - expected).abs() < 1e-6,
-            "{} vs {expected}",
+            (even.requests_per_day.unwrap() - expected).abs() < 1e-6,
+            "{:?} vs {expected}",
             even.requests_per_day
         );
         assert_eq!(even.cheaper_above, "container");

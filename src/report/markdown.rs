@@ -395,7 +395,7 @@ fn assumptions(diff: &Diff, out: &mut String) {
 /// line is). `None` when the diff lacks a number a line needs.
 fn chart_lines(w: &WorkloadDiff, points: &[f64]) -> Option<(Vec<f64>, Vec<f64>, &'static str)> {
     let be = w.break_even.as_ref()?;
-    let volume = be.requests_per_day;
+    let volume = be.requests_per_day?;
     if !volume.is_finite() || volume <= 0.0 {
         return None;
     }
@@ -451,9 +451,12 @@ fn in_question(w: &WorkloadDiff) -> bool {
     let Some(be) = &w.break_even else {
         return false;
     };
+    let Some(volume) = be.requests_per_day else {
+        return false;
+    };
     let near = w
         .requests_per_day
-        .is_some_and(|r| r >= be.requests_per_day / 2.0 && r <= be.requests_per_day * 2.0);
+        .is_some_and(|r| r >= volume / 2.0 && r <= volume * 2.0);
     (w.status == "added" || w.status == "changed")
         && (near
             || w.rules
@@ -468,7 +471,10 @@ fn charts(diff: &Diff, out: &mut String) {
             break;
         }
         let Some(be) = &w.break_even else { continue };
-        let top = be.requests_per_day * 2.0;
+        let Some(volume) = be.requests_per_day else {
+            continue;
+        };
+        let top = volume * 2.0;
         let points: Vec<f64> = (0..=4).map(|i| top * f64::from(i) / 4.0).collect();
         let Some((workload, alternative, legend)) = chart_lines(w, &points) else {
             continue;
@@ -492,7 +498,7 @@ fn charts(diff: &Diff, out: &mut String) {
             out,
             "{}: break-even at {} requests/day against {}; {}.\n",
             cell(&w.id),
-            trim(be.requests_per_day, 0),
+            trim(volume, 0),
             cell(&be.alternative),
             legend
         );

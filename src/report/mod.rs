@@ -885,7 +885,10 @@ pub fn workload_report(assessment: Assessment<'_>) -> WorkloadReport {
             share: estimate.share,
             per_request_usd: estimate.per_request_usd,
             fixed_monthly_usd: estimate.fixed_monthly_usd,
-            break_even_requests_per_day: estimate.break_even.as_ref().map(|b| b.requests_per_day),
+            break_even_requests_per_day: estimate
+                .break_even
+                .as_ref()
+                .and_then(|b| b.requests_per_day),
             break_even: estimate.break_even,
             expected_monthly_usd: expected.as_ref().and_then(|e| e.monthly_usd),
             expected,

@@ -395,13 +395,24 @@ fn render_workload(out: &mut String, workload: &WorkloadReport) {
                 } else {
                     format!("; defaults: {}", break_even.defaulted_inputs.join(", "))
                 };
-                let _ = writeln!(
-                    out,
-                    "  break-even  {} requests/day vs {} ({} is cheaper above it{defaults})",
-                    trim(break_even.requests_per_day, 0),
-                    break_even.alternative,
-                    break_even.cheaper_above
-                );
+                match break_even.requests_per_day {
+                    Some(volume) => {
+                        let _ = writeln!(
+                            out,
+                            "  break-even  {} requests/day vs {} ({} is cheaper above it{defaults})",
+                            trim(volume, 0),
+                            break_even.alternative,
+                            break_even.cheaper_above
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "  break-even  none vs {} (see its basis{defaults})",
+                            break_even.alternative
+                        );
+                    }
+                }
             }
         }
         None => {

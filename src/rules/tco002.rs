@@ -23,7 +23,10 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
     let Some(container_monthly) = break_even.alternative_monthly_usd else {
         return Vec::new();
     };
-    if volume.value <= break_even.requests_per_day {
+    let Some(break_even_volume) = break_even.requests_per_day else {
+        return Vec::new();
+    };
+    if volume.value <= break_even_volume {
         return Vec::new();
     }
     let excess = estimate.monthly_usd - container_monthly;
@@ -32,7 +35,7 @@ pub(super) fn check(assessment: &Assessment<'_>, _settings: &RuleSettings) -> Ve
             "{} serves {} requests/day, above its break-even of {} requests/day: it costs {}/month, {} would cost {}/month ({} more on {})",
             workload.id,
             trim(volume.value, 0),
-            trim(break_even.requests_per_day, 0),
+            trim(break_even_volume, 0),
             usd(estimate.monthly_usd),
             break_even.alternative,
             usd(container_monthly),
