@@ -400,3 +400,36 @@ fn a_pod_pinned_to_a_shared_core_e2_medium_fits_its_0_94_allocatable_vcpu() {
     // us-central1 0.03350571/h x 0.344549 x 730 = 8.43.
     assert_usd(&cost["monthly_usd"], 8.43, "e2-medium pod");
 }
+
+fn a_service_fee_outside_its_rate_region_is_approximate_and_unpriced_when_strict() {
+    // The AKS Standard fee is sourced for eastus only; the westeurope
+    // cluster is priced at it, flagged, as instance types the data lacks.
+    let (_, report) = check_json(&["--fail-on", "never", "fixtures/terraform/azure"]);
+    let eu = workload(&report, "azurerm_kubernetes_cluster.eu");
+    assert_usd(&eu["cost"]["monthly_usd"], 73.0, "westeurope AKS fee");
+    assert_eq!(eu["cost"]["approximates_region"], "westeurope");
+    assert!(eu["cost"]["basis"]
+        .as_str()
+        .unwrap()
+        .contains("APPROXIMATE: the data has no westeurope rate for aks-standard, so the eastus rate stands in"));
+    assert!(eu["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a.as_str().unwrap().starts_with("approximate price")));
+    // The fee in its own region carries no flag (the field is absent).
+    let main = workload(&report, "azurerm_kubernetes_cluster.main");
+    assert!(main["cost"].get("approximates_region").is_none());
+    let (_, strict) = check_json(&[
+        "--fail-on",
+        "never",
+        "--strict-prices",
+        "fixtures/terraform/azure",
+    ]);
+    let eu = workload(&strict, "azurerm_kubernetes_cluster.eu");
+    assert!(eu["cost"].is_null());
+    assert_eq!(
+        eu["unpriced_reason"],
+        "the catalogue has the aks-standard rate for eastus only, and this runs in westeurope (--strict-prices refuses a stand-in region)"
+    );
+}

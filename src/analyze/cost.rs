@@ -286,6 +286,10 @@ pub struct CostEstimate {
     pub fixed_monthly_usd: Option<f64>,
     /// The break-even against the other architecture.
     pub break_even: Option<BreakEven>,
+    /// For a service rate priced in a stand-in region: the region asked
+    /// for (the rate's own region is in the basis). Instance prices carry
+    /// theirs on the node.
+    pub approximates_region: Option<String>,
 }
 
 /// What is wrong with a name a hint gives.
@@ -380,10 +384,24 @@ pub fn price(
     match &workload.billing {
         Billing::PodShare | Billing::Instances => {}
         Billing::ServiceHour(service) => {
-            return by_service_hour(workload, service.key(), catalog, pricing)
+            return by_service_hour(
+                workload,
+                service.key(),
+                settings.strict_prices,
+                catalog,
+                pricing,
+            )
         }
         Billing::UnitRates(service) => {
-            return by_service_rates(workload, profile, service.key(), &demand, catalog, pricing)
+            return by_service_rates(
+                workload,
+                profile,
+                service.key(),
+                &demand,
+                settings.strict_prices,
+                catalog,
+                pricing,
+            )
         }
         Billing::PerRequest => {
             match &workload.function {
@@ -819,6 +837,7 @@ fn attach(
 fn by_service_hour(
     workload: &Workload,
     service: &str,
+    strict: bool,
     catalog: &Catalog,
     mut pricing: Pricing,
 ) -> Pricing {
@@ -826,27 +845,28 @@ fn by_service_hour(
         pricing.unpriced_reason = Some(format!("the catalogue has no rate for {service}"));
         return pricing;
     };
-    if let Some(reason) = region_mismatch(workload, &rate.region) {
-        pricing.unpriced_reason = Some(reason);
-        return pricing;
-    }
+    let approximates = match stand_in_region(workload, service, &rate.region, strict) {
+        Ok(approximates) => approximates,
+        Err(reason) => {
+            pricing.unpriced_reason = Some(reason);
+            return pricing;
+        }
+    };
     pricing.cloud = Some(rate.cloud);
     let basis = format!(
-        "{service} at {}/cluster-hour ({} {}, catalog/services.tsv, {}{})",
+        "{service} at {}/cluster-hour ({} {}, catalog/services.tsv, {}{}){}",
         usd_rate(rate.usd),
         rate.cloud,
         rate.region,
         catalog.cite(&rate.price_source),
         rate.note
             .as_ref()
-            .map_or(String::new(), |note| format!("; {note}"))
+            .map_or(String::new(), |note| format!("; {note}")),
+        approximate_caveat(service, &rate.region, approximates.as_deref(), &mut pricing)
     );
-    pricing.estimate = Some(plain_estimate(
-        workload,
-        rate.usd,
-        basis,
-        Method::ServiceHour,
-    ));
+    let mut estimate = plain_estimate(workload, rate.usd, basis, Method::ServiceHour);
+    estimate.approximates_region = approximates;
+    pricing.estimate = Some(estimate);
     pricing
 }
 
@@ -856,6 +876,7 @@ fn by_service_rates(
     profile: &Profile,
     service: &str,
     demand: &Demand,
+    strict: bool,
     catalog: &Catalog,
     mut pricing: Pricing,
 ) -> Pricing {
@@ -869,10 +890,13 @@ fn by_service_rates(
         return pricing;
     };
     let seconds_per_unit = if per_hour { 3600.0 } else { 1.0 };
-    if let Some(reason) = region_mismatch(workload, &cpu.region) {
-        pricing.unpriced_reason = Some(reason);
-        return pricing;
-    }
+    let approximates = match stand_in_region(workload, service, &cpu.region, strict) {
+        Ok(approximates) => approximates,
+        Err(reason) => {
+            pricing.unpriced_reason = Some(reason);
+            return pricing;
+        }
+    };
     let mut per_second = (demand.cpu * cpu.usd + demand.memory_gib * memory.usd) / seconds_per_unit;
     let mut terms = vec![
         format!("{} vCPU x {}", trim(demand.cpu, 3), usd_rate(cpu.usd)),
@@ -921,15 +945,16 @@ fn by_service_rates(
         ));
     }
     let hourly = per_second * 3600.0;
+    let caveat = approximate_caveat(service, &cpu.region, approximates.as_deref(), &mut pricing);
     let basis = format!(
-        "{service} rates ({} {}, catalog/services.tsv, {}): {} = {}/h per instance",
+        "{service} rates ({} {}, catalog/services.tsv, {}): {} = {}/h per instance{caveat}",
         cpu.cloud,
         cpu.region,
         catalog.cite(&cpu.price_source),
         terms.join(" + "),
         usd_rate(hourly)
     );
-    pricing.estimate = Some(estimate(
+    let mut service_estimate = estimate(
         workload,
         profile,
         hourly,
@@ -937,15 +962,53 @@ fn by_service_rates(
         Method::ServiceRates,
         None,
         None,
-    ));
+    );
+    service_estimate.approximates_region = approximates;
+    pricing.estimate = Some(service_estimate);
     pricing
 }
 
-fn region_mismatch(workload: &Workload, priced_region: &str) -> Option<String> {
-    let region = workload.placement.region.as_ref()?;
-    (region != priced_region).then(|| {
-        format!("the catalogue has this rate for {priced_region} only, and this runs in {region}")
-    })
+/// The region a service rate stands in for: `Ok(None)` when the rate's own
+/// region is the workload's (or it names none), `Ok(Some(region))` when the
+/// rate of `priced_region` stands in for the workload's (approximate, as for
+/// instance types the data lacks), `Err` with the reason under strict prices.
+fn stand_in_region(
+    workload: &Workload,
+    service: &str,
+    priced_region: &str,
+    strict: bool,
+) -> Result<Option<String>, String> {
+    match workload.placement.region.as_ref() {
+        Some(region) if region != priced_region => {
+            if strict {
+                Err(format!(
+                    "the catalogue has the {service} rate for {priced_region} only, and this runs in {region} (--strict-prices refuses a stand-in region)"
+                ))
+            } else {
+                Ok(Some(region.clone()))
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The basis caveat and the assumption for a service rate priced in a
+/// stand-in region; empty when the rate is the region's own.
+fn approximate_caveat(
+    service: &str,
+    priced_region: &str,
+    approximates: Option<&str>,
+    pricing: &mut Pricing,
+) -> String {
+    let Some(wanted) = approximates else {
+        return String::new();
+    };
+    pricing.notes.push(format!(
+        "approximate price: the catalogue has no {wanted} rate for {service}; the {priced_region} rate stands in (--strict-prices leaves it unpriced)"
+    ));
+    format!(
+        "; APPROXIMATE: the data has no {wanted} rate for {service}, so the {priced_region} rate stands in"
+    )
 }
 
 /// An estimate without utilization or idle cost (a fixed service fee).
@@ -971,6 +1034,7 @@ fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Metho
         per_request_usd: None,
         fixed_monthly_usd: None,
         break_even: None,
+        approximates_region: None,
     }
 }
 
@@ -1230,6 +1294,7 @@ fn estimate(
         per_request_usd: None,
         fixed_monthly_usd: None,
         break_even: None,
+        approximates_region: None,
     }
 }
 

@@ -237,6 +237,7 @@ pub fn price(
         per_request_usd: Some(per_request),
         fixed_monthly_usd: Some(fixed),
         break_even: None,
+        approximates_region: None,
     });
     pricing
 }

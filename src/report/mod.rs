@@ -176,6 +176,11 @@ pub struct CostReport {
     /// share; null when `ops:` is off or does not apply.
     #[serde(serialize_with = "optional::<_, 2>")]
     pub ops_monthly_usd: Option<f64>,
+    /// A service rate (control-plane fee, Cloud Run, Fargate) priced from a
+    /// stand-in region: the region asked for; the cost is approximate.
+    /// Absent otherwise (an instance's stand-in is `node.approximates_region`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximates_region: Option<String>,
 }
 
 /// A function's shape and limits.
@@ -893,6 +898,7 @@ pub fn workload_report(assessment: Assessment<'_>) -> WorkloadReport {
             expected_monthly_usd: expected.as_ref().and_then(|e| e.monthly_usd),
             expected,
             ops_monthly_usd: ops.as_ref().map(|o| o.monthly_usd),
+            approximates_region: estimate.approximates_region,
         }),
         cold_start_s: cold_start.as_ref().map(|c| c.total_s),
         assumptions,
