@@ -401,6 +401,7 @@ fn a_pod_pinned_to_a_shared_core_e2_medium_fits_its_0_94_allocatable_vcpu() {
     assert_usd(&cost["monthly_usd"], 8.43, "e2-medium pod");
 }
 
+#[test]
 fn a_service_fee_outside_its_rate_region_is_approximate_and_unpriced_when_strict() {
     // The AKS Standard fee is sourced for eastus only; the westeurope
     // cluster is priced at it, flagged, as instance types the data lacks.
