@@ -140,6 +140,11 @@ pub struct Recommendation {
     /// Its expected monthly cost.
     #[serde(serialize_with = "crate::numbers::optional::<_, 2>")]
     pub monthly_usd: Option<f64>,
+    /// What the move saves each month against the deployment as written
+    /// (its monthly cost less the recommended one's); `None` when the
+    /// recommendation is to stay.
+    #[serde(serialize_with = "crate::numbers::optional::<_, 2>")]
+    pub saving_monthly_usd: Option<f64>,
     /// Why, in one line.
     pub reason: String,
     /// Every alternative considered, the deployment as written first.
@@ -332,6 +337,7 @@ fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendati
         platform: alternatives[0].platform.clone(),
         architecture: Architecture::AsDeployed,
         monthly_usd: alternatives[0].monthly_usd,
+        saving_monthly_usd: None,
         reason: String::new(),
         alternatives,
     };
@@ -345,6 +351,7 @@ fn decide(alternatives: Vec<Alternative>, min_saving: MinSaving) -> Recommendati
                 recommendation.platform = best.platform.clone();
                 recommendation.architecture = best.architecture;
                 recommendation.monthly_usd = best.monthly_usd;
+                recommendation.saving_monthly_usd = Some(saving);
                 format!(
                     "{} ({}) costs {}/month against {}/month as written, saving {}/month ({}%), and meets the latency SLO",
                     describe(best.architecture, &best.platform),

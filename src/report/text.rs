@@ -261,13 +261,8 @@ fn recommendation_line(recommendation: &crate::analyze::recommend::Recommendatio
         recommendation.platform,
         monthly(recommendation.monthly_usd)
     );
-    if let (Some(current), Some(proposed)) = (
-        recommendation.as_deployed().monthly_usd,
-        recommendation.monthly_usd,
-    ) {
-        if current > proposed {
-            line.push_str(&format!(", saving {}/month", usd(current - proposed)));
-        }
+    if let Some(saving) = recommendation.saving_monthly_usd.filter(|s| *s > 0.0) {
+        line.push_str(&format!(", saving {}/month", usd(saving)));
     }
     line
 }
