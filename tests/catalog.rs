@@ -370,6 +370,10 @@ fn a_gke_tpu_topology_too_large_to_count_leaves_the_pool_unpriced_without_a_pani
     let (_, report) = check_json(&["--fail-on", "never", dir.to_str().unwrap()]);
     let pool = workload(&report, "google_container_node_pool.tpu");
     assert!(pool["cost"]["monthly_usd"].is_null(), "{pool}");
+    assert!(pool["replicas"]["basis"]
+        .as_str()
+        .unwrap()
+        .starts_with("node count unknown: placement_policy.tpu_topology"));
     let text = pool.to_string();
     assert!(
         text.contains("tpu_topology 65536x65536x4 at ")

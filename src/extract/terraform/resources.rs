@@ -757,11 +757,15 @@ fn gke_pool(
         .is_none()
         .then(|| tpu_slice_hosts(view, machine_type.as_deref()))
         .flatten()
-        .and_then(|slice| match slice {
-            Ok(hosts) => Some(hosts),
+        .map(|slice| match slice {
+            Ok(hosts) => hosts,
             Err(reason) => {
                 workload.placement.unpriced_reason = Some(reason);
-                None
+                // One node stands in for the count, said so; the pool is unpriced.
+                (
+                    1,
+                    "node count unknown: placement_policy.tpu_topology has too many chips to count (1 shown; unpriced)".to_string(),
+                )
             }
         });
     let fixed = declared
