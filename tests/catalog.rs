@@ -438,3 +438,54 @@ fn a_service_fee_outside_its_rate_region_is_approximate_and_unpriced_when_strict
         "the catalogue has the aks-standard rate for eastus only, and this runs in westeurope (--strict-prices refuses a stand-in region)"
     );
 }
+
+#[test]
+fn price_override_for_the_machine_of_an_attached_gpu_node_prices_the_machine_part() {
+    // Review finding B4(a): `prices: {n1-standard-4: 0.01}` was dropped for
+    // the node "n1-standard-4 + 1 x T4" (looked up by the combined name).
+    let dir = scratch("pricing-attached-gpu");
+    std::fs::write(
+        dir.join("t4.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: t4, namespace: x}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: t4}}\n  template:\n    metadata: {labels: {app: t4}}\n    spec:\n      nodeSelector:\n        cloud.google.com/gke-accelerator: nvidia-tesla-t4\n        topology.kubernetes.io/region: us-central1\n      containers:\n        - name: c\n          image: x\n          resources:\n            requests: {cpu: \"3\", memory: 12Gi}\n            limits: {nvidia.com/gpu: 1}\n",
+    )
+    .unwrap();
+    let id = "k8s:Deployment/x/t4";
+    let manifest = dir.join("t4.yaml");
+    let manifest = manifest.to_str().unwrap();
+    // List: n1-standard-4 $0.19/h + one T4 $0.35/h = $0.54 x 730.
+    let (_, report) = check_json(&["--fail-on", "never", manifest]);
+    assert_usd(&workload(&report, id)["cost"]["monthly_usd"], 394.20, id);
+    let config = dir.join("tcolint.yml");
+    std::fs::write(&config, "pricing:\n  prices:\n    n1-standard-4: 0.01\n").unwrap();
+    // Override on the machine part: ($0.01 + $0.35) x 730.
+    let (_, report) = check_json(&[
+        "--fail-on",
+        "never",
+        "--config",
+        config.to_str().unwrap(),
+        manifest,
+    ]);
+    let cost = &workload(&report, id)["cost"];
+    assert_usd(&cost["monthly_usd"], 262.80, id);
+    assert_eq!(cost["node"]["name"], "n1-standard-4 + 1 x T4");
+    let basis = cost["basis"].as_str().unwrap();
+    assert!(
+        basis.contains("price override $0.01/h for the n1-standard-4 machine"),
+        "{basis}"
+    );
+    // With a 10% GCP discount the attached GPU is discounted, the override not:
+    // ($0.01 + $0.35 x 0.9) x 730.
+    std::fs::write(
+        &config,
+        "pricing:\n  discounts: {gcp: 10%}\n  prices:\n    n1-standard-4: 0.01\n",
+    )
+    .unwrap();
+    let (_, report) = check_json(&[
+        "--fail-on",
+        "never",
+        "--config",
+        config.to_str().unwrap(),
+        manifest,
+    ]);
+    assert_usd(&workload(&report, id)["cost"]["monthly_usd"], 237.25, id);
+}

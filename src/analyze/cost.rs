@@ -115,6 +115,11 @@ pub struct Node {
     /// The catalogue's 1-year and 3-year committed prices.
     #[serde(skip)]
     committed: (Option<f64>, Option<f64>),
+    /// For a machine with attached GPUs: the machine's name and the attached
+    /// GPUs' list price per hour, so a `pricing.prices` entry for the machine
+    /// replaces the machine part only.
+    #[serde(skip)]
+    attached: Option<(String, f64)>,
 }
 
 impl Node {
@@ -175,6 +180,7 @@ impl Node {
             committed: quote.ok().map_or((None, None), |quote| {
                 (quote.price.commit_1y, quote.price.commit_3y)
             }),
+            attached: None,
         }
     }
 
@@ -188,6 +194,34 @@ impl Node {
             || self.region.clone(),
             |region| crate::catalog::normalize_region(self.cloud, region),
         );
+        if let Some((machine, gpus_usd_per_hour)) = self.attached.clone() {
+            let whole = pricing.override_for(&self.name, &wanted).is_some();
+            if let (false, Some(machine_price)) = (whole, pricing.override_for(&machine, &wanted)) {
+                // The override is the machine's; the attached GPUs keep
+                // their list price with the discount (they have no
+                // committed price).
+                let gpus = pricing.adjust(&NodePrice {
+                    name: &self.name,
+                    cloud: self.cloud,
+                    wanted_region: &wanted,
+                    usd_per_hour: Some(gpus_usd_per_hour),
+                    spot: false,
+                    committed: (None, None),
+                });
+                let gpus_price = gpus.as_ref().map_or(gpus_usd_per_hour, |g| g.usd_per_hour);
+                self.usd_per_hour = Some(machine_price.usd_per_hour + gpus_price);
+                self.price_adjustments = vec![format!(
+                    "price override {}/h for the {machine} machine from {} (no commitment or discount applied to it) + the attached GPUs' {}/h",
+                    usd_rate(machine_price.usd_per_hour),
+                    machine_price.location,
+                    usd_rate(gpus_price),
+                )];
+                self.price_adjustments
+                    .extend(gpus.into_iter().flat_map(|g| g.steps));
+                self.source = format!("tcolint.yml pricing.prices + {}", self.source);
+                return;
+            }
+        }
         let Some(adjusted) = pricing.adjust(&NodePrice {
             name: &self.name,
             cloud: self.cloud,
@@ -829,6 +863,10 @@ fn attach(
         note: gpu.note.clone(),
         // The attached GPUs have no committed price.
         committed: (None, None),
+        attached: Some((
+            machine.name.clone(),
+            f64::from(count) * gpu.usd_per_gpu_hour,
+        )),
         ..machine
     })
 }
@@ -1102,6 +1140,7 @@ fn candidate_nodes(
                     ),
                     note: gpu.note.clone(),
                     committed: (None, None),
+                    attached: Some((base.name.clone(), f64::from(count) * gpu.usd_per_gpu_hour)),
                     ..base_node.clone()
                 });
             }
