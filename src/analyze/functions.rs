@@ -17,10 +17,10 @@
 //! rates the catalogue lacks is unpriced and says which.
 
 use crate::analyze::cost::{CostEstimate, Method, Pricing};
-use crate::analyze::latency::{ColdStart, Part};
+use crate::analyze::latency::{model_loading_part, ColdStart, Part};
 use crate::analyze::plans::facts;
 use crate::analyze::profile::Profile;
-use crate::analyze::serverless::{usd_small, DAYS_PER_MONTH};
+use crate::analyze::serverless::{request_volume, usd_small, DAYS_PER_MONTH};
 use crate::catalog::{Catalog, ServiceRate, HOURS_PER_MONTH};
 use crate::model::cloud_functions_cpu;
 use crate::model::{FunctionPlan, FunctionSpec, UsageKey, Workload};
@@ -267,19 +267,7 @@ pub fn price(
         ));
     }
     let monthly = fixed + requests.map_or(0.0, |r| r * per_request);
-    let volume = match requests {
-        Some(r) => format!(
-            "{} requests/month ({} per day x 730/24 days) x per-request cost",
-            trim(r, 0),
-            trim(r / DAYS_PER_MONTH, 0)
-        ),
-        None => {
-            pricing.notes.push(
-                "requests-per-day is not set, so only fixed charges are counted; set tcolint.io/requests-per-day or usage in tcolint.yml".into(),
-            );
-            "no request volume set: request charges not counted".into()
-        }
-    };
+    let volume = request_volume(requests, &mut pricing);
     pricing.notes.extend(rates.notes.iter().cloned());
     pricing.estimate = Some(CostEstimate {
         per_replica_hourly_usd: rates.warm_per_s.unwrap_or(rates.active_per_s) * 3600.0,
@@ -357,23 +345,11 @@ pub fn cold_start(workload: &Workload, profile: &Profile, catalog: &Catalog) -> 
         ),
         assumed,
     }];
-    if let (Some(model), Some(rate)) = (
-        profile.number(UsageKey::ModelSizeGb),
-        catalog.figure("weight_load_gb_per_s"),
-    ) {
-        parts.push(Part {
-            name: "model loading",
-            seconds: model.value / rate.value,
-            basis: format!(
-                "model {} GB from {} at {} GB/s: the local-disk load rate measured on a GPU VM ({}), the only sourced figure; the platform's own storage is not measured",
-                model.value,
-                model.basis,
-                rate.value,
-                catalog.cite(&rate.source)
-            ),
-            assumed: true,
-        });
-    }
+    parts.extend(model_loading_part(
+        profile,
+        catalog,
+        "the platform's own storage",
+    ));
     Some(ColdStart {
         total_s: parts.iter().map(|p| p.seconds).sum(),
         parts,

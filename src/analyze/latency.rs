@@ -133,29 +133,33 @@ pub fn function_cold_start(
             };
         }
     }
-    if let (Some(model), Some(rate)) = (
-        profile.number(UsageKey::ModelSizeGb),
-        catalog.figure("weight_load_gb_per_s"),
-    ) {
-        parts.push(Part {
-            name: "model loading",
-            seconds: model.value / rate.value,
-            basis: format!(
-                "model {} GB from {} at {} GB/s: the local-disk load rate measured on a GPU VM ({}), the only sourced figure; Lambda's own storage is not measured",
-                model.value,
-                model.basis,
-                rate.value,
-                catalog.cite(&rate.source)
-            ),
-            assumed: true,
-        });
-    }
+    parts.extend(model_loading_part(profile, catalog, "Lambda's own storage"));
     Some(ColdStart {
         total_s: parts.iter().map(|p| p.seconds).sum(),
         parts,
         expected_cold_starts_per_day: None,
         cold_request_share: None,
         not_projected: Vec::new(),
+    })
+}
+
+/// A function's model-loading part, when `model-size-gb` is declared: the
+/// local-disk load rate measured on a GPU VM is the only sourced figure, so
+/// the part is assumed; `storage` names what was not measured.
+pub fn model_loading_part(profile: &Profile, catalog: &Catalog, storage: &str) -> Option<Part> {
+    let model = profile.number(UsageKey::ModelSizeGb)?;
+    let rate = catalog.figure("weight_load_gb_per_s")?;
+    Some(Part {
+        name: "model loading",
+        seconds: model.value / rate.value,
+        basis: format!(
+            "model {} GB from {} at {} GB/s: the local-disk load rate measured on a GPU VM ({}), the only sourced figure; {storage} is not measured",
+            model.value,
+            model.basis,
+            rate.value,
+            catalog.cite(&rate.source)
+        ),
+        assumed: true,
     })
 }
 

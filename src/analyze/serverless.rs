@@ -199,19 +199,7 @@ pub fn price(
         ));
     }
     let monthly = fixed + requests.map_or(0.0, |r| r * per_request);
-    let volume = match requests {
-        Some(r) => format!(
-            "{} requests/month ({} per day x 730/24 days) x per-request cost",
-            trim(r, 0),
-            trim(r / DAYS_PER_MONTH, 0)
-        ),
-        None => {
-            pricing.notes.push(
-                "requests-per-day is not set, so only fixed charges are counted; set tcolint.io/requests-per-day or usage in tcolint.yml".into(),
-            );
-            "no request volume set: request charges not counted".into()
-        }
-    };
+    let volume = request_volume(requests, &mut pricing);
     if spec.has_trigger(&Trigger::LoadBalancer) {
         pricing.notes.push("an ALB in front of the function is billed per hour and LCU; the catalogue has no ALB rates, so it is not counted".into());
     }
@@ -243,6 +231,24 @@ pub fn price(
 }
 
 /// Small dollar amounts (per request, per GB-s) without rounding them away.
+/// The basis term for a function's monthly request volume; without a
+/// declared volume only fixed charges count, and an assumption says so.
+pub fn request_volume(requests_per_month: Option<f64>, pricing: &mut Pricing) -> String {
+    match requests_per_month {
+        Some(r) => format!(
+            "{} requests/month ({} per day x 730/24 days) x per-request cost",
+            trim(r, 0),
+            trim(r / DAYS_PER_MONTH, 0)
+        ),
+        None => {
+            pricing.notes.push(
+                "requests-per-day is not set, so only fixed charges are counted; set tcolint.io/requests-per-day or usage in tcolint.yml".into(),
+            );
+            "no request volume set: request charges not counted".into()
+        }
+    }
+}
+
 pub fn usd_small(value: f64) -> String {
     if value >= 0.01 {
         format!("${}", trim(value, 4))
