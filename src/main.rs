@@ -429,6 +429,36 @@ fn check_named_paths(scan: &ScanArgs, baseline: Option<&Path>) -> Result<(), Str
     Ok(())
 }
 
+/// Says on stderr which format-specific flags found no input of their
+/// format to act on (a `--var` on a folder of Kubernetes manifests).
+fn note_flags_without_inputs(scan: &ScanArgs, report: &tcolint::report::Report) {
+    let read = |name: &str| report.input_formats.contains(&name);
+    let mut notes = Vec::new();
+    if !read("terraform") {
+        for (flag, given) in [
+            ("--var", !scan.vars.is_empty()),
+            ("--var-file", !scan.var_files.is_empty()),
+            ("--tf-root", scan.tf_root.is_some()),
+            ("--module-dir", !scan.module_dirs.is_empty()),
+        ] {
+            if given {
+                notes.push(format!(
+                    "{flag} had no effect: no Terraform configuration or plan was scanned"
+                ));
+            }
+        }
+    }
+    if !scan.opts.is_empty() && !read("serverless") && !read("cloudformation") {
+        notes.push(
+            "--opt had no effect: no Serverless Framework or CloudFormation file was scanned"
+                .to_string(),
+        );
+    }
+    for note in notes {
+        let _ = writeln!(std::io::stderr(), "tcolint: note: {note}");
+    }
+}
+
 /// Says on stderr which given flags cannot apply to this run.
 fn note_inapplicable_flags(args: &CheckArgs) {
     let mut notes = Vec::new();
@@ -477,6 +507,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     }
     let mut report =
         scan::check(&options, &config, &catalog, &settings).map_err(|e| e.to_string())?;
+    note_flags_without_inputs(&args.scan, &report);
     if let Some(path) = &args.write_baseline {
         tcolint::baseline::Baseline::of(&report)
             .write(path)
@@ -546,6 +577,7 @@ fn check_json_streamed(
         &mut out,
     );
     finish_output(written.and_then(|()| out.flush()), args.output.as_deref())?;
+    note_flags_without_inputs(&args.scan, &report);
     Ok(check_exit_code(args, &report))
 }
 

@@ -76,6 +76,8 @@ struct FileResult {
     invalid: Vec<Problem>,
     /// Keys written twice (E002).
     duplicate_keys: Vec<DuplicateKeyProblem>,
+    /// The front end that read it, if one did.
+    read_by: Option<&'static str>,
 }
 
 impl Options {
@@ -143,6 +145,7 @@ pub struct Scanned {
     skipped: Vec<Skipped>,
     files_scanned: usize,
     sources: Vec<Arc<SourceFile>>,
+    input_formats: Vec<&'static str>,
 }
 
 /// Discovers, parses, extracts and links the inputs. Fails only when a
@@ -161,6 +164,12 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
             None => file_inputs.push(input),
         }
     }
+    let mut input_formats: Vec<&'static str> = FRONT_ENDS
+        .iter()
+        .zip(&claimed)
+        .filter(|(_, inputs)| !inputs.is_empty())
+        .map(|(front_end, _)| front_end.name())
+        .collect();
     let mut whole: Vec<Extraction> = FRONT_ENDS
         .iter()
         .zip(&claimed)
@@ -223,6 +232,11 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         unmodeled.extend(extraction.unmodeled);
     }
     for (input, result) in file_inputs.iter().zip(results) {
+        if let Some(name) = result.read_by {
+            if !input_formats.contains(&name) {
+                input_formats.push(name);
+            }
+        }
         if let Some(reason) = result.skipped {
             skipped.push(Skipped {
                 path: input.display(),
@@ -262,6 +276,7 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         skipped,
         files_scanned,
         sources,
+        input_formats,
     })
 }
 
@@ -286,6 +301,7 @@ impl Scanned {
             skipped,
             files_scanned,
             sources,
+            input_formats,
         } = self;
         let mut settings = config.analysis();
         // ARC001 as configured for this run is the one source of the saving a
@@ -363,7 +379,7 @@ impl Scanned {
                     &b.code,
                 ))
         });
-        Report::assemble(
+        let mut report = Report::assemble(
             Vec::new(),
             totals,
             findings,
@@ -371,7 +387,9 @@ impl Scanned {
             files_scanned,
             sources,
             catalog,
-        )
+        );
+        report.input_formats = input_formats;
+        report
     }
 }
 
@@ -413,12 +431,14 @@ fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileR
             .find(|f| f.claims_stdin(&source.path, &source.text))
         {
             result.extraction = front_end.read_stdin(&source, options);
+            result.read_by = Some(front_end.name());
             result.source = Some(source);
             return result;
         }
     }
     if let Some(front_end) = FRONT_ENDS.iter().find(|f| f.claims_text(&source.text)) {
         result.extraction = front_end.read_text(&source, options);
+        result.read_by = Some(front_end.name());
         result.source = Some(source);
         return result;
     }
@@ -453,6 +473,7 @@ fn read_file(input: &Input, options: &ReadOptions<'_>, limits: &Limits) -> FileR
                 documents: &documents,
             };
             result.extraction = front_end.extract(&file, options);
+            result.read_by = Some(front_end.name());
             // A whole file skipped (another provider) counts as a skipped file.
             let (whole, parts): (Vec<Skipped>, Vec<Skipped>) =
                 std::mem::take(&mut result.extraction.skipped)

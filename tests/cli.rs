@@ -314,6 +314,43 @@ fn flags_that_cannot_apply_say_so() {
     assert!(!stderr.contains("--color applies"), "{stderr}");
 }
 
+#[test]
+fn format_flags_without_an_input_of_their_format_say_so() {
+    let manifest = "fixtures/kubernetes/deployment-rag-gateway-cpu.yaml";
+    for format in ["text", "json"] {
+        let (code, _, stderr) = run(&[
+            "check",
+            "--format",
+            format,
+            "--var",
+            "region=eu-west-1",
+            "--module-dir",
+            "x=vendor/x",
+            "--opt",
+            "stage=prod",
+            manifest,
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        for note in [
+            "--var had no effect: no Terraform configuration or plan was scanned",
+            "--module-dir had no effect: no Terraform configuration or plan was scanned",
+            "--opt had no effect: no Serverless Framework or CloudFormation file was scanned",
+        ] {
+            assert!(stderr.contains(note), "{format}: {stderr}");
+        }
+    }
+    // Where their format is scanned, they act and nothing is said.
+    let (_, _, stderr) = run(&[
+        "check",
+        "--var",
+        "region=eu-west-1",
+        "fixtures/terraform/aws",
+    ]);
+    assert!(!stderr.contains("had no effect"), "{stderr}");
+    let (_, _, stderr) = run(&["check", "--opt", "stage=prod", "fixtures/serverless/ml-api"]);
+    assert!(!stderr.contains("had no effect"), "{stderr}");
+}
+
 /// Runs `tcolint check --format json <args>` on `stdin` from `dir`.
 fn check_stdin(dir: &std::path::Path, args: &[&str], stdin: &str) -> (i32, serde_json::Value) {
     let output = tcolint()

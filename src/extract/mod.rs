@@ -114,6 +114,10 @@ pub struct File<'a> {
 
 /// An input format: which inputs it claims and how it reads them.
 pub trait FrontEnd: Sync {
+    /// The format's name, as the command line's notes use it
+    /// (`terraform`, `kubernetes`, `serverless`, `cloudformation`).
+    fn name(&self) -> &'static str;
+
     /// Whether it reads `input` itself, together with the other inputs it
     /// claims, instead of file by file (Terraform reads per folder).
     fn claims_input(&self, _input: &Input) -> bool {

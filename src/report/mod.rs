@@ -54,6 +54,10 @@ pub struct Report {
     /// Source texts, for snippets in text output.
     #[serde(skip)]
     pub sources: HashMap<Arc<str>, Arc<SourceFile>>,
+    /// The input formats that read at least one input (front-end names),
+    /// so the command line can say which of its flags had nothing to act on.
+    #[serde(skip)]
+    pub input_formats: Vec<&'static str>,
 }
 
 /// The tool that made the report.
@@ -647,6 +651,7 @@ impl Report {
                 .collect(),
             summary,
             sources,
+            input_formats: Vec::new(),
         };
         report.count_findings();
         report

@@ -48,6 +48,10 @@ pub fn is_template(root: NodeRef<'_>) -> bool {
 pub struct CloudFormation;
 
 impl FrontEnd for CloudFormation {
+    fn name(&self) -> &'static str {
+        "cloudformation"
+    }
+
     fn markers(&self) -> &'static [&'static str] {
         &["AWSTemplateFormatVersion", "Resources"]
     }

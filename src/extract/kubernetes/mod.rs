@@ -146,6 +146,10 @@ pub struct TrainJobLink {
 pub struct Kubernetes;
 
 impl FrontEnd for Kubernetes {
+    fn name(&self) -> &'static str {
+        "kubernetes"
+    }
+
     fn markers(&self) -> &'static [&'static str] {
         &["apiVersion"]
     }

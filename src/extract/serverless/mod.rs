@@ -41,6 +41,10 @@ pub fn is_serverless(root: NodeRef<'_>) -> bool {
 pub struct Serverless;
 
 impl FrontEnd for Serverless {
+    fn name(&self) -> &'static str {
+        "serverless"
+    }
+
     fn markers(&self) -> &'static [&'static str] {
         &["service", "functions"]
     }

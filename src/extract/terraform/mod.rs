@@ -30,6 +30,10 @@ use self::values::Attributes;
 pub struct Terraform;
 
 impl FrontEnd for Terraform {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+
     fn claims_input(&self, input: &Input) -> bool {
         match input {
             Input::File { path, .. } => {
