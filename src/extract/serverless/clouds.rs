@@ -82,22 +82,16 @@ pub fn extract(
         };
         let mut notes = provider_notes.clone();
         let mut problems: Vec<Problem> = Vec::new();
-        let value = |field: &str, from_provider: bool, notes: &mut Vec<String>| -> Read<String> {
-            let Some(node) =
-                function
-                    .get(field)
-                    .or_else(|| if from_provider { setting(field) } else { None })
-            else {
-                return Read::Absent;
-            };
-            match resolver.scalar(Some(node)) {
-                Ok(Some(text)) => Read::Known(text, location(node)),
-                Ok(None) => Read::Absent,
-                Err(reason) => {
-                    notes.push(format!("{field}: {reason}"));
-                    Read::Unknown
-                }
-            }
+        let value = |field: &str, from_provider: bool, notes: &mut Vec<String>| {
+            super::function_value(
+                function,
+                &setting,
+                from_provider,
+                field,
+                resolver,
+                source,
+                notes,
+            )
         };
         let runtime = value("runtime", true, &mut notes).into_known();
         let handler = value("handler", false, &mut notes).into_known();

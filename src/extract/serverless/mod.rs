@@ -153,22 +153,16 @@ pub fn extract(
         let mut notes: Vec<String> = region_note.iter().cloned().collect();
         let mut problems = Vec::new();
         // A function value (or provider default), resolved; unknown values are noted.
-        let mut value = |field: &str, from_provider: bool| -> Read<String> {
-            let Some(node) =
-                function
-                    .get(field)
-                    .or_else(|| if from_provider { setting(field) } else { None })
-            else {
-                return Read::Absent;
-            };
-            match resolver.scalar(Some(node)) {
-                Ok(Some(text)) => Read::Known(text, location(node)),
-                Ok(None) => Read::Absent,
-                Err(reason) => {
-                    notes.push(format!("{field}: {reason}"));
-                    Read::Unknown
-                }
-            }
+        let mut value = |field: &str, from_provider: bool| {
+            function_value(
+                function,
+                &setting,
+                from_provider,
+                field,
+                &resolver,
+                source,
+                &mut notes,
+            )
         };
         let mut number = |field: &str, from_provider: bool, problems: &mut Vec<Problem>| {
             value(field, from_provider).number(field, problems)
@@ -277,6 +271,34 @@ pub fn extract(
 }
 
 /// A Serverless Framework event name as a trigger.
+/// A function's `field` (or, when `from_provider`, the provider's default
+/// from `setting`), resolved; a value that cannot be resolved is noted and
+/// reads as unknown.
+pub(super) fn function_value<'a>(
+    function: NodeRef<'a>,
+    setting: &dyn Fn(&str) -> Option<NodeRef<'a>>,
+    from_provider: bool,
+    field: &str,
+    resolver: &Resolver<'_>,
+    source: &SourceFile,
+    notes: &mut Vec<String>,
+) -> Read<String> {
+    let Some(node) = function
+        .get(field)
+        .or_else(|| if from_provider { setting(field) } else { None })
+    else {
+        return Read::Absent;
+    };
+    match resolver.scalar(Some(node)) {
+        Ok(Some(text)) => Read::Known(text, source.location(node.start(), node.len())),
+        Ok(None) => Read::Absent,
+        Err(reason) => {
+            notes.push(format!("{field}: {reason}"));
+            Read::Unknown
+        }
+    }
+}
+
 fn trigger(event: &str) -> Trigger {
     match event {
         "http" => Trigger::RestApi,
