@@ -149,6 +149,21 @@ impl Builder {
     }
 }
 
+/// Whether a scalar may read as null, a boolean or a number: a plain
+/// scalar may, unless an explicit `!!str` makes it a string; an explicit
+/// `!!null`, `!!bool`, `!!int` or `!!float` types even a quoted one (as
+/// PyYAML constructs `!!str 1` as '1' and `!!int "1"` as 1).
+fn resolves_as_typed(style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> bool {
+    match tag.filter(|tag| tag.is_yaml_core_schema()) {
+        Some(tag) => match tag.suffix.as_str() {
+            "str" => false,
+            "null" | "bool" | "int" | "float" => true,
+            _ => style == ScalarStyle::Plain,
+        },
+        None => style == ScalarStyle::Plain,
+    }
+}
+
 fn local_tag(tag: Option<Cow<'_, saphyr_parser::Tag>>) -> Option<Box<str>> {
     let tag = tag?;
     if tag.is_yaml_core_schema() {
@@ -214,11 +229,12 @@ fn parse_segment(
                     return (documents, Some(too_many_nodes(limits, start)));
                 }
                 *node_budget -= 1;
+                let plain = resolves_as_typed(style, tag.as_deref());
                 let id = current.push_node(
                     Node {
                         kind: NodeKind::Scalar {
                             value: value.into_owned().into_boxed_str(),
-                            plain: style == ScalarStyle::Plain,
+                            plain,
                         },
                         start,
                         end,
@@ -576,5 +592,27 @@ mod tests {
         assert_eq!(doc.root().get("k7").unwrap().as_str(), Some("last"));
         assert_eq!(doc.root().entries().count(), 40);
         assert_eq!(doc.duplicate_keys().len(), 1);
+    }
+
+    #[test]
+    fn an_explicit_core_tag_decides_a_keys_type() {
+        // Fuzz finding (yaml target): `?`, a lone CR, `!!str :`. PyYAML
+        // reads two keys, None and '' (the tagged one is a string), so
+        // this is not a duplicate.
+        let doc = parse_one("?\r!!str :");
+        assert!(
+            doc.duplicate_keys().is_empty(),
+            "{:?}",
+            doc.duplicate_keys()
+        );
+        assert_eq!(doc.root().entries().count(), 2);
+        // Neighbours, as PyYAML reads them: `!!str 1` is the string '1'
+        // (the same key as "1"), `!!int "1"` the number 1 (the same as 1),
+        // `!!str null` is not the null key.
+        let doc = parse_one("!!str 1: a\n\"1\": b\n!!int \"2\": c\n2: d\n~: e\n!!str null: f\n");
+        let keys: Vec<&str> = doc.duplicate_keys().iter().map(|d| &*d.key).collect();
+        assert_eq!(keys, ["1", "2"]);
+        assert_eq!(doc.root().entries().count(), 4);
+        assert!(!doc.root().entries().nth(3).unwrap().0.is_null());
     }
 }
