@@ -126,7 +126,25 @@ pub fn partial(expr: &Expression, ctx: &Context<'_>) -> Partial {
 /// Evaluates `expr` completely, or says why it cannot.
 pub fn evaluate(expr: &Expression, ctx: &Context<'_>) -> Result<Value, String> {
     let resolved = resolve_try(expr, ctx);
-    resolved.evaluate(ctx).map_err(|_| describe(expr))
+    let value = resolved.evaluate(ctx).map_err(|_| describe(expr))?;
+    if has_non_finite(&value) {
+        // `x / 0` (±Inf in Terraform, an error as a count or size) and
+        // `0 / 0` (an error in Terraform): no number to read.
+        let text = hcl::format::to_string(expr).unwrap_or_else(|_| "an expression".into());
+        let text: String = text.chars().take(120).collect();
+        return Err(format!("{} divides by zero", text.trim()));
+    }
+    Ok(value)
+}
+
+/// Whether `value` holds an infinite or NaN number anywhere.
+fn has_non_finite(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => number.as_f64().is_some_and(|n| !n.is_finite()),
+        Value::Array(items) => items.iter().any(has_non_finite),
+        Value::Object(entries) => entries.values().any(has_non_finite),
+        _ => false,
+    }
 }
 
 /// How an expression that cannot be evaluated is reported.
@@ -773,6 +791,55 @@ mod tests {
         );
         ctx.declare_var("var", Value::Object(var));
         ctx
+    }
+
+    #[test]
+    fn arithmetic_at_the_edges_follows_terraform() {
+        // Fuzz finding (hcl target): `agent = --/* */---3/----0-x` divided
+        // by zero; `5 % 0` panicked in a release build. Values as
+        // `echo 'local.n' | terraform console` prints them.
+        let ctx = context();
+        let known = |source: &str| eval(source, &ctx).known().cloned();
+        assert_eq!(known("5 % 0"), Some(Value::from(5)));
+        assert_eq!(known("-5 % 0"), Some(Value::from(-5)));
+        assert_eq!(known("5.5 % 0"), Some(Value::from(5.5)));
+        assert_eq!(known("-5 % 3"), Some(Value::from(-2)));
+        assert_eq!(known("-9223372036854775808 % -1"), Some(Value::from(0)));
+        // Integer overflow continues on doubles (Terraform is exact:
+        // 18446744073709551616, 36893488147419103230).
+        assert_eq!(
+            known("18446744073709551615 + 1"),
+            Some(Value::from(18_446_744_073_709_551_616.0))
+        );
+        assert_eq!(
+            known("18446744073709551615 * 2"),
+            Some(Value::from(36_893_488_147_419_103_230.0))
+        );
+        assert_eq!(
+            known("-9223372036854775807 - 5"),
+            Some(Value::from(-9_223_372_036_854_775_812.0))
+        );
+        assert_eq!(
+            known("-9223372036854775808 * -1"),
+            Some(Value::from(9_223_372_036_854_775_808.0))
+        );
+        // Division by zero (Terraform: ±Inf, or an error for 0 / 0) has no
+        // number to read, and says why.
+        for source in ["1 / 0", "-3 / -0", "0 / 0", "[1, 2 / 0][1]", "1e308 * 10"] {
+            match eval(source, &ctx) {
+                Partial::Unknown(why) => {
+                    assert!(why.ends_with("divides by zero"), "{source}: {why}")
+                }
+                other => panic!("{source}: {other:?}"),
+            }
+        }
+        // A division by zero compared is still a number, as in Terraform.
+        assert_eq!(known("1 / 0 > 5"), Some(Value::from(true)));
+        // The fuzz input itself (`x` is not declared).
+        assert!(matches!(
+            eval("--/* */---3/----0-x", &ctx),
+            Partial::Unknown(_)
+        ));
     }
 
     #[test]

@@ -34,7 +34,9 @@ enum N {
     PosInt(u64),
     /// Always less than zero.
     NegInt(i64),
-    /// Always finite.
+    /// Finite, except where an operation left the finite doubles
+    /// (tcolint patch: `x / 0` is ±Inf and `0 / 0` NaN, as Terraform
+    /// computes them, instead of a debug assertion and an invalid value).
     Float(f64),
 }
 
@@ -45,8 +47,8 @@ impl N {
         const I64_MIN: f64 = -9_223_372_036_854_775_808.0;
         const U64_MAX_EXCLUSIVE: f64 = 18_446_744_073_709_551_616.0;
 
-        debug_assert!(value.is_finite());
-
+        // tcolint patch: a non-finite value (a division by zero) is kept as
+        // a float; the integer ranges below exclude it.
         #[cfg(feature = "std")]
         let no_fraction = value.fract() == 0.0;
 
@@ -121,7 +123,8 @@ impl PartialEq for N {
     }
 }
 
-// N is `Eq` because we ensure that the wrapped f64 is always finite.
+// N is `Eq` because we ensure that the wrapped f64 is always finite
+// (tcolint patch: except NaN from `0 / 0`, which tcolint's evaluator rejects).
 impl Eq for N {}
 
 impl PartialOrd for N {
@@ -185,13 +188,22 @@ impl Neg for N {
     }
 }
 
+/// tcolint patch: an integer operation that overflowed, redone on doubles.
+#[allow(clippy::cast_precision_loss)]
+fn float<T: Into<i128>>(a: T, b: T, op: impl Fn(f64, f64) -> f64) -> N {
+    N::from_finite_f64(op(a.into() as f64, b.into() as f64))
+}
+
 impl Add for N {
     type Output = N;
 
     fn add(self, rhs: Self) -> Self::Output {
         match coerce(self, rhs) {
-            CoerceResult::PosInt(a, b) => N::PosInt(a + b),
-            CoerceResult::NegInt(a, b) => N::NegInt(a + b),
+            // tcolint patch: an integer overflow continues in floating
+            // point (Terraform computes with arbitrary precision), instead
+            // of a panic (debug) or a wrapped value (release).
+            CoerceResult::PosInt(a, b) => a.checked_add(b).map_or_else(|| float(a, b, |a, b| a + b), N::PosInt),
+            CoerceResult::NegInt(a, b) => a.checked_add(b).map_or_else(|| float(a, b, |a, b| a + b), N::NegInt),
             CoerceResult::Float(a, b) => N::from_finite_f64(a + b),
         }
     }
@@ -210,7 +222,7 @@ impl Sub for N {
                     N::PosInt(a - b)
                 }
             }
-            CoerceResult::NegInt(a, b) => N::from(a - b),
+            CoerceResult::NegInt(a, b) => a.checked_sub(b).map_or_else(|| float(a, b, |a, b| a - b), N::from),
             CoerceResult::Float(a, b) => N::from_finite_f64(a - b),
         }
     }
@@ -221,8 +233,9 @@ impl Mul for N {
 
     fn mul(self, rhs: Self) -> Self::Output {
         match coerce(self, rhs) {
-            CoerceResult::PosInt(a, b) => N::PosInt(a * b),
-            CoerceResult::NegInt(a, b) => N::from(a * b),
+            // tcolint patch: overflow continues in floating point, as in `add`.
+            CoerceResult::PosInt(a, b) => a.checked_mul(b).map_or_else(|| float(a, b, |a, b| a * b), N::PosInt),
+            CoerceResult::NegInt(a, b) => a.checked_mul(b).map_or_else(|| float(a, b, |a, b| a * b), N::from),
             CoerceResult::Float(a, b) => N::from_finite_f64(a * b),
         }
     }
@@ -241,8 +254,12 @@ impl Rem for N {
 
     fn rem(self, rhs: Self) -> Self::Output {
         match coerce(self, rhs) {
-            CoerceResult::PosInt(a, b) => N::PosInt(a % b),
-            CoerceResult::NegInt(a, b) => N::NegInt(a % b),
+            // tcolint patch: `x % 0` is `x`, as Terraform computes it, instead
+            // of a panic (integers) or NaN (floats).
+            CoerceResult::PosInt(a, b) => N::PosInt(a.checked_rem(b).unwrap_or(a)),
+            // (`i64::MIN % -1` overflows; its remainder is 0.)
+            CoerceResult::NegInt(a, b) => N::from(a.checked_rem(b).unwrap_or(if b == 0 { a } else { 0 })),
+            CoerceResult::Float(a, b) if b == 0.0 => N::from_finite_f64(a),
             CoerceResult::Float(a, b) => N::from_finite_f64(a % b),
         }
     }
@@ -397,6 +414,9 @@ impl fmt::Display for Number {
         match self.n {
             N::PosInt(v) => f.write_str(itoa::Buffer::new().format(v)),
             N::NegInt(v) => f.write_str(itoa::Buffer::new().format(v)),
+            // tcolint patch: ±Inf and NaN as Terraform prints them.
+            N::Float(v) if v.is_nan() => f.write_str("NaN"),
+            N::Float(v) if v.is_infinite() => f.write_str(if v > 0.0 { "+Inf" } else { "-Inf" }),
             N::Float(v) => f.write_str(ryu::Buffer::new().format_finite(v)),
         }
     }
