@@ -839,6 +839,84 @@ pub struct UsageSetting {
     pub location: Location,
 }
 
+/// Usage values written next to a workload, one per key, in key order.
+///
+/// A sorted vector rather than a `BTreeMap`: a workload has a handful of
+/// keys at most, and a map's first node reserves room for eleven, which a
+/// large scan holds once per workload until its end.
+#[derive(Clone, Debug, Default)]
+pub struct UsageMap {
+    entries: Vec<(UsageKey, UsageSetting)>,
+}
+
+impl UsageMap {
+    /// An empty map.
+    pub fn new() -> UsageMap {
+        UsageMap::default()
+    }
+
+    /// The setting for `key`, if any.
+    pub fn get(&self, key: &UsageKey) -> Option<&UsageSetting> {
+        self.position(key).ok().map(|index| &self.entries[index].1)
+    }
+
+    /// Sets `key`, replacing (and returning) an earlier setting.
+    pub fn insert(&mut self, key: UsageKey, setting: UsageSetting) -> Option<UsageSetting> {
+        match self.position(&key) {
+            Ok(index) => Some(std::mem::replace(&mut self.entries[index].1, setting)),
+            Err(index) => {
+                self.entries.insert(index, (key, setting));
+                None
+            }
+        }
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&UsageKey, &UsageSetting)> {
+        self.entries.iter().map(|(key, setting)| (key, setting))
+    }
+
+    /// How many keys are set.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn position(&self, key: &UsageKey) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(entry, _)| entry.cmp(key))
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+    }
+}
+
+impl FromIterator<(UsageKey, UsageSetting)> for UsageMap {
+    fn from_iter<I: IntoIterator<Item = (UsageKey, UsageSetting)>>(items: I) -> UsageMap {
+        let mut map = UsageMap::new();
+        for (key, setting) in items {
+            map.insert(key, setting);
+        }
+        map
+    }
+}
+
+impl<'a> IntoIterator for &'a UsageMap {
+    type Item = (&'a UsageKey, &'a UsageSetting);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (UsageKey, UsageSetting)>,
+        fn(&'a (UsageKey, UsageSetting)) -> (&'a UsageKey, &'a UsageSetting),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(key, setting)| (key, setting))
+    }
+}
+
 /// A request to silence rules on one workload.
 #[derive(Clone, Debug)]
 pub struct Suppression {
@@ -892,12 +970,12 @@ pub struct Workload {
     /// What a plan does to it, when it comes from a plan.
     pub change: Option<Change>,
     /// Function shape and limits, for serverless functions.
-    pub function: Option<FunctionSpec>,
+    pub function: Option<Box<FunctionSpec>>,
     /// Bounds written in vCPUs rather than replicas (AWS Batch), converted
     /// to instances once the instance type is known.
     pub vcpu_bounds: Option<(u32, Option<u32>)>,
     /// Usage values written next to the workload (annotations).
-    pub usage: BTreeMap<UsageKey, UsageSetting>,
+    pub usage: UsageMap,
     /// Rule suppressions written on the workload.
     pub suppressions: Vec<Suppression>,
     /// What the extractor had to assume, in words.
@@ -931,10 +1009,32 @@ impl Workload {
             change: None,
             function: None,
             vcpu_bounds: None,
-            usage: BTreeMap::new(),
+            usage: UsageMap::new(),
             suppressions: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    /// Releases the spare capacity of its lists: a scan holds every
+    /// workload until its cross-file steps are done, and lists grown by
+    /// `push` keep room for several more.
+    pub fn shrink_to_fit(&mut self) {
+        let compute = &mut self.compute;
+        compute.accelerators.shrink_to_fit();
+        compute.extended_resources.shrink_to_fit();
+        compute.images.shrink_to_fit();
+        for hints in [
+            &mut self.placement.instance_types,
+            &mut self.placement.gpu_models,
+        ] {
+            hints.shrink_to_fit();
+            for hint in hints.iter_mut() {
+                hint.values.shrink_to_fit();
+            }
+        }
+        self.usage.shrink_to_fit();
+        self.suppressions.shrink_to_fit();
+        self.notes.shrink_to_fit();
     }
 
     /// Whether the workload asks for any accelerator.

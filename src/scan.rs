@@ -183,6 +183,10 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
             if !options.keep_sources {
                 result.source = None;
             }
+            // Every workload is held until the cross-file steps are done.
+            let workloads = &mut result.extraction.workloads;
+            workloads.iter_mut().for_each(Workload::shrink_to_fit);
+            workloads.shrink_to_fit();
             result
         })
         .collect();

@@ -435,7 +435,7 @@ fn container_for_function(workload: &Workload, load: &Load, catalog: &Catalog) -
         .region
         .clone()
         .unwrap_or_else(|| crate::catalog::home_region(cloud).to_string());
-    let arch = workload.function.as_ref().map_or("amd64", container_arch);
+    let arch = workload.function.as_deref().map_or("amd64", container_arch);
     let vcpu = workload
         .function
         .as_ref()
@@ -634,7 +634,7 @@ fn other_cloud_serverless(
         ),
     };
     // A serving workload is called over HTTP; the rest by events.
-    let request_driven = workload.function.as_ref().map_or(
+    let request_driven = workload.function.as_deref().map_or(
         profile.purpose.value == Purpose::Inference,
         FunctionSpec::is_request_driven,
     );

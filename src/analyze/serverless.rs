@@ -266,9 +266,8 @@ mod tests {
     use crate::analyze::{breakeven, profile};
     use crate::extract::shared::function::function_workload;
     use crate::extract::shared::purpose;
-    use crate::model::{FunctionEvent, UsageSetting, UsageValue};
+    use crate::model::{FunctionEvent, UsageMap, UsageSetting, UsageValue};
     use crate::source::SourceFile;
-    use std::collections::BTreeMap;
 
     fn function(
         memory_mb: f64,
@@ -292,7 +291,7 @@ mod tests {
             }],
             ..FunctionSpec::default()
         };
-        let usage: BTreeMap<UsageKey, UsageSetting> = usage
+        let usage: UsageMap = usage
             .iter()
             .map(|(k, v)| {
                 (

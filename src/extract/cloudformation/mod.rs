@@ -13,7 +13,7 @@ use crate::extract::shared::usage::usage_map;
 use crate::extract::{comment_suppressions, Extraction, File, FrontEnd, Problem, ReadOptions};
 use crate::model::{
     Accelerator, AcceleratorVendor, Billing, Cloud, FunctionEvent, FunctionSetting, FunctionSpec,
-    Hint, Platform, Purpose, Scaling, Service, Trigger, UsageKey, UsageSetting, Workload,
+    Hint, Platform, Purpose, Scaling, Service, Trigger, UsageMap, Workload,
 };
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::{Location, SourceFile};
@@ -511,7 +511,7 @@ fn base(
     platform: Platform,
     billing: Billing,
     suppressions: &[crate::model::Suppression],
-    usage: &BTreeMap<UsageKey, UsageSetting>,
+    usage: &UsageMap,
 ) -> Workload {
     let mut workload = Workload::new(id, kind, platform, location, billing);
     workload.placement.cloud = Some((Cloud::Aws, "template".into()));
@@ -553,7 +553,7 @@ fn fargate_workload(
     intrinsics: &Intrinsics,
     location: &dyn Fn(NodeRef<'_>) -> Location,
     suppressions: &[crate::model::Suppression],
-    usage: &BTreeMap<UsageKey, UsageSetting>,
+    usage: &UsageMap,
 ) -> Workload {
     let properties = task.and_then(|t| t.get("Properties"));
     let architecture = intrinsics

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use crate::extract::shared::usage::{closest_key, known_keys, usage_entry, UsageEntryError};
 use crate::extract::{Extraction, File, FrontEnd, Problem, ReadOptions};
 use crate::model::{
-    Billing, Platform, Purpose, Scaling, Suppression, UsageKey, UsageSetting, Workload,
+    Billing, Platform, Purpose, Scaling, Suppression, UsageMap, UsageSetting, Workload,
 };
 use crate::parse::yaml::{Document, NodeRef};
 use crate::source::{Location, SourceFile};
@@ -468,7 +468,7 @@ fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &m
         Some(containers) => pod::shape_from(ctx, role.pod_spec, containers),
         None => pod::pod_shape(ctx, role.pod_spec, &role.extra_containers),
     };
-    let mut usage = BTreeMap::new();
+    let mut usage = UsageMap::new();
     let mut suppressions = Vec::new();
     for annotations in [role.template_annotations, object.annotations()]
         .into_iter()
@@ -510,7 +510,7 @@ fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &m
 fn read_annotations(
     ctx: &mut Ctx<'_>,
     annotations: NodeRef<'_>,
-    usage: &mut BTreeMap<UsageKey, UsageSetting>,
+    usage: &mut UsageMap,
     suppressions: &mut Vec<Suppression>,
 ) {
     for (key, value) in annotations.entries() {

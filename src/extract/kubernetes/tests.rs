@@ -1,6 +1,7 @@
 //! Extraction of each kind from small inline manifests.
 
 use super::*;
+use crate::model::UsageKey;
 use crate::parse::yaml::{parse_stream, Limits};
 
 fn extract_all(files: &[&str]) -> Vec<Workload> {

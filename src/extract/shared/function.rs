@@ -2,12 +2,9 @@
 //! unknown until deployed, or known; defaults apply to the absent ones; one
 //! builder makes the workload.
 
-use std::collections::BTreeMap;
-
 use crate::extract::Problem;
 use crate::model::{
-    Billing, FunctionPlan, FunctionSetting, FunctionSpec, Scaling, Suppression, UsageKey,
-    UsageSetting, Workload,
+    Billing, FunctionPlan, FunctionSetting, FunctionSpec, Scaling, Suppression, UsageMap, Workload,
 };
 use crate::source::Location;
 
@@ -147,7 +144,7 @@ pub fn function_workload(
     location: Location,
     spec: FunctionSpec,
     region: Option<String>,
-    usage: BTreeMap<UsageKey, UsageSetting>,
+    usage: UsageMap,
     suppressions: Vec<Suppression>,
     notes: Vec<String>,
 ) -> Workload {
@@ -189,6 +186,6 @@ pub fn function_workload(
     workload.usage = usage;
     workload.suppressions = suppressions;
     workload.notes = notes;
-    workload.function = Some(spec);
+    workload.function = Some(Box::new(spec));
     workload
 }

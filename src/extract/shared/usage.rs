@@ -4,10 +4,8 @@
 //! of them (`custom.tcolint.usage.<function>` in serverless.yml,
 //! `Metadata.tcolint` in a template).
 
-use std::collections::BTreeMap;
-
 use crate::extract::Problem;
-use crate::model::{UsageKey, UsageSetting, UsageValue};
+use crate::model::{UsageKey, UsageMap, UsageSetting, UsageValue};
 use crate::parse::yaml::NodeRef;
 use crate::source::Location;
 
@@ -59,8 +57,8 @@ pub fn usage_map<'a>(
     text: impl Fn(NodeRef<'a>) -> Result<String, String>,
     location: &dyn Fn(NodeRef<'_>) -> Location,
     problems: &mut Vec<Problem>,
-) -> BTreeMap<UsageKey, UsageSetting> {
-    let mut out = BTreeMap::new();
+) -> UsageMap {
+    let mut out = UsageMap::new();
     for (key, value) in map.iter().flat_map(|m| m.entries()) {
         let Some(name) = key.as_text() else {
             continue;

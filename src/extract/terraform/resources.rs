@@ -525,7 +525,7 @@ fn aws_lambda_function(
         min_location: None,
         basis: "scales with requests; the floor is the provisioned concurrency".into(),
     };
-    workload.function = Some(function);
+    workload.function = Some(Box::new(function));
     workload
 }
 
