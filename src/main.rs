@@ -773,7 +773,7 @@ fn catalog(args: CatalogArgs) -> Result<u8, String> {
                 .into_iter()
                 .filter_map(|key| {
                     let source = catalog.source(key)?;
-                    Some((key.to_string(), source.citation()))
+                    Some((key.to_string(), source.citation().to_string()))
                 })
                 .collect();
             tcolint::report::catalog::render(&rows, &titles)

@@ -139,7 +139,7 @@ impl Node {
             Ok(quote) => (
                 quote.price.region.clone(),
                 spot_price.or(quote.price.on_demand),
-                catalog.cite(quote.price.source),
+                catalog.cite(quote.price.source).to_string(),
                 instance.note.clone(),
                 quote.approximates.clone(),
                 quote.price.derivation.clone(),

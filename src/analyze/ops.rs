@@ -125,12 +125,16 @@ pub fn attribute(workloads: &[Workload], settings: &OpsSettings) -> Vec<Option<O
         let functions: Vec<usize> = (0..workloads.len())
             .filter(|&i| workloads[i].function.is_some())
             .collect();
+        // Counted once per service: comparing every pair takes minutes on
+        // a tree of tens of thousands of functions.
+        let mut members_of: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
+        for &i in &functions {
+            *members_of.entry(service_of(&workloads[i])).or_default() += 1;
+        }
         for &i in &functions {
             let service = service_of(&workloads[i]);
-            let members = functions
-                .iter()
-                .filter(|&&j| service_of(&workloads[j]) == service)
-                .count();
+            let members = members_of[service];
             let hours = settings.serverless_hours_per_service_month / members as f64;
             shares[i] = Some(OpsShare {
                 hours_per_month: hours,

@@ -71,12 +71,28 @@ pub struct Source {
     pub location: String,
     /// What the catalogue took from it.
     pub note: String,
+    /// `title, date`, built once: basis strings cite sources for every
+    /// workload.
+    #[serde(skip)]
+    citation: String,
 }
 
 impl Source {
+    /// A source from its `sources.tsv` columns.
+    pub fn new(key: &str, date: &str, title: &str, location: &str, note: &str) -> Source {
+        Source {
+            key: key.to_string(),
+            date: date.to_string(),
+            title: title.to_string(),
+            location: location.to_string(),
+            note: note.to_string(),
+            citation: format!("{title}, {date}"),
+        }
+    }
+
     /// `title, date`: how reports cite the source.
-    pub fn citation(&self) -> String {
-        format!("{}, {}", self.title, self.date)
+    pub fn citation(&self) -> &str {
+        &self.citation
     }
 }
 
@@ -271,13 +287,13 @@ impl Catalog {
     /// malformed, which the unit tests rule out.
     pub fn embedded() -> Result<Catalog, String> {
         let sources = tsv::for_each_row("sources.tsv", SOURCES, |row| {
-            Ok(Source {
-                key: row.text("key")?.to_string(),
-                date: row.text("date")?.to_string(),
-                title: row.text("title")?.to_string(),
-                location: row.text("where")?.to_string(),
-                note: row.text("note")?.to_string(),
-            })
+            Ok(Source::new(
+                row.text("key")?,
+                row.text("date")?,
+                row.text("title")?,
+                row.text("where")?,
+                row.text("note")?,
+            ))
         })?
         .into_iter()
         .map(|source| (source.key.clone(), source))
@@ -504,11 +520,8 @@ impl Catalog {
 
     /// `title, date`, the citation used in basis strings and messages
     /// (`tcolint sources` says where to find each source).
-    pub fn cite(&self, key: &str) -> String {
-        match self.sources.get(key) {
-            Some(source) => source.citation(),
-            None => key.to_string(),
-        }
+    pub fn cite<'a>(&'a self, key: &'a str) -> &'a str {
+        self.sources.get(key).map_or(key, Source::citation)
     }
 
     /// The generated rows of `cloud`, sorted by lowercase name (parsed on

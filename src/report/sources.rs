@@ -25,12 +25,14 @@ mod tests {
 
     #[test]
     fn aligns_each_block_under_the_longest_key() {
-        let source = |key: &str| Source {
-            key: key.into(),
-            date: "2026-04".into(),
-            title: "A report".into(),
-            location: "https://example.org/report".into(),
-            note: "5%".into(),
+        let source = |key: &str| {
+            Source::new(
+                key,
+                "2026-04",
+                "A report",
+                "https://example.org/report",
+                "5%",
+            )
         };
         let (short, long) = (source("AB"), source("ABCD"));
         assert_eq!(

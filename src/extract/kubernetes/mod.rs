@@ -13,7 +13,7 @@ pub(crate) mod quantity;
 
 pub use quantity::parse as parse_quantity;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::extract::shared::usage::{closest_key, known_keys, usage_entry, UsageEntryError};
 use crate::extract::{Extraction, File, FrontEnd, Problem, ReadOptions};
@@ -375,21 +375,34 @@ fn link_scalers(extractions: &mut [&mut Extraction]) {
     if scalers.is_empty() {
         return;
     }
+    // Scalers by the object they name, in scan order: a large tree has
+    // thousands of each, too many to compare every pair.
+    let mut by_target: HashMap<(&str, &str), Vec<&Scaler>> = HashMap::new();
+    for scaler in &scalers {
+        by_target
+            .entry((&scaler.namespace, &scaler.target_name))
+            .or_default()
+            .push(scaler);
+    }
     let mut by_id: BTreeMap<String, (u32, Scaler)> = BTreeMap::new();
     for extraction in extractions.iter() {
         let targets = extraction
             .links::<Links>()
             .map(|links| links.targets.as_slice());
         for target in targets.unwrap_or_default() {
-            let matching = scalers.iter().rev().find(|scaler| {
-                scaler.namespace == target.namespace
-                    && scaler.target_name == target.name
-                    && (scaler.target_kind.is_empty() || scaler.target_kind == target.kind)
-            });
+            let candidates = by_target
+                .get(&(target.namespace.as_str(), target.name.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            // The last one written wins.
+            let matching = candidates
+                .iter()
+                .rev()
+                .find(|scaler| scaler.target_kind.is_empty() || scaler.target_kind == target.kind);
             if let Some(scaler) = matching {
                 by_id.insert(
                     target.workload_id.clone(),
-                    (target.pods_per_replica, scaler.clone()),
+                    (target.pods_per_replica, Scaler::clone(scaler)),
                 );
             }
         }
