@@ -397,6 +397,8 @@ impl ScanArgs {
             module_dirs,
             // Only text output shows snippets; `check` turns it on for it.
             keep_sources: false,
+            // `check` drops them for formats that do not print them.
+            keep_workloads: true,
         }
     }
 }
@@ -502,6 +504,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         .scan
         .options(args.paths.clone(), args.stdin_filename.clone(), &config);
     options.keep_sources = args.format == Format::Text;
+    // Annotation formats print findings and the summary, not workloads.
+    options.keep_workloads = matches!(args.format, Format::Text | Format::Json | Format::Markdown);
     if args.format == Format::Json && args.write_baseline.is_none() {
         return check_json_streamed(&args, &options, &config, &catalog, &settings);
     }

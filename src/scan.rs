@@ -44,6 +44,10 @@ pub struct Options {
     /// Off, each text is dropped once its file is extracted: other formats
     /// print positions only, and a large tree's texts run to hundreds of MB.
     pub keep_sources: bool,
+    /// Keep every workload's report in [`Report::workloads`]. Off (formats
+    /// that print findings and the summary only), each is dropped once
+    /// assessed, so memory does not grow with the tree.
+    pub keep_workloads: bool,
 }
 
 impl Options {
@@ -60,6 +64,7 @@ impl Options {
             opts: Vec::new(),
             module_dirs: Vec::new(),
             keep_sources: true,
+            keep_workloads: true,
         }
     }
 }
@@ -128,8 +133,11 @@ pub fn check(
     let mut workloads = Vec::new();
     let mut report = scanned.analyze(config, catalog, rules, &mut |workload| {
         workloads.push(workload);
-        true
+        options.keep_workloads
     });
+    if !options.keep_workloads {
+        workloads.clear();
+    }
     report.workloads = workloads;
     Ok(report)
 }
