@@ -690,10 +690,10 @@ pub struct Scaling {
     /// How long the last replica stays after its last request before the
     /// autoscaler removes it (scale-to-zero only): KEDA `cooldownPeriod`,
     /// Knative's stable window plus pod retention period.
-    pub keep_alive_s: Option<ScaleFigure>,
+    pub keep_alive_s: Option<Box<ScaleFigure>>,
     /// Requests one replica serves at once, as the autoscaler targets it
     /// (Knative `containerConcurrency` or `autoscaling.knative.dev/target`).
-    pub concurrency: Option<ScaleFigure>,
+    pub concurrency: Option<Box<ScaleFigure>>,
 }
 
 /// A number the autoscaler works with, written in the source or the

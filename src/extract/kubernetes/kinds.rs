@@ -290,15 +290,15 @@ fn knative(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut 
         .map(|v| v.max(min_value));
     let knative_annotations = [annotations, object.root.path(&["metadata", "annotations"])];
     let scaling = Scaling {
-        keep_alive_s: Some(super::autoscaling::knative_keep_alive(
+        keep_alive_s: Some(Box::new(super::autoscaling::knative_keep_alive(
             ctx,
             &knative_annotations,
-        )),
-        concurrency: Some(super::autoscaling::knative_concurrency(
+        ))),
+        concurrency: Some(Box::new(super::autoscaling::knative_concurrency(
             ctx,
             Some(pod_spec),
             &knative_annotations,
-        )),
+        ))),
         min: min_value,
         max: max_value,
         min_location: Some(min.map_or_else(|| ctx.first_line(template), |(_, at)| at)),
@@ -359,15 +359,15 @@ fn kserve(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mut E
             object.root.path(&["metadata", "annotations"]),
         ];
         let scaling = Scaling {
-            keep_alive_s: Some(super::autoscaling::knative_keep_alive(
+            keep_alive_s: Some(Box::new(super::autoscaling::knative_keep_alive(
                 ctx,
                 &knative_annotations,
-            )),
-            concurrency: Some(super::autoscaling::knative_concurrency(
+            ))),
+            concurrency: Some(Box::new(super::autoscaling::knative_concurrency(
                 ctx,
                 Some(component),
                 &knative_annotations,
-            )),
+            ))),
             min: min_value,
             max: max_value,
             min_location: Some(min.map_or_else(|| ctx.first_line(component), |(_, at)| at)),

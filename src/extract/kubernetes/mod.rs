@@ -349,7 +349,7 @@ fn scaler(ctx: &mut Ctx<'_>, object: &Object<'_>) -> Option<Scaler> {
         target_kind: target_kind.to_string(),
         target_name: target_name.to_string(),
         scaling: Scaling {
-            keep_alive_s: is_keda.then(|| autoscaling::keda_cooldown(ctx, spec)),
+            keep_alive_s: is_keda.then(|| Box::new(autoscaling::keda_cooldown(ctx, spec))),
             concurrency: None,
             min: min_value,
             max: max.map(|max| max.max(min_value)),
