@@ -13,6 +13,7 @@
 //! the same workload get the same id when another checkout is scanned,
 //! which is how `diff` pairs workloads.
 
+use std::borrow::BorrowMut;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::Workload;
@@ -56,22 +57,29 @@ pub fn path_below_root(file: &str, roots: &[String]) -> Option<String> {
 /// Makes every id in `workloads` (in file and position order) unique, by
 /// the rule in the module documentation, and notes on each renamed
 /// workload which id it shared and with how many others.
-pub fn make_unique(workloads: &mut [Workload], roots: &[String]) {
+pub fn make_unique<W: BorrowMut<Workload>>(workloads: &mut [W], roots: &[String]) {
+    // Counted on borrowed ids first: a large scan has tens of thousands of
+    // ids and few repeats, which alone are copied and indexed.
+    let mut counts: HashMap<&str, u32> = HashMap::with_capacity(workloads.len());
+    for workload in workloads.iter() {
+        *counts.entry(&workload.borrow().id).or_default() += 1;
+    }
     let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, workload) in workloads.iter().enumerate() {
-        by_id.entry(workload.id.clone()).or_default().push(index);
+        let workload = workload.borrow();
+        if counts[workload.id.as_str()] > 1 {
+            by_id.entry(workload.id.clone()).or_default().push(index);
+        }
     }
-    let mut shared: Vec<(String, Vec<usize>)> = by_id
-        .into_iter()
-        .filter(|(_, indices)| indices.len() > 1)
-        .collect();
+    drop(counts);
+    let mut shared: Vec<(String, Vec<usize>)> = by_id.into_iter().collect();
     shared.sort();
     for (id, indices) in shared {
         let mut per_path: BTreeMap<String, u32> = BTreeMap::new();
         let renamed: Vec<(usize, String)> = indices
             .iter()
             .map(|&index| {
-                let path = relative_path(&workloads[index].location.file, roots);
+                let path = relative_path(&workloads[index].borrow().location.file, roots);
                 let seen = per_path.entry(path.clone()).or_default();
                 *seen += 1;
                 let suffix = if *seen == 1 {
@@ -84,7 +92,7 @@ pub fn make_unique(workloads: &mut [Workload], roots: &[String]) {
             .collect();
         let count = renamed.len();
         for (index, new_id) in renamed {
-            let workload = &mut workloads[index];
+            let workload = workloads[index].borrow_mut();
             workload.notes.push(format!(
                 "id {id} is shared by {count} workloads in this scan, so this one is {new_id} (the id gains the path of its file relative to the scanned path)"
             ));

@@ -146,7 +146,11 @@ pub fn check(
 /// file and position order with a unique id, and what the files said about
 /// themselves. Nothing is assessed yet.
 pub struct Scanned {
-    workloads: Vec<Workload>,
+    /// Boxed: sorting moves pointers, and each workload's memory is given
+    /// back as soon as it is assessed (a flat list's buffer would be held
+    /// to the end, beside the per-file lists it is filled from).
+    #[allow(clippy::vec_box)]
+    workloads: Vec<Box<Workload>>,
     unmodeled: Vec<crate::model::UnmodeledAccelerator>,
     invalid: Vec<Problem>,
     duplicate_keys: Vec<DuplicateKeyProblem>,
@@ -209,7 +213,7 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
 
     let mut skipped: Vec<Skipped> = discovery.skipped;
     let mut sources = Vec::new();
-    let mut workloads: Vec<Workload> = Vec::new();
+    let mut workloads: Vec<Box<Workload>> = Vec::new();
     let mut invalid: Vec<Problem> = discovery
         .problems
         .into_iter()
@@ -224,8 +228,6 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
     let mut duplicate_keys: Vec<DuplicateKeyProblem> = Vec::new();
     let mut unmodeled = Vec::new();
     let mut files_scanned: usize = claimed.iter().map(Vec::len).sum();
-    // Reserved once: grown by doubling, the list of a large tree's
-    // workloads would be copied and briefly held twice.
     workloads.reserve_exact(
         whole.iter().map(|e| e.workloads.len()).sum::<usize>()
             + results
@@ -240,7 +242,7 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         invalid.extend(extraction.problems);
         duplicate_keys.extend(extraction.duplicate_keys);
         skipped.extend(extraction.skipped);
-        workloads.extend(extraction.workloads);
+        workloads.extend(extraction.workloads.into_iter().map(Box::new));
         unmodeled.extend(extraction.unmodeled);
     }
     for (input, result) in file_inputs.iter().zip(results) {
@@ -265,7 +267,7 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         duplicate_keys.extend(result.duplicate_keys);
         invalid.extend(result.extraction.problems);
         duplicate_keys.extend(result.extraction.duplicate_keys);
-        workloads.extend(result.extraction.workloads);
+        workloads.extend(result.extraction.workloads.into_iter().map(Box::new));
         skipped.extend(result.extraction.skipped);
         unmodeled.extend(result.extraction.unmodeled);
     }
@@ -274,10 +276,15 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         crate::extract::shared::framework::infer(workload);
         crate::analyze::shape::complete(workload, catalog);
     }
-    // Report in file and position order, whichever reader found them.
-    workloads.sort_by(|a, b| {
-        (&a.location.file, a.location.offset).cmp(&(&b.location.file, b.location.offset))
-    });
+    // Report in file and position order, whichever reader found them. They
+    // mostly are in that order already; a stable sort would still take a
+    // scratch copy of half the list.
+    fn position(w: &Workload) -> (&str, usize) {
+        (&w.location.file, w.location.offset)
+    }
+    if !workloads.is_sorted_by(|a, b| position(a) <= position(b)) {
+        workloads.sort_by(|a, b| position(a).cmp(&position(b)));
+    }
     crate::ids::make_unique(&mut workloads, &options.paths);
 
     Ok(Scanned {
@@ -331,13 +338,19 @@ impl Scanned {
         let mut totals = Totals::default();
         let mut findings: Vec<Finding> = Vec::new();
         let mut wanted = true;
-        for (chunk, shares) in workloads
-            .chunks(CHUNK_WORKLOADS)
-            .zip(ops_shares.chunks(CHUNK_WORKLOADS))
-        {
+        // Taken a chunk at a time and dropped once reported, so the memory
+        // of assessed workloads is reused for the findings that follow.
+        let mut workloads = workloads.into_iter();
+        let mut ops_shares = ops_shares.into_iter();
+        loop {
+            let chunk: Vec<Box<Workload>> = workloads.by_ref().take(CHUNK_WORKLOADS).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let shares: Vec<_> = ops_shares.by_ref().take(chunk.len()).collect();
             let assessed: Vec<(WorkloadReport, Vec<Finding>)> = chunk
                 .par_iter()
-                .zip(shares)
+                .zip(&shares)
                 .map(|(workload, share)| {
                     let mut assessment = assess(workload, &settings, catalog);
                     crate::analyze::apply_ops(&mut assessment, share.clone());
@@ -345,7 +358,7 @@ impl Scanned {
                     (workload_report(assessment), findings)
                 })
                 .collect();
-            for ((report, own), workload) in assessed.into_iter().zip(chunk) {
+            for ((report, own), workload) in assessed.into_iter().zip(&chunk) {
                 totals.add(workload, &report);
                 findings.extend(own);
                 if wanted {

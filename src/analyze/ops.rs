@@ -12,6 +12,8 @@
 //! No cited figure puts hours on running either platform, so every figure
 //! defaults to 0 (off) and nothing is added until the configuration says so.
 
+use std::borrow::Borrow;
+
 use serde::Serialize;
 
 use crate::model::{Billing, Platform, Workload};
@@ -63,8 +65,8 @@ pub struct OpsShare {
     /// Their cost.
     #[serde(serialize_with = "crate::numbers::number::<_, 2>")]
     pub monthly_usd: f64,
-    /// The arithmetic.
-    pub basis: String,
+    /// The arithmetic (one text shared by every workload it applies to).
+    pub basis: std::sync::Arc<str>,
 }
 
 fn is_kubernetes(workload: &Workload) -> bool {
@@ -88,37 +90,43 @@ fn service_of(workload: &Workload) -> &str {
 /// Each workload's share (by index of `workloads`), `None` where no
 /// overhead applies or `ops:` is off. Only the set of workloads decides a
 /// share, so it is known before any workload is assessed.
-pub fn attribute(workloads: &[Workload], settings: &OpsSettings) -> Vec<Option<OpsShare>> {
+pub fn attribute<W: Borrow<Workload>>(
+    workloads: &[W],
+    settings: &OpsSettings,
+) -> Vec<Option<OpsShare>> {
+    let workloads: Vec<&Workload> = workloads.iter().map(Borrow::borrow).collect();
     let mut shares = vec![None; workloads.len()];
     if settings.is_off() {
         return shares;
     }
     let rate = settings.hourly_rate_usd;
     let kubernetes: Vec<usize> = (0..workloads.len())
-        .filter(|&i| is_kubernetes(&workloads[i]))
+        .filter(|&i| is_kubernetes(workloads[i]))
         .collect();
     if settings.kubernetes_hours_per_cluster_month > 0.0 && !kubernetes.is_empty() {
         let declared = kubernetes
             .iter()
-            .filter(|&&i| is_cluster(&workloads[i]))
+            .filter(|&&i| is_cluster(workloads[i]))
             .count();
         let clusters = declared.max(1);
         let hours =
             settings.kubernetes_hours_per_cluster_month * clusters as f64 / kubernetes.len() as f64;
+        let share = OpsShare {
+            hours_per_month: hours,
+            monthly_usd: hours * rate,
+            basis: format!(
+                "{} h per cluster-month x {clusters} cluster(s){} / {} Kubernetes workloads = {} h x {}/h = {}/month (tcolint.yml ops)",
+                trim(settings.kubernetes_hours_per_cluster_month, 2),
+                if declared == 0 { " (none declared, one assumed)" } else { "" },
+                kubernetes.len(),
+                trim(hours, 3),
+                usd(rate),
+                usd(hours * rate)
+            )
+            .into(),
+        };
         for &i in &kubernetes {
-            shares[i] = Some(OpsShare {
-                hours_per_month: hours,
-                monthly_usd: hours * rate,
-                basis: format!(
-                    "{} h per cluster-month x {clusters} cluster(s){} / {} Kubernetes workloads = {} h x {}/h = {}/month (tcolint.yml ops)",
-                    trim(settings.kubernetes_hours_per_cluster_month, 2),
-                    if declared == 0 { " (none declared, one assumed)" } else { "" },
-                    kubernetes.len(),
-                    trim(hours, 3),
-                    usd(rate),
-                    usd(hours * rate)
-                ),
-            });
+            shares[i] = Some(share.clone());
         }
     }
     if settings.serverless_hours_per_service_month > 0.0 {
@@ -130,10 +138,10 @@ pub fn attribute(workloads: &[Workload], settings: &OpsSettings) -> Vec<Option<O
         let mut members_of: std::collections::HashMap<&str, usize> =
             std::collections::HashMap::new();
         for &i in &functions {
-            *members_of.entry(service_of(&workloads[i])).or_default() += 1;
+            *members_of.entry(service_of(workloads[i])).or_default() += 1;
         }
         for &i in &functions {
-            let service = service_of(&workloads[i]);
+            let service = service_of(workloads[i]);
             let members = members_of[service];
             let hours = settings.serverless_hours_per_service_month / members as f64;
             shares[i] = Some(OpsShare {
@@ -145,7 +153,8 @@ pub fn attribute(workloads: &[Workload], settings: &OpsSettings) -> Vec<Option<O
                     trim(hours, 3),
                     usd(rate),
                     usd(hours * rate)
-                ),
+                )
+                .into(),
             });
         }
     }
