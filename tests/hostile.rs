@@ -46,6 +46,25 @@ fn messages(report: &serde_json::Value) -> Vec<String> {
 }
 
 #[test]
+fn hcl_the_parser_would_backtrack_over_for_seconds_is_an_error() {
+    // tests/inputs/README.md: a fuzzed file that took 4.8 s to reject.
+    let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/inputs/fuzz-hcl-backtracking.tf");
+    let (_, invalid) = scan_with("hcl-backtracking", |dir| {
+        std::fs::copy(&input, dir.join("main.tf")).unwrap();
+    });
+    assert_eq!(invalid.len(), 1, "{invalid:?}");
+    let (file, line, _, message) = &invalid[0];
+    assert!(file.ends_with("main.tf"), "{file}");
+    // The file is one line; the column is where the budget ran out.
+    assert_eq!(*line, 1);
+    assert!(
+        message.contains("invalid HCL") && message.contains("backtracking"),
+        "{message}"
+    );
+}
+
+#[test]
 fn billion_laughs_is_cheap_because_aliases_are_not_expanded() {
     let (report, invalid) = scan_with("alias-bomb", |dir| {
         let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
