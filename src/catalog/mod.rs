@@ -695,11 +695,11 @@ impl Catalog {
         if !is_accelerated_family(name) {
             return None;
         }
-        let wanted = family(name);
+        let wanted = family_of(name);
         let candidates = self
             .all_instances()
             .map(|i| i.name.as_str())
-            .filter(|candidate| family(candidate) == wanted);
+            .filter(|candidate| family_of(candidate).eq_ignore_ascii_case(wanted));
         nearest(name, candidates)
     }
 
@@ -875,16 +875,26 @@ pub fn is_accelerated_family(name: &str) -> bool {
 /// An instance type's family: `g5` of `g5.xlarge`, `n1` of `n1-standard-4`,
 /// `nc` of `Standard_NC4as_T4_v3`.
 fn family(name: &str) -> String {
-    let lower = name.trim().to_ascii_lowercase();
-    if let Some(size) = lower.strip_prefix("standard_") {
-        return size.chars().take_while(char::is_ascii_alphabetic).collect();
+    family_of(name).to_ascii_lowercase()
+}
+
+/// [`family`] as a slice of `name`, in its own case: the suggestion search
+/// compares it with every machine of the catalogue.
+fn family_of(name: &str) -> &str {
+    let name = name.trim();
+    let without = |prefix: &str| {
+        name.get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(prefix))
+            .map(|_| &name[prefix.len()..])
+    };
+    if let Some(size) = without("standard_") {
+        let end = size
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(size.len());
+        return &size[..end];
     }
-    let lower = lower.strip_prefix("ml.").unwrap_or(&lower);
-    lower
-        .split(['.', '-'])
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    let name = without("ml.").unwrap_or(name);
+    name.split(['.', '-']).next().unwrap_or_default()
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough
@@ -1168,6 +1178,21 @@ mod tests {
         assert!(catalog.gpu_matches("A100-80GB", a100));
         let a100_40 = catalog.gpu_model("A100-40GB").unwrap();
         assert!(!catalog.gpu_matches("A100-80GB", a100_40));
+    }
+
+    #[test]
+    fn families_read_every_naming_scheme() {
+        for (name, expected) in [
+            ("g5.xlarge", "g5"),
+            (" ML.G5.XLARGE ", "g5"),
+            ("n1-standard-4", "n1"),
+            ("Standard_NC4as_T4_v3", "nc"),
+            ("standard_ND96asr_v4", "nd"),
+            ("é-standard", "é"),
+            ("", ""),
+        ] {
+            assert_eq!(family(name), expected, "{name:?}");
+        }
     }
 
     #[test]
