@@ -13,7 +13,7 @@ seed() { # target, then files
 }
 mapfile -t yaml < <(find fixtures tests/corpus -name '*.yaml' -o -name '*.yml' | sort)
 mapfile -t json < <(find fixtures tests/corpus -name '*.json' | sort)
-mapfile -t hcl < <(find fixtures tests/corpus -name '*.tf' -o -name '*.tfvars' | sort)
+mapfile -t hcl < <(find fixtures tests/corpus tests/inputs -name '*.tf' -o -name '*.tfvars' | sort)
 mapfile -t plans < <(find fixtures/terraform/plans fixtures/terraform/pair/plan fixtures/diff/plans tests/corpus/terraform-plan -name '*.json' | sort)
 mapfile -t serverless < <(find fixtures/serverless tests/corpus/serverless -name '*.yml' | sort)
 seed yaml "${yaml[@]}"
@@ -21,6 +21,12 @@ seed json "${json[@]}"
 seed hcl "${hcl[@]}"
 seed plan "${plans[@]}"
 seed serverless_variables "${serverless[@]}"
+# What the targets found once (fuzz/RUNS.md), so every run tries them again.
+for dir in fuzz/regressions/*/; do
+    target=$(basename "$dir")
+    mapfile -t found < <(find "$dir" -type f | sort)
+    seed "$target" "${found[@]}"
+done
 # scan: a first byte picks the file name (see fuzz_targets/scan.rs).
 mkdir -p fuzz/corpus/scan
 prefix() { # byte, file
