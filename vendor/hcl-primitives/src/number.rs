@@ -216,8 +216,15 @@ impl Sub for N {
         match coerce(self, rhs) {
             CoerceResult::PosInt(a, b) => {
                 if b > a {
-                    #[allow(clippy::cast_possible_wrap)]
-                    N::NegInt(a as i64 - b as i64)
+                    // tcolint patch: `a as i64 - b as i64` overflowed for
+                    // b >= 2^63; the difference below -2^63 continues on
+                    // doubles, as in `add`.
+                    let difference = b - a;
+                    match i64::try_from(-i128::from(difference)) {
+                        Ok(negative) => N::NegInt(negative),
+                        #[allow(clippy::cast_precision_loss)]
+                        Err(_) => N::Float(-(difference as f64)),
+                    }
                 } else {
                     N::PosInt(a - b)
                 }
