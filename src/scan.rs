@@ -242,7 +242,10 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         invalid.extend(extraction.problems);
         duplicate_keys.extend(extraction.duplicate_keys);
         skipped.extend(extraction.skipped);
-        workloads.extend(extraction.workloads.into_iter().map(Box::new));
+        workloads.extend(extraction.workloads.into_iter().map(|mut workload| {
+            workload.shrink_to_fit();
+            Box::new(workload)
+        }));
         unmodeled.extend(extraction.unmodeled);
     }
     for (input, result) in file_inputs.iter().zip(results) {

@@ -154,19 +154,29 @@ impl Builder {
 /// `!!null`, `!!bool`, `!!int` or `!!float` types even a quoted one (as
 /// PyYAML constructs `!!str 1` as '1' and `!!int "1"` as 1).
 fn resolves_as_typed(style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> bool {
-    match tag.filter(|tag| tag.is_yaml_core_schema()) {
-        Some(tag) => match tag.suffix.as_str() {
-            "str" => false,
-            "null" | "bool" | "int" | "float" => true,
-            _ => style == ScalarStyle::Plain,
-        },
-        None => style == ScalarStyle::Plain,
+    match tag.and_then(core_schema_type) {
+        Some("str") => false,
+        Some("null" | "bool" | "int" | "float") => true,
+        _ => style == ScalarStyle::Plain,
+    }
+}
+
+/// The type a core-schema tag names (`str` for `!!str` or the verbatim
+/// `!<tag:yaml.org,2002:str>`), or `None` for a local tag.
+fn core_schema_type(tag: &saphyr_parser::Tag) -> Option<&str> {
+    const CORE: &str = "tag:yaml.org,2002:";
+    if tag.is_yaml_core_schema() {
+        Some(&tag.suffix)
+    } else if tag.handle.is_empty() {
+        tag.suffix.strip_prefix(CORE)
+    } else {
+        None
     }
 }
 
 fn local_tag(tag: Option<Cow<'_, saphyr_parser::Tag>>) -> Option<Box<str>> {
     let tag = tag?;
-    if tag.is_yaml_core_schema() {
+    if core_schema_type(&tag).is_some() {
         return None;
     }
     Some(tag.to_string().into_boxed_str())
@@ -609,10 +619,12 @@ mod tests {
         // Neighbours, as PyYAML reads them: `!!str 1` is the string '1'
         // (the same key as "1"), `!!int "1"` the number 1 (the same as 1),
         // `!!str null` is not the null key.
-        let doc = parse_one("!!str 1: a\n\"1\": b\n!!int \"2\": c\n2: d\n~: e\n!!str null: f\n");
+        let doc = parse_one(
+            "!!str 1: a\n\"1\": b\n!!int \"2\": c\n2: d\n~: e\n!!str null: f\n!<tag:yaml.org,2002:str> 3: g\n3: h\n",
+        );
         let keys: Vec<&str> = doc.duplicate_keys().iter().map(|d| &*d.key).collect();
         assert_eq!(keys, ["1", "2"]);
-        assert_eq!(doc.root().entries().count(), 4);
+        assert_eq!(doc.root().entries().count(), 6);
         assert!(!doc.root().entries().nth(3).unwrap().0.is_null());
     }
 }
