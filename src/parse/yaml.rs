@@ -605,6 +605,22 @@ mod tests {
     }
 
     #[test]
+    fn repeated_empty_keys_are_located_in_order() {
+        // Fuzz finding (CI's 20 s yaml run, a neighbour of the one below):
+        // `?`, CR, `!!s :`. An empty key takes the position of the token
+        // after it, which can be where the repeat starts.
+        for text in ["?\r!!s :", "? \n? \n"] {
+            let doc = parse_one(text);
+            let duplicates = doc.duplicate_keys();
+            assert_eq!(duplicates.len(), 1, "{text:?}: {duplicates:?}");
+            assert!(
+                duplicates[0].first <= duplicates[0].start,
+                "{text:?}: {duplicates:?}"
+            );
+        }
+    }
+
+    #[test]
     fn an_explicit_core_tag_decides_a_keys_type() {
         // Fuzz finding (yaml target): `?`, a lone CR, `!!str :`. PyYAML
         // reads two keys, None and '' (the tagged one is a string), so
