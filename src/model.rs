@@ -1080,6 +1080,44 @@ mod tests {
     }
 
     #[test]
+    fn usage_map_keeps_one_setting_per_key_in_key_order() {
+        let at = SourceFile::new("pod.yaml", "x").start();
+        let setting = |value: f64| UsageSetting {
+            value: UsageValue::Number(value),
+            location: at.clone(),
+        };
+        let number = |setting: Option<&UsageSetting>| match setting.map(|s| s.value) {
+            Some(UsageValue::Number(value)) => Some(value),
+            _ => None,
+        };
+        let mut map = UsageMap::new();
+        assert!(map.is_empty());
+        assert!(map.insert(UsageKey::Utilization, setting(0.5)).is_none());
+        assert!(map
+            .insert(UsageKey::RequestsPerDay, setting(100.0))
+            .is_none());
+        // A second setting replaces the first, as BTreeMap::insert did.
+        let replaced = map.insert(UsageKey::Utilization, setting(0.25));
+        assert_eq!(number(replaced.as_ref()), Some(0.5));
+        assert_eq!(number(map.get(&UsageKey::Utilization)), Some(0.25));
+        assert_eq!(map.get(&UsageKey::AvgDurationMs).map(|_| ()), None);
+        let keys: Vec<UsageKey> = map.iter().map(|(key, _)| *key).collect();
+        assert_eq!(keys, [UsageKey::RequestsPerDay, UsageKey::Utilization]);
+        // Collected: the last setting of a repeated key wins.
+        let collected: UsageMap = [
+            (UsageKey::Utilization, setting(0.1)),
+            (UsageKey::Purpose, setting(1.0)),
+            (UsageKey::Utilization, setting(0.9)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(collected.len(), 2);
+        assert_eq!(number(collected.get(&UsageKey::Utilization)), Some(0.9));
+        let keys: Vec<UsageKey> = (&collected).into_iter().map(|(key, _)| *key).collect();
+        assert_eq!(keys, [UsageKey::Purpose, UsageKey::Utilization]);
+    }
+
+    #[test]
     fn quantities_compare_by_amount() {
         assert!(quantity("1", Some(1.0)).same_amount(&quantity("1000m", Some(1.0))));
         assert!(!quantity("2", Some(2.0)).same_amount(&quantity("1", Some(1.0))));

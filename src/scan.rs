@@ -132,12 +132,12 @@ pub fn check(
     let scanned = read(options, catalog)?;
     let mut workloads = Vec::new();
     let mut report = scanned.analyze(config, catalog, rules, &mut |workload| {
-        workloads.push(workload);
+        if options.keep_workloads {
+            workloads.push(workload);
+        }
+        // Not kept: stop being handed reports.
         options.keep_workloads
     });
-    if !options.keep_workloads {
-        workloads.clear();
-    }
     report.workloads = workloads;
     Ok(report)
 }
