@@ -857,7 +857,7 @@ pub fn normalize_region(cloud: Cloud, region: &str) -> String {
 /// p/g/inf/trn/dl, GCP a2/a3/a4/g2/g4, Azure N-series), known or not.
 pub fn is_accelerated_family(name: &str) -> bool {
     let lower = name.trim().to_ascii_lowercase();
-    let family = family(&lower);
+    let family = family_of(&lower);
     if lower.starts_with("standard_") {
         return family.starts_with('n');
     }
@@ -872,14 +872,10 @@ pub fn is_accelerated_family(name: &str) -> bool {
         || (lower.contains('-') && with_generation(&["a", "g", "ct"]))
 }
 
-/// An instance type's family: `g5` of `g5.xlarge`, `n1` of `n1-standard-4`,
-/// `nc` of `Standard_NC4as_T4_v3`.
-fn family(name: &str) -> String {
-    family_of(name).to_ascii_lowercase()
-}
-
-/// [`family`] as a slice of `name`, in its own case: the suggestion search
-/// compares it with every machine of the catalogue.
+/// An instance type's family, as a slice of `name` in its own case: `g5`
+/// of `g5.xlarge`, `n1` of `n1-standard-4`, `NC` of `Standard_NC4as_T4_v3`.
+/// No copy: the suggestion search compares it with every machine of the
+/// catalogue.
 fn family_of(name: &str) -> &str {
     let name = name.trim();
     let without = |prefix: &str| {
@@ -1191,7 +1187,7 @@ mod tests {
             ("é-standard", "é"),
             ("", ""),
         ] {
-            assert_eq!(family(name), expected, "{name:?}");
+            assert_eq!(family_of(name).to_ascii_lowercase(), expected, "{name:?}");
         }
     }
 

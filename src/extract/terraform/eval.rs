@@ -131,11 +131,9 @@ pub fn evaluate(expr: &Expression, ctx: &Context<'_>) -> Result<Value, String> {
         // `x / 0` (±Inf in Terraform, an error as a count or size), `0 / 0`
         // (an error in Terraform) and doubles' overflow (`1e308 * 10`,
         // exact in Terraform): no number to read.
-        let text = hcl::format::to_string(expr).unwrap_or_else(|_| "an expression".into());
-        let text: String = text.chars().take(120).collect();
         return Err(format!(
             "{} has no finite value (a division by zero or an overflow)",
-            text.trim()
+            expression_text(expr)
         ));
     }
     Ok(value)
@@ -153,9 +151,17 @@ fn has_non_finite(value: &Value) -> bool {
 
 /// How an expression that cannot be evaluated is reported.
 pub fn describe(expr: &Expression) -> String {
+    format!(
+        "{} cannot be evaluated without applying",
+        expression_text(expr)
+    )
+}
+
+/// `expr` as written (its first 120 characters), for messages.
+fn expression_text(expr: &Expression) -> String {
     let text = hcl::format::to_string(expr).unwrap_or_else(|_| "an expression".into());
     let text: String = text.chars().take(120).collect();
-    format!("{} cannot be evaluated without applying", text.trim())
+    text.trim().to_string()
 }
 
 /// Replaces `try(...)` and `can(...)` calls by their results, which hcl-rs
