@@ -58,47 +58,79 @@ pub fn path_below_root(file: &str, roots: &[String]) -> Option<String> {
 /// the rule in the module documentation, and notes on each renamed
 /// workload which id it shared and with how many others.
 pub fn make_unique<W: BorrowMut<Workload>>(workloads: &mut [W], roots: &[String]) {
-    // Counted on borrowed ids first: a large scan has tens of thousands of
-    // ids and few repeats, which alone are copied and indexed.
-    let mut counts: HashMap<&str, u32> = HashMap::with_capacity(workloads.len());
-    for workload in workloads.iter() {
-        *counts.entry(&workload.borrow().id).or_default() += 1;
+    let keys: Vec<(&str, &str)> = workloads
+        .iter()
+        .map(|w| (w.borrow().id.as_str(), &*w.borrow().location.file))
+        .collect();
+    let renames = renames(&keys, roots);
+    for rename in renames {
+        let index = rename.index;
+        rename.apply(workloads[index].borrow_mut());
     }
-    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
-    for (index, workload) in workloads.iter().enumerate() {
-        let workload = workload.borrow();
-        if counts[workload.id.as_str()] > 1 {
-            by_id.entry(workload.id.clone()).or_default().push(index);
+}
+
+/// A new id for one workload of a list given to [`renames`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rename {
+    /// The workload's index in that list.
+    pub index: usize,
+    /// Its new id.
+    pub id: String,
+    /// The note that says why.
+    pub note: String,
+}
+
+impl Rename {
+    /// Gives `workload` its new id and the note.
+    pub fn apply(self, workload: &mut Workload) {
+        workload.notes.push(self.note);
+        workload.id = self.id;
+    }
+}
+
+/// The renames [`make_unique`] makes, from each workload's id and file (in
+/// file and position order): what a scan needs to know before it holds
+/// every workload.
+pub fn renames(workloads: &[(&str, &str)], roots: &[String]) -> Vec<Rename> {
+    // Counted on borrowed ids first: a large scan has tens of thousands of
+    // ids and few repeats, which alone are indexed.
+    let mut counts: HashMap<&str, u32> = HashMap::with_capacity(workloads.len());
+    for (id, _) in workloads {
+        *counts.entry(id).or_default() += 1;
+    }
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (id, _)) in workloads.iter().enumerate() {
+        if counts[id] > 1 {
+            by_id.entry(id).or_default().push(index);
         }
     }
     drop(counts);
-    let mut shared: Vec<(String, Vec<usize>)> = by_id.into_iter().collect();
+    let mut shared: Vec<(&str, Vec<usize>)> = by_id.into_iter().collect();
     shared.sort();
+    let mut renames = Vec::new();
     for (id, indices) in shared {
         let mut per_path: BTreeMap<String, u32> = BTreeMap::new();
-        let renamed: Vec<(usize, String)> = indices
-            .iter()
-            .map(|&index| {
-                let path = relative_path(&workloads[index].borrow().location.file, roots);
-                let seen = per_path.entry(path.clone()).or_default();
-                *seen += 1;
-                let suffix = if *seen == 1 {
-                    path
-                } else {
-                    format!("{path}#{seen}")
-                };
-                (index, format!("{id}@{suffix}"))
-            })
-            .collect();
-        let count = renamed.len();
-        for (index, new_id) in renamed {
-            let workload = workloads[index].borrow_mut();
-            workload.notes.push(format!(
-                "id {id} is shared by {count} workloads in this scan, so this one is {new_id} (the id gains the path of its file relative to the scanned path)"
-            ));
-            workload.id = new_id;
+        let count = indices.len();
+        for index in indices {
+            let path = relative_path(workloads[index].1, roots);
+            let seen = per_path.entry(path.clone()).or_default();
+            *seen += 1;
+            let suffix = if *seen == 1 {
+                path
+            } else {
+                format!("{path}#{seen}")
+            };
+            let new_id = format!("{id}@{suffix}");
+            renames.push(Rename {
+                index,
+                note: format!(
+                    "id {id} is shared by {count} workloads in this scan, so this one is {new_id} (the id gains the path of its file relative to the scanned path)"
+                ),
+                id: new_id,
+            });
         }
     }
+    renames
 }
 
 #[cfg(test)]

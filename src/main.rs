@@ -399,6 +399,7 @@ impl ScanArgs {
             keep_sources: false,
             // `check` drops them for formats that do not print them.
             keep_workloads: true,
+            held_bytes: scan::HELD_BYTES,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! One `check` run, end to end: discover → parse → extract (in parallel,
 //! one file per task) → link across files → analyze → rules → report.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::analyze::ops::{OpsRole, OpsShare};
 use crate::analyze::{assess, Assessment};
 use crate::catalog::Catalog;
 use crate::config::Config;
@@ -13,6 +16,7 @@ use crate::discover::{self, DiscoverError, Input, Skipped};
 use crate::extract::{
     duplicate_key_problem, DuplicateKeyProblem, Extraction, File, Problem, ReadOptions, FRONT_ENDS,
 };
+use crate::ids::Rename;
 use crate::model::Workload;
 use crate::parse::yaml::Limits;
 use crate::report::{workload_report, Report, Totals, WorkloadReport};
@@ -48,7 +52,19 @@ pub struct Options {
     /// that print findings and the summary only), each is dropped once
     /// assessed, so memory does not grow with the tree.
     pub keep_workloads: bool,
+    /// How much of the files' extracted workloads a scan holds until they
+    /// are assessed, estimated in bytes ([`HELD_BYTES`] by default).
+    pub held_bytes: usize,
 }
+
+/// Estimated bytes of extracted workloads a scan holds between reading
+/// and assessing them: those of about 15,000 typical manifests. Every
+/// workload waits for the cross-file steps (autoscalers, unique ids,
+/// shares of ops time), so past this a file's workloads are dropped once
+/// what those steps need is taken from them, and the file is read again
+/// when their turn to be assessed comes. Memory then stays flat however
+/// large the tree, at the cost of parsing those files twice.
+pub const HELD_BYTES: usize = 48 << 20;
 
 impl Options {
     /// The command line's defaults (16 MiB files, stdin shown as
@@ -65,6 +81,7 @@ impl Options {
             module_dirs: Vec::new(),
             keep_sources: true,
             keep_workloads: true,
+            held_bytes: HELD_BYTES,
         }
     }
 }
@@ -83,6 +100,87 @@ struct FileResult {
     duplicate_keys: Vec<DuplicateKeyProblem>,
     /// The front end that read it, if one did.
     read_by: Option<&'static str>,
+    /// What is kept of its workloads when they are not held (then
+    /// `extraction.workloads` is empty), one per workload in order.
+    later: Vec<Stub>,
+}
+
+/// A workload in the scan's order, as it waits to be assessed.
+enum Slot {
+    /// Extracted, linked and completed.
+    Held(Box<Workload>),
+    /// To be read again from its file (see [`HELD_BYTES`]).
+    Later(Box<Stub>),
+}
+
+impl Slot {
+    /// Its file and position in it, which order the report.
+    fn position(&self) -> (&str, usize) {
+        match self {
+            Slot::Held(workload) => (&workload.location.file, workload.location.offset),
+            Slot::Later(stub) => (&stub.file, stub.offset),
+        }
+    }
+
+    /// Its id as extracted, and its file.
+    fn id_and_file(&self) -> (&str, &str) {
+        match self {
+            Slot::Held(workload) => (&workload.id, &workload.location.file),
+            Slot::Later(stub) => (&stub.id, &stub.file),
+        }
+    }
+
+    /// What decides its share of ops time, and its final id.
+    fn ops_member(&self) -> (OpsRole, &str) {
+        match self {
+            Slot::Held(workload) => (OpsRole::of(workload), &workload.id),
+            Slot::Later(stub) => (
+                stub.ops,
+                stub.rename.as_ref().map_or(&stub.id, |rename| &rename.id),
+            ),
+        }
+    }
+}
+
+/// What a scan keeps of a workload it does not hold: what the cross-file
+/// steps need, and what they decided for it.
+struct Stub {
+    /// Its id as extracted (before [`crate::ids::renames`]).
+    id: String,
+    file: Arc<str>,
+    offset: usize,
+    ops: OpsRole,
+    /// Its file, by index in [`Scanned::later_files`].
+    file_index: usize,
+    /// Its index in that file's extraction.
+    workload_index: usize,
+    /// What [`FrontEnd::link`] changes in it, in order.
+    patches: Vec<Box<dyn FnOnce(&mut Workload) + Send>>,
+    /// Its new id, when its id is shared.
+    rename: Option<Rename>,
+}
+
+impl Stub {
+    /// What is kept of `workload`, the `workload_index`th of its file.
+    fn of(workload: Workload, workload_index: usize) -> Stub {
+        Stub {
+            ops: OpsRole::of(&workload),
+            offset: workload.location.offset,
+            file: workload.location.file,
+            id: workload.id,
+            file_index: 0,
+            workload_index,
+            patches: Vec::new(),
+            rename: None,
+        }
+    }
+}
+
+/// A file whose workloads are read again when their turn comes.
+struct LaterFile {
+    input: Input,
+    /// How many workloads it yielded the first time.
+    workloads: usize,
 }
 
 impl Options {
@@ -146,11 +244,12 @@ pub fn check(
 /// file and position order with a unique id, and what the files said about
 /// themselves. Nothing is assessed yet.
 pub struct Scanned {
-    /// Boxed: sorting moves pointers, and each workload's memory is given
-    /// back as soon as it is assessed (a flat list's buffer would be held
-    /// to the end, beside the per-file lists it is filled from).
-    #[allow(clippy::vec_box)]
-    workloads: Vec<Box<Workload>>,
+    /// Each workload, held or to be read again.
+    slots: Vec<Slot>,
+    /// The files the `Slot::Later` workloads come from.
+    later_files: Vec<LaterFile>,
+    /// How to read them again.
+    options: Options,
     unmodeled: Vec<crate::model::UnmodeledAccelerator>,
     invalid: Vec<Problem>,
     duplicate_keys: Vec<DuplicateKeyProblem>,
@@ -188,14 +287,32 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         .filter(|(_, inputs)| !inputs.is_empty())
         .map(|(front_end, inputs)| front_end.read_inputs(inputs, &read_options))
         .collect();
+    let held_bytes = AtomicUsize::new(0);
     let mut results: Vec<FileResult> = file_inputs
         .par_iter()
         .map(|input| {
             let mut result = read_file(input, &read_options, &limits);
+            // Every workload waits for the cross-file steps: past the
+            // budget, only what they need is kept (standard input cannot
+            // be read again).
+            let workloads = &mut result.extraction.workloads;
+            let estimate = result.source.as_ref().map_or(0, |s| s.text.len())
+                + workloads.len() * std::mem::size_of::<Workload>();
+            let again = matches!(input, Input::File { .. });
+            if again
+                && !workloads.is_empty()
+                && held_bytes.fetch_add(estimate, Ordering::Relaxed) + estimate > options.held_bytes
+            {
+                held_bytes.fetch_sub(estimate, Ordering::Relaxed);
+                result.later = std::mem::take(workloads)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, workload)| Stub::of(workload, index))
+                    .collect();
+            }
             if !options.keep_sources {
                 result.source = None;
             }
-            // Every workload is held until the cross-file steps are done.
             let workloads = &mut result.extraction.workloads;
             workloads.iter_mut().for_each(Workload::shrink_to_fit);
             workloads.shrink_to_fit();
@@ -203,17 +320,39 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         })
         .collect();
 
-    let mut extractions: Vec<&mut Extraction> = whole
-        .iter_mut()
-        .chain(results.iter_mut().map(|r| &mut r.extraction))
-        .collect();
-    for front_end in FRONT_ENDS {
-        front_end.link(&mut extractions);
+    // Link across files, then apply each change to its workload, or keep
+    // it for when the workload is read again.
+    let patches = {
+        let extractions: Vec<&Extraction> = whole
+            .iter()
+            .chain(results.iter().map(|r| &r.extraction))
+            .collect();
+        FRONT_ENDS
+            .iter()
+            .flat_map(|front_end| front_end.link(&extractions))
+            .collect::<Vec<_>>()
+    };
+    for patch in patches {
+        let (result, index) = match patch.extraction.checked_sub(whole.len()) {
+            None => {
+                if let Some(workload) = whole[patch.extraction].workloads.get_mut(patch.workload) {
+                    (patch.apply)(workload);
+                }
+                continue;
+            }
+            Some(index) => (&mut results[index], patch.workload),
+        };
+        if let Some(workload) = result.extraction.workloads.get_mut(index) {
+            (patch.apply)(workload);
+        } else if let Some(stub) = result.later.get_mut(index) {
+            stub.patches.push(patch.apply);
+        }
     }
 
     let mut skipped: Vec<Skipped> = discovery.skipped;
     let mut sources = Vec::new();
-    let mut workloads: Vec<Box<Workload>> = Vec::new();
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut later_files: Vec<LaterFile> = Vec::new();
     let mut invalid: Vec<Problem> = discovery
         .problems
         .into_iter()
@@ -228,13 +367,20 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
     let mut duplicate_keys: Vec<DuplicateKeyProblem> = Vec::new();
     let mut unmodeled = Vec::new();
     let mut files_scanned: usize = claimed.iter().map(Vec::len).sum();
-    workloads.reserve_exact(
+    slots.reserve_exact(
         whole.iter().map(|e| e.workloads.len()).sum::<usize>()
             + results
                 .iter()
-                .map(|r| r.extraction.workloads.len())
+                .map(|r| r.extraction.workloads.len() + r.later.len())
                 .sum::<usize>(),
     );
+    let held = |mut workload: Workload| {
+        crate::extract::shared::purpose::infer(&mut workload);
+        crate::extract::shared::framework::infer(&mut workload);
+        crate::analyze::shape::complete(&mut workload, catalog);
+        workload.shrink_to_fit();
+        Slot::Held(Box::new(workload))
+    };
     for extraction in whole {
         if options.keep_sources {
             sources.extend(extraction.sources);
@@ -242,10 +388,7 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         invalid.extend(extraction.problems);
         duplicate_keys.extend(extraction.duplicate_keys);
         skipped.extend(extraction.skipped);
-        workloads.extend(extraction.workloads.into_iter().map(|mut workload| {
-            workload.shrink_to_fit();
-            Box::new(workload)
-        }));
+        slots.extend(extraction.workloads.into_iter().map(held));
         unmodeled.extend(extraction.unmodeled);
     }
     for (input, result) in file_inputs.iter().zip(results) {
@@ -270,28 +413,42 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         duplicate_keys.extend(result.duplicate_keys);
         invalid.extend(result.extraction.problems);
         duplicate_keys.extend(result.extraction.duplicate_keys);
-        workloads.extend(result.extraction.workloads.into_iter().map(Box::new));
+        slots.extend(result.extraction.workloads.into_iter().map(held));
+        if !result.later.is_empty() {
+            let file_index = later_files.len();
+            later_files.push(LaterFile {
+                input: Input::clone(input),
+                workloads: result.later.len(),
+            });
+            slots.extend(result.later.into_iter().map(|mut stub| {
+                stub.file_index = file_index;
+                Slot::Later(Box::new(stub))
+            }));
+        }
         skipped.extend(result.extraction.skipped);
         unmodeled.extend(result.extraction.unmodeled);
-    }
-    for workload in &mut workloads {
-        crate::extract::shared::purpose::infer(workload);
-        crate::extract::shared::framework::infer(workload);
-        crate::analyze::shape::complete(workload, catalog);
     }
     // Report in file and position order, whichever reader found them. They
     // mostly are in that order already; a stable sort would still take a
     // scratch copy of half the list.
-    fn position(w: &Workload) -> (&str, usize) {
-        (&w.location.file, w.location.offset)
+    if !slots.is_sorted_by(|a, b| a.position() <= b.position()) {
+        slots.sort_by(|a, b| a.position().cmp(&b.position()));
     }
-    if !workloads.is_sorted_by(|a, b| position(a) <= position(b)) {
-        workloads.sort_by(|a, b| position(a).cmp(&position(b)));
+    let renames = {
+        let ids: Vec<(&str, &str)> = slots.iter().map(Slot::id_and_file).collect();
+        crate::ids::renames(&ids, &options.paths)
+    };
+    for rename in renames {
+        match &mut slots[rename.index] {
+            Slot::Held(workload) => rename.apply(workload),
+            Slot::Later(stub) => stub.rename = Some(rename),
+        }
     }
-    crate::ids::make_unique(&mut workloads, &options.paths);
 
     Ok(Scanned {
-        workloads,
+        slots,
+        later_files,
+        options: options.clone(),
         unmodeled,
         invalid,
         duplicate_keys,
@@ -316,9 +473,11 @@ impl Scanned {
         each: &mut dyn FnMut(WorkloadReport) -> bool,
     ) -> Report {
         let Scanned {
-            workloads,
+            slots,
+            later_files,
+            options,
             unmodeled,
-            invalid,
+            mut invalid,
             duplicate_keys,
             skipped,
             files_scanned,
@@ -337,23 +496,33 @@ impl Scanned {
                 usd: arc001.threshold(rules::Threshold::MinSavingUsd),
             };
         }
-        let ops_shares = crate::analyze::ops::attribute(&workloads, &settings.ops);
+        let ops_shares = {
+            let members: Vec<(OpsRole, &str)> = slots.iter().map(Slot::ops_member).collect();
+            crate::analyze::ops::attribute(&members, &settings.ops)
+        };
         let mut totals = Totals::default();
         let mut findings: Vec<Finding> = Vec::new();
         let mut wanted = true;
+        let mut again = ReadAgain::new(&later_files, &options);
         // Taken a chunk at a time and dropped once reported, so the memory
         // of assessed workloads is reused for the findings that follow.
-        let mut workloads = workloads.into_iter();
-        let mut ops_shares = ops_shares.into_iter();
+        let mut slots = slots.into_iter().zip(ops_shares);
         loop {
-            let chunk: Vec<Box<Workload>> = workloads.by_ref().take(CHUNK_WORKLOADS).collect();
+            let chunk: Vec<(Slot, Option<OpsShare>)> =
+                slots.by_ref().take(CHUNK_WORKLOADS).collect();
             if chunk.is_empty() {
                 break;
             }
-            let shares: Vec<_> = ops_shares.by_ref().take(chunk.len()).collect();
+            again.read(chunk.iter().map(|(slot, _)| slot));
+            let chunk: Vec<(Box<Workload>, Option<OpsShare>)> = chunk
+                .into_iter()
+                .filter_map(|(slot, share)| match slot {
+                    Slot::Held(workload) => Some((workload, share)),
+                    Slot::Later(stub) => Some((again.take(*stub, catalog)?, share)),
+                })
+                .collect();
             let assessed: Vec<(WorkloadReport, Vec<Finding>)> = chunk
                 .par_iter()
-                .zip(&shares)
                 .map(|(workload, share)| {
                     let mut assessment = assess(workload, &settings, catalog);
                     crate::analyze::apply_ops(&mut assessment, share.clone());
@@ -361,7 +530,7 @@ impl Scanned {
                     (workload_report(assessment), findings)
                 })
                 .collect();
-            for ((report, own), workload) in assessed.into_iter().zip(&chunk) {
+            for ((report, own), (workload, _)) in assessed.into_iter().zip(&chunk) {
                 totals.add(workload, &report);
                 findings.extend(own);
                 if wanted {
@@ -369,6 +538,7 @@ impl Scanned {
                 }
             }
         }
+        invalid.extend(again.problems);
         findings.extend(rules::gpu003::findings(&unmodeled, rules));
         if let Some(settings) = rules.iter().find(|r| r.meta.code == rules::INVALID_INPUT) {
             findings.extend(invalid.into_iter().map(|problem| {
@@ -418,6 +588,102 @@ impl Scanned {
         );
         report.input_formats = input_formats;
         report
+    }
+}
+
+/// The files whose workloads were not held, read again as their turn to
+/// be assessed comes.
+struct ReadAgain<'a> {
+    files: &'a [LaterFile],
+    options: ReadOptions<'a>,
+    limits: Limits,
+    /// Workloads read again and not taken yet, by file, with how many.
+    read: HashMap<usize, (usize, Vec<Option<Workload>>)>,
+    /// Files that no longer yield what they did (changed while the scan
+    /// ran): their workloads are left out, with one problem each.
+    problems: Vec<Problem>,
+}
+
+impl<'a> ReadAgain<'a> {
+    fn new(files: &'a [LaterFile], options: &'a Options) -> ReadAgain<'a> {
+        ReadAgain {
+            files,
+            options: options.read_options(),
+            limits: Limits::default(),
+            read: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Reads, in parallel, the files of `slots` not read yet.
+    fn read<'s>(&mut self, slots: impl Iterator<Item = &'s Slot>) {
+        let mut wanted: Vec<usize> = slots
+            .filter_map(|slot| match slot {
+                Slot::Later(stub) if !self.read.contains_key(&stub.file_index) => {
+                    Some(stub.file_index)
+                }
+                _ => None,
+            })
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let read: Vec<(usize, Vec<Workload>)> = wanted
+            .par_iter()
+            .map(|&index| {
+                let result = read_file(&self.files[index].input, &self.options, &self.limits);
+                (index, result.extraction.workloads)
+            })
+            .collect();
+        for (index, workloads) in read {
+            let file = &self.files[index];
+            let workloads = if workloads.len() == file.workloads {
+                (workloads.len(), workloads.into_iter().map(Some).collect())
+            } else {
+                self.changed(index);
+                (0, Vec::new())
+            };
+            self.read.insert(index, workloads);
+        }
+    }
+
+    /// The workload `stub` stands for, read again, linked and completed;
+    /// `None` when its file changed.
+    fn take(&mut self, stub: Stub, catalog: &Catalog) -> Option<Box<Workload>> {
+        let (left, workloads) = self.read.get_mut(&stub.file_index)?;
+        let mut workload = workloads.get_mut(stub.workload_index)?.take()?;
+        *left -= 1;
+        if *left == 0 {
+            self.read.remove(&stub.file_index);
+        }
+        if workload.id != stub.id {
+            self.changed(stub.file_index);
+            // Its other workloads are left out with it.
+            self.read.insert(stub.file_index, (0, Vec::new()));
+            return None;
+        }
+        for patch in stub.patches {
+            patch(&mut workload);
+        }
+        crate::extract::shared::purpose::infer(&mut workload);
+        crate::extract::shared::framework::infer(&mut workload);
+        crate::analyze::shape::complete(&mut workload, catalog);
+        if let Some(rename) = stub.rename {
+            rename.apply(&mut workload);
+        }
+        Some(Box::new(workload))
+    }
+
+    /// Records that the file at `index` changed since it was first read.
+    fn changed(&mut self, index: usize) {
+        let file = &self.files[index];
+        let source = SourceFile::new(file.input.display(), "");
+        self.problems.push(Problem {
+            message: format!(
+                "the file changed while tcolint read it: it no longer yields the {} workload(s) it did, so they are left out; run the check again",
+                file.workloads
+            ),
+            location: source.start(),
+        });
     }
 }
 

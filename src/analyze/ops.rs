@@ -12,8 +12,6 @@
 //! No cited figure puts hours on running either platform, so every figure
 //! defaults to 0 (off) and nothing is added until the configuration says so.
 
-use std::borrow::Borrow;
-
 use serde::Serialize;
 
 use crate::model::{Billing, Platform, Workload};
@@ -69,44 +67,55 @@ pub struct OpsShare {
     pub basis: std::sync::Arc<str>,
 }
 
-fn is_kubernetes(workload: &Workload) -> bool {
-    matches!(
-        workload.platform,
-        Platform::Kubernetes | Platform::AwsEks | Platform::GcpGke | Platform::AzureAks
-    )
+/// What decides a workload's share, besides its id: read from the
+/// workload once it is extracted, and kept for it where a large scan does
+/// not hold the workload itself until it is assessed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpsRole {
+    /// It runs on Kubernetes (pods, or a cluster's nodes).
+    pub kubernetes: bool,
+    /// It is a Kubernetes cluster (its control plane).
+    pub cluster: bool,
+    /// It is a serverless function.
+    pub function: bool,
 }
 
-fn is_cluster(workload: &Workload) -> bool {
-    is_kubernetes(workload) && matches!(workload.billing, Billing::ServiceHour(_))
+impl OpsRole {
+    /// The role of `workload`.
+    pub fn of(workload: &Workload) -> OpsRole {
+        let kubernetes = matches!(
+            workload.platform,
+            Platform::Kubernetes | Platform::AwsEks | Platform::GcpGke | Platform::AzureAks
+        );
+        OpsRole {
+            kubernetes,
+            cluster: kubernetes && matches!(workload.billing, Billing::ServiceHour(_)),
+            function: workload.function.is_some(),
+        }
+    }
 }
 
-fn service_of(workload: &Workload) -> &str {
-    workload
-        .id
-        .rsplit_once('/')
-        .map_or(&workload.id, |(service, _)| service)
+/// The service of a function id: the id up to its last `/`.
+fn service_of(id: &str) -> &str {
+    id.rsplit_once('/').map_or(id, |(service, _)| service)
 }
 
 /// Each workload's share (by index of `workloads`), `None` where no
 /// overhead applies or `ops:` is off. Only the set of workloads decides a
 /// share, so it is known before any workload is assessed.
-pub fn attribute<W: Borrow<Workload>>(
-    workloads: &[W],
-    settings: &OpsSettings,
-) -> Vec<Option<OpsShare>> {
-    let workloads: Vec<&Workload> = workloads.iter().map(Borrow::borrow).collect();
+pub fn attribute(workloads: &[(OpsRole, &str)], settings: &OpsSettings) -> Vec<Option<OpsShare>> {
     let mut shares = vec![None; workloads.len()];
     if settings.is_off() {
         return shares;
     }
     let rate = settings.hourly_rate_usd;
     let kubernetes: Vec<usize> = (0..workloads.len())
-        .filter(|&i| is_kubernetes(workloads[i]))
+        .filter(|&i| workloads[i].0.kubernetes)
         .collect();
     if settings.kubernetes_hours_per_cluster_month > 0.0 && !kubernetes.is_empty() {
         let declared = kubernetes
             .iter()
-            .filter(|&&i| is_cluster(workloads[i]))
+            .filter(|&&i| workloads[i].0.cluster)
             .count();
         let clusters = declared.max(1);
         let hours =
@@ -131,17 +140,17 @@ pub fn attribute<W: Borrow<Workload>>(
     }
     if settings.serverless_hours_per_service_month > 0.0 {
         let functions: Vec<usize> = (0..workloads.len())
-            .filter(|&i| workloads[i].function.is_some())
+            .filter(|&i| workloads[i].0.function)
             .collect();
         // Counted once per service: comparing every pair takes minutes on
         // a tree of tens of thousands of functions.
         let mut members_of: std::collections::HashMap<&str, usize> =
             std::collections::HashMap::new();
         for &i in &functions {
-            *members_of.entry(service_of(workloads[i])).or_default() += 1;
+            *members_of.entry(service_of(workloads[i].1)).or_default() += 1;
         }
         for &i in &functions {
-            let service = service_of(workloads[i]);
+            let service = service_of(workloads[i].1);
             let members = members_of[service];
             let hours = settings.serverless_hours_per_service_month / members as f64;
             shares[i] = Some(OpsShare {

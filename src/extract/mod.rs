@@ -52,7 +52,8 @@ pub struct Extraction {
     pub sources: Vec<Arc<SourceFile>>,
     /// What a front end keeps from this file to link across files in
     /// [`FrontEnd::link`] (autoscalers and their targets…), opaque to
-    /// everyone else: see [`Extraction::links`].
+    /// everyone else: see [`Extraction::links`]. A workload is named
+    /// there by its index in `workloads`.
     pub links: Vec<Box<dyn Any + Send>>,
     /// Accelerator requests in kinds no front end can read (GPU003).
     pub unmodeled: Vec<UnmodeledAccelerator>,
@@ -181,8 +182,33 @@ pub trait FrontEnd: Sync {
     }
 
     /// Links what files yielded across files (autoscalers to their
-    /// targets), once every file is read.
-    fn link(&self, _extractions: &mut [&mut Extraction]) {}
+    /// targets), once every file is read, from what each front end kept
+    /// in [`Extraction::links`]: the changes to make, which the scan
+    /// applies when each workload is at hand. It must not read
+    /// `workloads`: a large scan reads some files' workloads again later
+    /// instead of holding them.
+    fn link(&self, _extractions: &[&Extraction]) -> Vec<Patch> {
+        Vec::new()
+    }
+}
+
+/// A change [`FrontEnd::link`] makes to one workload.
+pub struct Patch {
+    /// Which extraction, by index in the slice `link` was given.
+    pub extraction: usize,
+    /// Which workload, by index in that extraction's `workloads`.
+    pub workload: usize,
+    /// The change.
+    pub apply: Box<dyn FnOnce(&mut Workload) + Send>,
+}
+
+impl std::fmt::Debug for Patch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Patch")
+            .field("extraction", &self.extraction)
+            .field("workload", &self.workload)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A value the source holds that cannot be used as written (an invalid

@@ -2,7 +2,7 @@
 //! their replica counts.
 
 use super::{
-    pod, push_workload, Ctx, Extraction, Links, Object, Role, TrainJobLink, TrainingRuntime,
+    pod, push_workload, Ctx, Extraction, Links, Object, Patch, Role, TrainJobLink, TrainingRuntime,
 };
 use crate::extract::shared::purpose::names_training;
 use crate::model::UnmodeledAccelerator;
@@ -1078,8 +1078,9 @@ fn train_job(ctx: &mut Ctx<'_>, object: &Object<'_>, spec: NodeRef<'_>, out: &mu
         Purpose::Training,
         "a Kubeflow TrainJob trains a model".into(),
     ));
+    let workload_index = out.workloads.len();
     out.links_mut::<Links>().train_jobs.push(TrainJobLink {
-        workload_id: object.id(None),
+        workload_index,
         runtime_kind,
         runtime_name,
         namespace: object.namespace.clone(),
@@ -1180,102 +1181,109 @@ fn training_runtime(
 /// `resourcesPerNode` and `image` replace the `node` container's), node
 /// selectors and affinity, and `mlPolicy.numNodes` when the TrainJob gives
 /// no `numNodes`.
-pub(super) fn link_train_jobs(extractions: &mut [&mut Extraction]) {
-    let runtimes: Vec<TrainingRuntime> = extractions
+pub(super) fn link_train_jobs(extractions: &[&Extraction], patches: &mut Vec<Patch>) {
+    let runtimes: Vec<&TrainingRuntime> = extractions
         .iter()
         .filter_map(|e| e.links::<Links>())
-        .flat_map(|links| links.runtimes.iter().cloned())
+        .flat_map(|links| &links.runtimes)
         .collect();
-    for extraction in extractions.iter_mut() {
+    for (index, extraction) in extractions.iter().enumerate() {
         let train_jobs = extraction
             .links::<Links>()
-            .map(|links| links.train_jobs.clone())
+            .map(|links| links.train_jobs.as_slice())
             .unwrap_or_default();
         for link in train_jobs {
-            let Some(workload) = extraction
-                .workloads
-                .iter_mut()
-                .find(|w| w.id == link.workload_id)
-            else {
-                continue;
-            };
             let runtime = runtimes.iter().find(|runtime| {
                 runtime.kind == link.runtime_kind
                     && runtime.name == link.runtime_name
                     && (runtime.namespace.is_empty() || runtime.namespace == link.namespace)
             });
-            let Some(runtime) = runtime else {
-                if !link.runtime_name.is_empty() {
-                    workload.notes.push(format!(
-                        "{} {} is not in the scan: its pod template, node selectors and defaults are unknown",
-                        link.runtime_kind, link.runtime_name
-                    ));
-                }
-                continue;
-            };
-            let mut containers = runtime.containers.clone();
-            let node_index = containers
-                .iter()
-                .position(|c| c.name == "node" && c.role == pod::ContainerRole::App)
-                .or_else(|| {
-                    containers
-                        .iter()
-                        .position(|c| c.role == pod::ContainerRole::App)
-                });
-            match node_index {
-                Some(index) => {
-                    let node = &mut containers[index];
-                    if let Some((requests, limits)) = &link.resources {
-                        node.requests.clone_from(requests);
-                        node.limits.clone_from(limits);
-                    }
-                    if let Some(image) = &link.image {
-                        node.image = Some(image.clone());
-                    }
-                }
-                None => {
-                    let (requests, limits) = link.resources.clone().unwrap_or_default();
-                    containers.push(pod::ContainerSpec {
-                        name: "node".into(),
-                        image: link.image.clone(),
-                        requests,
-                        limits,
-                        role: pod::ContainerRole::App,
-                    });
-                }
-            }
-            // Problems in these values were reported where they are written.
-            let mut ignored = Vec::new();
-            workload.compute = pod::aggregate(&containers, &mut ignored);
-            if workload.placement.instance_types.is_empty()
-                && workload.placement.gpu_models.is_empty()
-                && workload.placement.cloud.is_none()
-            {
-                workload.placement = runtime.placement.clone();
-            }
-            if !link.nodes_given {
-                workload.scaling = match &runtime.num_nodes {
-                    Some((nodes, at)) => Scaling::fixed(
-                        *nodes,
-                        format!("{} {} mlPolicy.numNodes", runtime.kind, runtime.name),
-                        Some(at.clone()),
-                    ),
-                    None => Scaling::fixed(
-                        1,
-                        format!(
-                            "trainer.numNodes and {} {} mlPolicy.numNodes absent, so 1",
-                            runtime.kind, runtime.name
-                        ),
-                        None,
-                    ),
-                };
-            }
-            workload.notes.push(format!(
-                "pod template, node selectors and defaults from {} {} at {}",
-                runtime.kind, runtime.name, runtime.location
-            ));
+            let (link, runtime) = (link.clone(), runtime.map(|r| TrainingRuntime::clone(r)));
+            patches.push(Patch {
+                extraction: index,
+                workload: link.workload_index,
+                apply: Box::new(move |workload| complete_train_job(workload, &link, runtime)),
+            });
         }
     }
+}
+
+/// Completes one TrainJob's workload from its runtime, if the scan has it.
+fn complete_train_job(
+    workload: &mut crate::model::Workload,
+    link: &TrainJobLink,
+    runtime: Option<TrainingRuntime>,
+) {
+    let Some(runtime) = runtime else {
+        if !link.runtime_name.is_empty() {
+            workload.notes.push(format!(
+                "{} {} is not in the scan: its pod template, node selectors and defaults are unknown",
+                link.runtime_kind, link.runtime_name
+            ));
+        }
+        return;
+    };
+    let mut containers = runtime.containers.clone();
+    let node_index = containers
+        .iter()
+        .position(|c| c.name == "node" && c.role == pod::ContainerRole::App)
+        .or_else(|| {
+            containers
+                .iter()
+                .position(|c| c.role == pod::ContainerRole::App)
+        });
+    match node_index {
+        Some(index) => {
+            let node = &mut containers[index];
+            if let Some((requests, limits)) = &link.resources {
+                node.requests.clone_from(requests);
+                node.limits.clone_from(limits);
+            }
+            if let Some(image) = &link.image {
+                node.image = Some(image.clone());
+            }
+        }
+        None => {
+            let (requests, limits) = link.resources.clone().unwrap_or_default();
+            containers.push(pod::ContainerSpec {
+                name: "node".into(),
+                image: link.image.clone(),
+                requests,
+                limits,
+                role: pod::ContainerRole::App,
+            });
+        }
+    }
+    // Problems in these values were reported where they are written.
+    let mut ignored = Vec::new();
+    workload.compute = pod::aggregate(&containers, &mut ignored);
+    if workload.placement.instance_types.is_empty()
+        && workload.placement.gpu_models.is_empty()
+        && workload.placement.cloud.is_none()
+    {
+        workload.placement = runtime.placement.clone();
+    }
+    if !link.nodes_given {
+        workload.scaling = match &runtime.num_nodes {
+            Some((nodes, at)) => Scaling::fixed(
+                *nodes,
+                format!("{} {} mlPolicy.numNodes", runtime.kind, runtime.name),
+                Some(at.clone()),
+            ),
+            None => Scaling::fixed(
+                1,
+                format!(
+                    "trainer.numNodes and {} {} mlPolicy.numNodes absent, so 1",
+                    runtime.kind, runtime.name
+                ),
+                None,
+            ),
+        };
+    }
+    workload.notes.push(format!(
+        "pod template, node selectors and defaults from {} {} at {}",
+        runtime.kind, runtime.name, runtime.location
+    ));
 }
 
 /// An object of a kind tcolint does not model, with no pod template, that

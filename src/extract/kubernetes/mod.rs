@@ -13,10 +13,10 @@ pub(crate) mod quantity;
 
 pub use quantity::parse as parse_quantity;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::extract::shared::usage::{closest_key, known_keys, usage_entry, UsageEntryError};
-use crate::extract::{Extraction, File, FrontEnd, Problem, ReadOptions};
+use crate::extract::{Extraction, File, FrontEnd, Patch, Problem, ReadOptions};
 use crate::model::{
     Billing, Platform, Purpose, Scaling, Suppression, UsageMap, UsageSetting, Workload,
 };
@@ -101,6 +101,8 @@ pub struct Scaler {
 /// target's replicas is (a LeaderWorkerSet group is several pods).
 #[derive(Clone, Debug)]
 pub struct ScaleTarget {
+    /// Index of the workload in its file's extraction.
+    workload_index: usize,
     workload_id: String,
     namespace: String,
     kind: String,
@@ -129,7 +131,8 @@ pub struct TrainingRuntime {
 /// A TrainJob waiting for its runtime.
 #[derive(Clone, Debug)]
 pub struct TrainJobLink {
-    workload_id: String,
+    /// Index of the TrainJob's workload in its file's extraction.
+    workload_index: usize,
     runtime_kind: String,
     runtime_name: String,
     namespace: String,
@@ -170,8 +173,8 @@ impl FrontEnd for Kubernetes {
         extract(file.source, file.documents)
     }
 
-    fn link(&self, extractions: &mut [&mut Extraction]) {
-        link(extractions);
+    fn link(&self, extractions: &[&Extraction]) -> Vec<Patch> {
+        link(extractions)
     }
 }
 
@@ -360,17 +363,20 @@ fn scaler(ctx: &mut Ctx<'_>, object: &Object<'_>) -> Option<Scaler> {
 }
 
 /// Completes every file's TrainJobs from their runtimes and applies every
-/// file's autoscalers to their targets, across files.
-pub fn link(extractions: &mut [&mut Extraction]) {
-    kinds::link_train_jobs(extractions);
-    link_scalers(extractions);
+/// file's autoscalers to their targets, across files: the changes to make,
+/// TrainJobs first.
+pub fn link(extractions: &[&Extraction]) -> Vec<Patch> {
+    let mut patches = Vec::new();
+    kinds::link_train_jobs(extractions, &mut patches);
+    link_scalers(extractions, &mut patches);
+    patches
 }
 
-fn link_scalers(extractions: &mut [&mut Extraction]) {
-    let scalers: Vec<Scaler> = extractions
+fn link_scalers(extractions: &[&Extraction], patches: &mut Vec<Patch>) {
+    let scalers: Vec<&Scaler> = extractions
         .iter()
         .filter_map(|e| e.links::<Links>())
-        .flat_map(|links| links.scalers.iter().cloned())
+        .flat_map(|links| &links.scalers)
         .collect();
     if scalers.is_empty() {
         return;
@@ -378,61 +384,76 @@ fn link_scalers(extractions: &mut [&mut Extraction]) {
     // Scalers by the object they name, in scan order: a large tree has
     // thousands of each, too many to compare every pair.
     let mut by_target: HashMap<(&str, &str), Vec<&Scaler>> = HashMap::new();
-    for scaler in &scalers {
+    for scaler in scalers {
         by_target
             .entry((&scaler.namespace, &scaler.target_name))
             .or_default()
             .push(scaler);
     }
-    let mut by_id: BTreeMap<String, (u32, Scaler)> = BTreeMap::new();
-    for extraction in extractions.iter() {
-        let targets = extraction
-            .links::<Links>()
-            .map(|links| links.targets.as_slice());
-        for target in targets.unwrap_or_default() {
-            let candidates = by_target
-                .get(&(target.namespace.as_str(), target.name.as_str()))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            // The last one written wins.
-            let matching = candidates
-                .iter()
-                .rev()
-                .find(|scaler| scaler.target_kind.is_empty() || scaler.target_kind == target.kind);
-            if let Some(scaler) = matching {
-                by_id.insert(
-                    target.workload_id.clone(),
-                    (target.pods_per_replica, Scaler::clone(scaler)),
-                );
-            }
+    let targets = || {
+        extractions
+            .iter()
+            .enumerate()
+            .flat_map(|(index, extraction)| {
+                let targets = extraction.links::<Links>().map(|links| &links.targets);
+                targets
+                    .into_iter()
+                    .flatten()
+                    .map(move |target| (index, target))
+            })
+    };
+    // Every workload of an id takes the scaler of the last target of that
+    // id that one matches (overlays of one Deployment share it).
+    let mut by_id: HashMap<&str, (u32, &Scaler)> = HashMap::new();
+    for (_, target) in targets() {
+        let candidates = by_target
+            .get(&(target.namespace.as_str(), target.name.as_str()))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        // The last one written wins.
+        let matching = candidates
+            .iter()
+            .rev()
+            .find(|scaler| scaler.target_kind.is_empty() || scaler.target_kind == target.kind);
+        if let Some(scaler) = matching {
+            by_id.insert(&target.workload_id, (target.pods_per_replica, scaler));
         }
     }
-    for extraction in extractions.iter_mut() {
-        for workload in &mut extraction.workloads {
-            if let Some((pods, scaler)) = by_id.get(&workload.id) {
-                let previous = std::mem::replace(
-                    &mut workload.scaling,
-                    Scaling {
-                        keep_alive_s: scaler.scaling.keep_alive_s.clone(),
-                        concurrency: scaler.scaling.concurrency.clone(),
-                        min: scaler.scaling.min.saturating_mul(*pods),
-                        max: scaler.scaling.max.map(|max| max.saturating_mul(*pods)),
-                        min_location: scaler.scaling.min_location.clone(),
-                        basis: if *pods == 1 {
-                            scaler.scaling.basis.clone()
-                        } else {
-                            format!("{} x {pods} pods per group", scaler.scaling.basis)
-                        },
-                    },
-                );
-                workload.notes.push(format!(
-                    "replicas from {} override {}",
-                    scaler.scaling.basis, previous.basis
-                ));
-                infer_service(workload, scaler);
-            }
+    for (index, target) in targets() {
+        if let Some(&(pods, scaler)) = by_id.get(target.workload_id.as_str()) {
+            let scaler = scaler.clone();
+            patches.push(Patch {
+                extraction: index,
+                workload: target.workload_index,
+                apply: Box::new(move |workload| apply_scaler(workload, &scaler, pods)),
+            });
         }
     }
+}
+
+/// Replaces a workload's replicas with its autoscaler's (times the pods
+/// of one replica, for a group).
+fn apply_scaler(workload: &mut Workload, scaler: &Scaler, pods: u32) {
+    let previous = std::mem::replace(
+        &mut workload.scaling,
+        Scaling {
+            keep_alive_s: scaler.scaling.keep_alive_s.clone(),
+            concurrency: scaler.scaling.concurrency.clone(),
+            min: scaler.scaling.min.saturating_mul(pods),
+            max: scaler.scaling.max.map(|max| max.saturating_mul(pods)),
+            min_location: scaler.scaling.min_location.clone(),
+            basis: if pods == 1 {
+                scaler.scaling.basis.clone()
+            } else {
+                format!("{} x {pods} pods per group", scaler.scaling.basis)
+            },
+        },
+    );
+    workload.notes.push(format!(
+        "replicas from {} override {}",
+        scaler.scaling.basis, previous.basis
+    ));
+    infer_service(workload, scaler);
 }
 
 /// Infers purpose from shape when nothing else says it: a long-running GPU
@@ -492,7 +513,9 @@ fn push_workload(ctx: &mut Ctx<'_>, object: &Object<'_>, role: Role<'_>, out: &m
     let mut notes = std::mem::take(&mut ctx.notes);
     notes.extend(role.notes);
     if let Some(pods_per_replica) = role.scale_target {
+        let workload_index = out.workloads.len();
         out.links_mut::<Links>().targets.push(ScaleTarget {
+            workload_index,
             workload_id: id.clone(),
             namespace: object.namespace.clone(),
             kind: object.kind.to_string(),

@@ -19,8 +19,11 @@ fn extract_all(files: &[&str]) -> Vec<Workload> {
             extraction
         })
         .collect();
-    let mut refs: Vec<&mut Extraction> = extractions.iter_mut().collect();
-    link(&mut refs);
+    let refs: Vec<&Extraction> = extractions.iter().collect();
+    let patches = link(&refs);
+    for patch in patches {
+        (patch.apply)(&mut extractions[patch.extraction].workloads[patch.workload]);
+    }
     let mut workloads: Vec<Workload> = extractions.into_iter().flat_map(|e| e.workloads).collect();
     workloads
         .iter_mut()
