@@ -155,7 +155,7 @@ struct Stub {
     /// Its index in that file's extraction.
     workload_index: usize,
     /// What [`FrontEnd::link`] changes in it, in order.
-    patches: Vec<Box<dyn FnOnce(&mut Workload) + Send>>,
+    patches: Vec<crate::extract::Edit>,
     /// Its new id, when its id is shared.
     rename: Option<Rename>,
 }

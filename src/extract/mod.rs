@@ -199,8 +199,11 @@ pub struct Patch {
     /// Which workload, by index in that extraction's `workloads`.
     pub workload: usize,
     /// The change.
-    pub apply: Box<dyn FnOnce(&mut Workload) + Send>,
+    pub apply: Edit,
 }
+
+/// What a [`Patch`] does to its workload.
+pub type Edit = Box<dyn FnOnce(&mut Workload) + Send>;
 
 impl std::fmt::Debug for Patch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
