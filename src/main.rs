@@ -334,6 +334,32 @@ struct Prepared {
     catalog: Catalog,
     config: Config,
     settings: Vec<rules::RuleSettings>,
+    /// `TCOLINT_HELD_MIB`, in bytes, when set.
+    held_bytes: Option<usize>,
+}
+
+/// The environment variable that sets how many MiB of extracted workloads
+/// a scan holds ([`scan::HELD_BYTES`] by default).
+const HELD_MIB_VARIABLE: &str = "TCOLINT_HELD_MIB";
+
+/// `TCOLINT_HELD_MIB` in bytes, when set; an error when it is not a whole
+/// number of MiB.
+fn held_bytes_from_env() -> Result<Option<usize>, String> {
+    let Some(value) = std::env::var_os(HELD_MIB_VARIABLE) else {
+        return Ok(None);
+    };
+    let mib = value
+        .to_str()
+        .and_then(|text| text.trim().parse::<usize>().ok())
+        .filter(|mib| mib.checked_mul(1 << 20).is_some())
+        .ok_or_else(|| {
+            format!(
+                "{HELD_MIB_VARIABLE}={}: expected a whole number of MiB (0 holds none; the default is {})",
+                value.to_string_lossy(),
+                scan::HELD_BYTES >> 20
+            )
+        })?;
+    Ok(Some(mib << 20))
 }
 
 fn prepare(scan: &ScanArgs, color: bool) -> Result<Prepared, String> {
@@ -373,6 +399,7 @@ fn prepare(scan: &ScanArgs, color: bool) -> Result<Prepared, String> {
         catalog,
         config,
         settings,
+        held_bytes: held_bytes_from_env()?,
     })
 }
 
@@ -500,10 +527,12 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         catalog,
         config,
         settings,
+        held_bytes,
     } = prepare(&args.scan, color)?;
     let mut options = args
         .scan
         .options(args.paths.clone(), args.stdin_filename.clone(), &config);
+    options.held_bytes = held_bytes.unwrap_or(options.held_bytes);
     options.keep_sources = args.format == Format::Text;
     // Annotation formats print findings and the summary, not workloads.
     options.keep_workloads = matches!(args.format, Format::Text | Format::Json | Format::Markdown);
@@ -610,9 +639,10 @@ fn diff(args: DiffArgs) -> Result<u8, String> {
     if args.paths.iter().any(|p| p == "-") {
         return Err("diff reads files and folders, not standard input".into());
     }
-    let options = args
+    let mut options = args
         .scan
         .options(Vec::new(), "<stdin>".into(), &prepared.config);
+    options.held_bytes = prepared.held_bytes.unwrap_or(options.held_bytes);
     let (config, catalog, settings) = (&prepared.config, &prepared.catalog, &prepared.settings);
     let result = match (&args.base_ref, args.paths.as_slice()) {
         (Some(rev), paths) => {

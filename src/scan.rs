@@ -58,13 +58,14 @@ pub struct Options {
 }
 
 /// Estimated bytes of extracted workloads a scan holds between reading
-/// and assessing them: those of about 15,000 typical manifests. Every
+/// and assessing them: those of about 10,000 typical manifests (the
+/// environment variable `TCOLINT_HELD_MIB` sets it for the command line). Every
 /// workload waits for the cross-file steps (autoscalers, unique ids,
 /// shares of ops time), so past this a file's workloads are dropped once
 /// what those steps need is taken from them, and the file is read again
 /// when their turn to be assessed comes. Memory then stays flat however
 /// large the tree, at the cost of parsing those files twice.
-pub const HELD_BYTES: usize = 48 << 20;
+pub const HELD_BYTES: usize = 32 << 20;
 
 impl Options {
     /// The command line's defaults (16 MiB files, stdin shown as
@@ -154,10 +155,10 @@ struct Stub {
     file_index: usize,
     /// Its index in that file's extraction.
     workload_index: usize,
-    /// What [`FrontEnd::link`] changes in it, in order.
+    /// What [`crate::extract::FrontEnd::link`] changes in it, in order.
     patches: Vec<crate::extract::Edit>,
-    /// Its new id, when its id is shared.
-    rename: Option<Rename>,
+    /// Its new id, when its id is shared (rare, so boxed).
+    rename: Option<Box<Rename>>,
 }
 
 impl Stub {
@@ -304,11 +305,16 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
                 && held_bytes.fetch_add(estimate, Ordering::Relaxed) + estimate > options.held_bytes
             {
                 held_bytes.fetch_sub(estimate, Ordering::Relaxed);
-                result.later = std::mem::take(workloads)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, workload)| Stub::of(workload, index))
-                    .collect();
+                // A new list: collected in place, the stubs would keep the
+                // workloads' buffer.
+                let mut later = Vec::with_capacity(workloads.len());
+                later.extend(
+                    std::mem::take(workloads)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, workload)| Stub::of(workload, index)),
+                );
+                result.later = later;
             }
             if !options.keep_sources {
                 result.source = None;
@@ -441,7 +447,7 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
     for rename in renames {
         match &mut slots[rename.index] {
             Slot::Held(workload) => rename.apply(workload),
-            Slot::Later(stub) => stub.rename = Some(rename),
+            Slot::Later(stub) => stub.rename = Some(Box::new(rename)),
         }
     }
 

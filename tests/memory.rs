@@ -24,34 +24,6 @@ use std::process::{Command, Output, Stdio};
 const FILES: usize = 2_000;
 const PEAK_RSS_BOUND_MIB: i64 = 96;
 
-/// Writes the benchmark tree: fixture `i % n` as `team-*/app-*/manifest-i.yaml`
-/// with `-i` appended to its namespace, as bench/k8s-tree.sh does.
-fn write_tree(root: &Path) {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kubernetes");
-    let mut sources: Vec<_> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    sources.sort();
-    let texts: Vec<String> = sources
-        .iter()
-        .map(|path| std::fs::read_to_string(path).unwrap())
-        .collect();
-    for i in 0..FILES {
-        let dir = root.join(format!("team-{}/app-{}", i % 50, i / 50 % 20));
-        std::fs::create_dir_all(&dir).unwrap();
-        let text: String = texts[i % texts.len()]
-            .lines()
-            .map(|line| match line.strip_prefix("  namespace: ") {
-                Some(namespace) => format!("  namespace: {namespace}-{i}\n"),
-                None => format!("{line}\n"),
-            })
-            .collect();
-        std::fs::write(dir.join(format!("manifest-{i}.yaml")), text).unwrap();
-    }
-}
-
 /// Peak RSS in KiB of the largest child this process has waited for.
 fn children_peak_rss_kib() -> i64 {
     // SAFETY: getrusage writes one plain-data struct we own.
@@ -88,7 +60,7 @@ fn assert_peak_under_bound(what: &str) {
 #[test]
 fn peak_memory_of_a_large_scan_stays_under_the_bound() {
     let tree = common::scratch("memory-tree");
-    write_tree(&tree);
+    common::write_bench_tree(&tree, FILES);
     // This test binary runs only this test, so the binaries below are the
     // only children it waits for, and RUSAGE_CHILDREN reports the larger
     // peak of those that have run: GitHub annotations first (findings and

@@ -88,3 +88,32 @@ pub fn assert_usd(value: &Value, expected: f64, what: &str) {
         "{what}: {actual} != {expected}"
     );
 }
+
+/// Writes the benchmark tree of `files` manifests under `root`: fixture
+/// `i % n` as `team-*/app-*/manifest-i.yaml` with `-i` appended to its
+/// namespace, as bench/k8s-tree.sh does.
+pub fn write_bench_tree(root: &Path, files: usize) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/kubernetes");
+    let mut sources: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    sources.sort();
+    let texts: Vec<String> = sources
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
+    for i in 0..files {
+        let dir = root.join(format!("team-{}/app-{}", i % 50, i / 50 % 20));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text: String = texts[i % texts.len()]
+            .lines()
+            .map(|line| match line.strip_prefix("  namespace: ") {
+                Some(namespace) => format!("  namespace: {namespace}-{i}\n"),
+                None => format!("{line}\n"),
+            })
+            .collect();
+        std::fs::write(dir.join(format!("manifest-{i}.yaml")), text).unwrap();
+    }
+}
