@@ -1,5 +1,13 @@
 //! One `check` run, end to end: discover → parse → extract (in parallel,
 //! one file per task) → link across files → analyze → rules → report.
+//!
+//! Every extracted workload waits for the cross-file steps (autoscalers
+//! and TrainJob runtimes in other files, unique ids, shares of ops time)
+//! before it is assessed. A scan holds up to [`HELD_BYTES`] of them; past
+//! that, a file's workloads are reduced to what those steps need (a
+//! `Stub`) and the file is read again when their turn comes, so memory
+//! stays flat while a larger tree costs a second parse of its excess
+//! files. Either way the report is the same, byte for byte.
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -626,3 +626,37 @@ fn reports_cite_titles_not_keys() {
     }
     assert!(stdout.contains("(Cast AI 2026 State of Kubernetes Optimization Report, 2026-04)"));
 }
+
+#[test]
+fn the_held_workloads_budget_comes_from_the_environment() {
+    let scan = |held: &str| {
+        tcolint()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "fixtures/kubernetes",
+            ])
+            .env("TCOLINT_HELD_MIB", held)
+            .output()
+            .unwrap()
+    };
+    // Holding none reads every file again: the same report.
+    let (none, default) = (scan("0"), scan("32"));
+    assert_eq!(none.status.code(), Some(0));
+    assert!(none.stdout == default.stdout, "the reports differ");
+    assert!(none.stdout.len() > 10_000);
+    for bad in ["x", "-1", "1.5", "99999999999999999999"] {
+        let output = scan(bad);
+        assert_eq!(output.status.code(), Some(2), "TCOLINT_HELD_MIB={bad}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "TCOLINT_HELD_MIB={bad}: expected a whole number of MiB (0 holds none; the default is 32)"
+            )),
+            "{stderr}"
+        );
+    }
+}

@@ -100,9 +100,10 @@ fn service_of(id: &str) -> &str {
     id.rsplit_once('/').map_or(id, |(service, _)| service)
 }
 
-/// Each workload's share (by index of `workloads`), `None` where no
-/// overhead applies or `ops:` is off. Only the set of workloads decides a
-/// share, so it is known before any workload is assessed.
+/// Each workload's share (by index of `workloads`: each workload's role and
+/// final id, in file order), `None` where no overhead applies or `ops:` is
+/// off. Only the set of workloads decides a share, so it is known before
+/// any workload is assessed, or even held.
 pub fn attribute(workloads: &[(OpsRole, &str)], settings: &OpsSettings) -> Vec<Option<OpsShare>> {
     let mut shares = vec![None; workloads.len()];
     if settings.is_off() {
