@@ -345,7 +345,8 @@ const HELD_MIB_VARIABLE: &str = "TCOLINT_HELD_MIB";
 /// `TCOLINT_HELD_MIB` in bytes, when set; an error when it is not a whole
 /// number of MiB.
 fn held_bytes_from_env() -> Result<Option<usize>, String> {
-    let Some(value) = std::env::var_os(HELD_MIB_VARIABLE) else {
+    // Set but empty counts as unset, as for NO_COLOR.
+    let Some(value) = std::env::var_os(HELD_MIB_VARIABLE).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     let mib = value

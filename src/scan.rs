@@ -185,6 +185,20 @@ impl Stub {
     }
 }
 
+/// What is kept of a file's `workloads` when they are not held.
+fn stubs_of(workloads: Vec<Workload>) -> Vec<Stub> {
+    // A new list: collected in place, the stubs would keep the workloads'
+    // buffer, and dropping the workloads would free nothing.
+    let mut stubs = Vec::with_capacity(workloads.len());
+    stubs.extend(
+        workloads
+            .into_iter()
+            .enumerate()
+            .map(|(index, workload)| Stub::of(workload, index)),
+    );
+    stubs
+}
+
 /// A file whose workloads are read again when their turn comes.
 struct LaterFile {
     input: Input,
@@ -302,27 +316,22 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
         .map(|input| {
             let mut result = read_file(input, &read_options, &limits);
             // Every workload waits for the cross-file steps: past the
-            // budget, only what they need is kept (standard input cannot
-            // be read again).
+            // budget, only what they need is kept, where the file can be
+            // read again (a regular file: not standard input, a pipe such
+            // as /dev/stdin or <(…), which would read empty).
             let workloads = &mut result.extraction.workloads;
             let estimate = result.source.as_ref().map_or(0, |s| s.text.len())
                 + workloads.len() * std::mem::size_of::<Workload>();
-            let again = matches!(input, Input::File { .. });
-            if again
-                && !workloads.is_empty()
+            let regular_file = |input: &Input| match input {
+                Input::File { path, .. } => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+                Input::Stdin { .. } => false,
+            };
+            if !workloads.is_empty()
                 && held_bytes.fetch_add(estimate, Ordering::Relaxed) + estimate > options.held_bytes
+                && regular_file(input)
             {
                 held_bytes.fetch_sub(estimate, Ordering::Relaxed);
-                // A new list: collected in place, the stubs would keep the
-                // workloads' buffer.
-                let mut later = Vec::with_capacity(workloads.len());
-                later.extend(
-                    std::mem::take(workloads)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(index, workload)| Stub::of(workload, index)),
-                );
-                result.later = later;
+                result.later = stubs_of(std::mem::take(workloads));
             }
             if !options.keep_sources {
                 result.source = None;
@@ -474,6 +483,16 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
 }
 
 impl Scanned {
+    /// How many workloads are held and how many will be read again.
+    pub fn held_and_later(&self) -> (usize, usize) {
+        let later = self
+            .slots
+            .iter()
+            .filter(|slot| matches!(slot, Slot::Later(_)))
+            .count();
+        (self.slots.len() - later, later)
+    }
+
     /// Assesses every workload, runs the rules, and hands each workload's
     /// report to `each`, in order, as soon as its chunk is assessed (`each`
     /// returns false to stop being handed reports, as when the reader of a
@@ -693,7 +712,7 @@ impl<'a> ReadAgain<'a> {
         let source = SourceFile::new(file.input.display(), "");
         self.problems.push(Problem {
             message: format!(
-                "the file changed while tcolint read it: it no longer yields the {} workload(s) it did, so they are left out; run the check again",
+                "the file changed while tcolint read it: it no longer yields the {} workload(s) it did, so those not yet assessed are left out; run the check again",
                 file.workloads
             ),
             location: source.start(),
@@ -834,6 +853,30 @@ fn skip_reason(path: Option<&Path>, text: &str, explicit: bool) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stubs_do_not_keep_the_workloads_buffer() {
+        let source = SourceFile::new("a.yaml", "x\n".repeat(4));
+        let workloads: Vec<Workload> = (0..4)
+            .map(|i| {
+                Workload::new(
+                    format!("k8s:Deployment/ml/w{i}"),
+                    "Deployment",
+                    crate::model::Platform::Kubernetes,
+                    source.location(i * 2, 1),
+                    crate::model::Billing::PodShare,
+                )
+            })
+            .collect();
+        let stubs = stubs_of(workloads);
+        // In place, 4 workloads' bytes would hold many more stubs.
+        assert_eq!(stubs.capacity(), 4);
+        let ids: Vec<(&str, usize, usize)> = stubs
+            .iter()
+            .map(|s| (s.id.as_str(), s.offset, s.workload_index))
+            .collect();
+        assert_eq!(ids[3], ("k8s:Deployment/ml/w3", 6, 3));
+    }
 
     #[test]
     fn a_file_no_front_end_claims_names_every_document_kind() {

@@ -660,3 +660,36 @@ fn the_held_workloads_budget_comes_from_the_environment() {
         );
     }
 }
+
+#[test]
+fn a_pipe_named_as_a_path_is_held_not_read_again() {
+    // /dev/stdin reads empty a second time: its workloads stay held even
+    // when the budget holds nothing else.
+    let text =
+        std::fs::read_to_string("fixtures/kubernetes/deployment-tgi-gemma-2-27b-gke-l4.yaml")
+            .unwrap();
+    let output = tcolint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "/dev/stdin",
+        ])
+        .env("TCOLINT_HELD_MIB", "0")
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["workloads"], 1, "{report}");
+    assert_eq!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "E001")
+            .count(),
+        0
+    );
+}

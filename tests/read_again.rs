@@ -55,6 +55,25 @@ fn the_report_is_the_same_whichever_workloads_are_held() {
     assert!(all_held.contains("is shared by"));
     assert!(all_held.contains("pod template, node selectors and defaults from"));
     assert!(all_held.contains("h per cluster-month"));
+    // The budget decides which workloads are stubs: none, some, all.
+    let catalog = Catalog::embedded().unwrap();
+    let held_and_later = |held_bytes: usize| {
+        let mut options = Options::for_paths(roots.iter().map(|p| p.to_string()).collect());
+        options.held_bytes = held_bytes;
+        scan::read(&options, &catalog).unwrap().held_and_later()
+    };
+    let (held, later) = held_and_later(usize::MAX);
+    assert_eq!((held >= workloads, later), (true, 0));
+    let (none_held, all_later) = held_and_later(0);
+    // Only the workloads of Terraform folders, read as a whole, are held.
+    assert_eq!(none_held + all_later, held);
+    assert!(all_later > held / 2, "{none_held} held, {all_later} later");
+    let (some_held, some_later) = held_and_later(64 << 10);
+    assert!(
+        some_held > none_held && some_later > 0,
+        "{some_held} {some_later}"
+    );
+    assert_eq!(some_held + some_later, held);
     for held_bytes in [0, 64 << 10] {
         let report = report(&roots, &config, held_bytes);
         assert!(
@@ -75,14 +94,17 @@ fn a_file_that_changed_before_it_is_read_again_is_reported_and_left_out() {
     };
     std::fs::write(dir.join("a.yaml"), deployment("a")).unwrap();
     std::fs::write(dir.join("b.yaml"), deployment("b")).unwrap();
+    std::fs::write(dir.join("c.yaml"), deployment("c")).unwrap();
     let rules = rules::builtin().unwrap();
     let settings = Config::default().rule_settings(&rules, &[], &[]);
     let mut options = Options::for_paths(vec![dir.to_string_lossy().into_owned()]);
     options.held_bytes = 0;
     let catalog = Catalog::embedded().unwrap();
     let scanned = scan::read(&options, &catalog).unwrap();
-    // b.yaml now yields another workload than it did.
-    std::fs::write(dir.join("b.yaml"), deployment("c")).unwrap();
+    // b.yaml now yields another workload than it did, c.yaml two.
+    std::fs::write(dir.join("b.yaml"), deployment("x")).unwrap();
+    let two = format!("{}---\n{}", deployment("c"), deployment("d"));
+    std::fs::write(dir.join("c.yaml"), two).unwrap();
     let mut ids = Vec::new();
     let report = scanned.analyze(&Config::default(), &catalog, &settings, &mut |workload| {
         ids.push(workload.id.clone());
@@ -94,11 +116,17 @@ fn a_file_that_changed_before_it_is_read_again_is_reported_and_left_out() {
         .iter()
         .filter(|f| f.message.contains("changed while tcolint read it"))
         .collect();
-    assert_eq!(changed.len(), 1, "{:?}", report.findings);
-    assert_eq!(changed[0].rule, "E001");
-    assert!(changed[0].location.file.ends_with("b.yaml"));
-    assert!(changed[0]
-        .message
-        .contains("no longer yields the 1 workload(s) it did"));
+    assert_eq!(changed.len(), 2, "{:?}", report.findings);
+    for (finding, file) in changed.iter().zip(["b.yaml", "c.yaml"]) {
+        assert_eq!(finding.rule, "E001");
+        assert!(
+            finding.location.file.ends_with(file),
+            "{}",
+            finding.location.file
+        );
+        assert!(finding.message.contains(
+            "no longer yields the 1 workload(s) it did, so those not yet assessed are left out"
+        ));
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -361,3 +361,22 @@ fn train_job_runtime_patches_place_the_trainer_nodes() {
         .iter()
         .any(|n| n.contains("ClusterTrainingRuntime torch-distributed is not in the scan")));
 }
+
+#[test]
+fn two_train_jobs_of_one_id_in_one_file_are_each_completed_once() {
+    // The same TrainJob written twice (the later one with its own image):
+    // each is linked to the runtime once, where the first used to be linked
+    // twice and the second not at all.
+    let job = |image: &str| {
+        format!("apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata: {{name: t, namespace: ml}}\nspec:\n  runtimeRef: {{name: missing-runtime}}\n  trainer:\n    image: {image}\n")
+    };
+    let workloads = extract_all(&[&format!("{}---\n{}", job("a:1"), job("b:1"))]);
+    assert_eq!(workloads.len(), 2);
+    let linked = |w: &Workload| {
+        w.notes
+            .iter()
+            .filter(|n| n.contains("missing-runtime is not in the scan"))
+            .count()
+    };
+    assert_eq!(workloads.iter().map(linked).collect::<Vec<_>>(), [1, 1]);
+}
