@@ -58,8 +58,8 @@ pub fn write_streamed(
 
 /// The fields of [`Report`] in its order; `finish` runs between the
 /// workloads and the findings.
-fn write_fields<P, F>(
-    out: &mut dyn Write,
+fn write_fields<W: Write, P, F>(
+    out: W,
     tool: &Tool,
     workloads: &Streamed<P>,
     finish: &mut Option<F>,
