@@ -19,6 +19,26 @@ use tcolint::scan::{self, Options};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc's option setter, from the C library the mimalloc crate links.
+unsafe extern "C" {
+    fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc v3's `mi_option_t`
+/// (c_src/mimalloc/v3/include/mimalloc.h of libmimalloc-sys 0.1.49: the
+/// option after `mi_option_deprecated_eager_commit_delay`, 14).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Gives freed memory back to the system after 10 ms instead of mimalloc
+/// v3's 1 s (its v2 default, and its header's comment, is 10): a scan
+/// frees each file's parse tree and each chunk's workloads at once, and
+/// pages held for a second count in peak RSS (25,000 files: 80 -> 68 MiB,
+/// same CPU). `MIMALLOC_PURGE_DELAY` still wins.
+fn return_freed_memory_sooner() {
+    // SAFETY: sets one integer option of the allocator; any value is valid.
+    unsafe { mi_option_set_default(MI_OPTION_PURGE_DELAY, 10) };
+}
+
 /// Exit code when findings reach the failure threshold.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit code when tcolint could not do its job.
@@ -287,6 +307,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 fn main() -> ExitCode {
+    return_freed_memory_sooner();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(*args),
