@@ -11,6 +11,9 @@
 //! Baseline monthly cost = min replicas × replica hourly × 730 h; peak uses
 //! max replicas. Nothing is priced that the catalogue does not price.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
 
 use crate::analyze::price_settings::{NodePrice, PriceSettings};
@@ -643,7 +646,7 @@ fn by_instance_type(
             }
             match share_of(&node, demand) {
                 Ok(share) => fitting.push((node, share)),
-                Err(reason) => reasons.push(reason),
+                Err(misfit) => reasons.push(misfit.describe(&node, demand)),
             }
         }
     }
@@ -715,25 +718,7 @@ fn by_gpu_model(
     };
     pricing.cloud = Some(cloud);
     let model_names: Vec<&str> = models.iter().map(|m| m.model.as_str()).collect();
-    let has_wanted_gpu = |node_model: Option<&str>| {
-        node_model.is_some_and(|node_model| {
-            models
-                .iter()
-                .any(|wanted| catalog.gpu_matches(node_model, wanted))
-        })
-    };
-    let nodes: Vec<Node> = candidate_nodes(
-        catalog,
-        cloud,
-        workload.placement.region.as_deref(),
-        settings.strict_prices,
-        workload.placement.spot,
-        settings.pricing,
-        &has_wanted_gpu,
-    )
-    .into_iter()
-    .filter(|node| has_wanted_gpu(node.gpu_model.as_deref()))
-    .collect();
+    let nodes = gpu_model_nodes(workload, settings, catalog, cloud, &models);
     if nodes.is_empty() {
         pricing.unpriced_reason = Some(format!(
             "no {cloud_basis} instance in the catalogue has {}",
@@ -741,9 +726,9 @@ fn by_gpu_model(
         ));
         return None;
     }
-    let mut fitting: Vec<(Node, Share)> = nodes
-        .into_iter()
-        .filter_map(|node| share_of(&node, demand).ok().map(|share| (node, share)))
+    let mut fitting: Vec<(&Node, Share)> = nodes
+        .iter()
+        .filter_map(|node| share_of(node, demand).ok().map(|share| (node, share)))
         .collect();
     if fitting.is_empty() {
         pricing.unpriced_reason = Some(format!(
@@ -753,10 +738,10 @@ fn by_gpu_model(
         ));
         return None;
     }
-    let unpriced: Vec<Node> = fitting
+    let unpriced: Vec<&Node> = fitting
         .iter()
         .filter(|(n, _)| n.usd_per_hour.is_none())
-        .map(|(n, _)| n.clone())
+        .map(|(n, _)| *n)
         .collect();
     fitting.retain(|(node, _)| node.usd_per_hour.is_some());
     fitting.sort_by(|(a, _), (b, _)| {
@@ -765,7 +750,11 @@ fn by_gpu_model(
             .total_cmp(&b.usd_per_hour.unwrap_or_default())
             .then(a.name.cmp(&b.name))
     });
-    let Some((node, share)) = fitting.into_iter().next() else {
+    let Some((node, share)) = fitting
+        .into_iter()
+        .next()
+        .map(|(node, share)| (Node::clone(node), share))
+    else {
         let reasons: Vec<String> = unpriced
             .iter()
             .map(|n| {
@@ -1080,6 +1069,84 @@ fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Metho
 /// `wanted_gpu`: generated instance rows, plus machine + attached-GPU
 /// combinations (built only for the attachable GPUs wanted: each is every
 /// machine it attaches to times four counts).
+/// The nodes that carry one of `models`, as [`candidate_nodes`] builds
+/// them for `workload`'s cloud, region and capacity, with the run's
+/// prices: taken from `settings.candidates` when an earlier workload
+/// asked for the same, since building them (names, sources, attached-GPU
+/// combinations) is most of pricing a GPU workload.
+fn gpu_model_nodes(
+    workload: &Workload,
+    settings: &Settings<'_>,
+    catalog: &Catalog,
+    cloud: Cloud,
+    models: &[&GpuModel],
+) -> Arc<Vec<Node>> {
+    let build = || {
+        let has_wanted_gpu = |node_model: Option<&str>| {
+            node_model.is_some_and(|node_model| {
+                models
+                    .iter()
+                    .any(|wanted| catalog.gpu_matches(node_model, wanted))
+            })
+        };
+        let nodes: Vec<Node> = candidate_nodes(
+            catalog,
+            cloud,
+            workload.placement.region.as_deref(),
+            settings.strict_prices,
+            workload.placement.spot,
+            settings.pricing,
+            &has_wanted_gpu,
+        )
+        .into_iter()
+        .filter(|node| has_wanted_gpu(node.gpu_model.as_deref()))
+        .collect();
+        Arc::new(nodes)
+    };
+    let Some(cache) = settings.candidates else {
+        return build();
+    };
+    let key = CandidateKey {
+        cloud,
+        region: workload.placement.region.clone(),
+        spot: workload.placement.spot,
+        models: models.iter().map(|m| m.model.clone()).collect(),
+    };
+    if let Some(nodes) = cache.lock().get(&key) {
+        return Arc::clone(nodes);
+    }
+    // Built outside the lock; another thread may build the same list, and
+    // either copy is the same.
+    let nodes = build();
+    cache.lock().insert(key, Arc::clone(&nodes));
+    nodes
+}
+
+/// What decides [`gpu_model_nodes`]' list within one run (the run's
+/// prices and `--strict-prices` are fixed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CandidateKey {
+    cloud: Cloud,
+    region: Option<String>,
+    spot: bool,
+    models: Vec<String>,
+}
+
+/// GPU workloads' candidate nodes, kept for one run ([`Settings::candidates`]).
+#[derive(Debug, Default)]
+pub struct CandidateCache {
+    nodes: Mutex<HashMap<CandidateKey, Arc<Vec<Node>>>>,
+}
+
+impl CandidateCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CandidateKey, Arc<Vec<Node>>>> {
+        // A panic while holding the lock leaves only a complete map.
+        self.nodes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 fn candidate_nodes(
     catalog: &Catalog,
     cloud: Cloud,
@@ -1152,13 +1219,42 @@ fn candidate_nodes(
     nodes
 }
 
-fn share_of(node: &Node, demand: &Demand) -> Result<Share, String> {
+/// Why a pod does not fit a node: rendered only where it is shown, since
+/// a GPU workload is tried on every node with its GPU and most do not fit.
+enum Misfit {
+    NoAccelerators,
+    NoDemand,
+    TooSmall,
+}
+
+impl Misfit {
+    /// The reason as the report says it.
+    fn describe(&self, node: &Node, demand: &Demand) -> String {
+        match self {
+            Misfit::NoAccelerators => format!(
+                "{} has no accelerators but the pod asks for {}",
+                node.name,
+                trim(demand.gpus, 3)
+            ),
+            Misfit::NoDemand => format!(
+                "the pod requests no CPU, memory or accelerators, so its share of a {} is unknown",
+                node.name
+            ),
+            Misfit::TooSmall => format!(
+                "the pod ({}) does not fit on {} ({} accelerator(s), {} vCPU, {} GiB allocatable)",
+                demand.describe(),
+                node.name,
+                node.gpus,
+                trim(node.allocatable_vcpu, 3),
+                trim(node.allocatable_memory_gb, 3)
+            ),
+        }
+    }
+}
+
+fn share_of(node: &Node, demand: &Demand) -> Result<Share, Misfit> {
     if demand.gpus > 0.0 && node.gpus == 0 {
-        return Err(format!(
-            "{} has no accelerators but the pod asks for {}",
-            node.name,
-            trim(demand.gpus, 3)
-        ));
+        return Err(Misfit::NoAccelerators);
     }
     let gpu = (demand.gpus > 0.0).then(|| demand.gpus / f64::from(node.gpus));
     let cpu = demand.cpu / node.allocatable_vcpu;
@@ -1177,20 +1273,10 @@ fn share_of(node: &Node, demand: &Demand) -> Result<Share, String> {
         }
     });
     if value <= 0.0 {
-        return Err(format!(
-            "the pod requests no CPU, memory or accelerators, so its share of a {} is unknown",
-            node.name
-        ));
+        return Err(Misfit::NoDemand);
     }
     if value > 1.0 + 1e-9 {
-        return Err(format!(
-            "the pod ({}) does not fit on {} ({} accelerator(s), {} vCPU, {} GiB allocatable)",
-            demand.describe(),
-            node.name,
-            node.gpus,
-            trim(node.allocatable_vcpu, 3),
-            trim(node.allocatable_memory_gb, 3)
-        ));
+        return Err(Misfit::TooSmall);
     }
     Ok(Share {
         gpu,
