@@ -297,7 +297,7 @@ impl Config {
             pricing: &self.pricing,
             ops: self.ops,
             min_saving,
-            candidates: None,
+            cache: None,
         }
     }
 

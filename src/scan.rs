@@ -519,9 +519,9 @@ impl Scanned {
             sources,
             input_formats,
         } = self;
-        let candidates = crate::analyze::cost::CandidateCache::default();
+        let price_cache = crate::analyze::cost::PriceCache::default();
         let mut settings = config.analysis();
-        settings.candidates = Some(&candidates);
+        settings.cache = Some(&price_cache);
         // ARC001 as configured for this run is the one source of the saving a
         // recommended move must reach.
         if let Some(arc001) = rules

@@ -560,7 +560,7 @@ fn by_instance_type(
         for (value, location) in &hint.values {
             names.push(value.clone());
             let Some(instance) = catalog.instance(value) else {
-                let suggestion = catalog.nearest_instance(value).map(str::to_string);
+                let suggestion = suggest(settings, Suggestion::Instance, value, catalog);
                 reasons.push(match catalog.custom_type_problem(value) {
                     Some(problem) => problem,
                     None => format!(
@@ -687,7 +687,7 @@ fn by_gpu_model(
             match catalog.gpu_model_for_hint(value) {
                 Some(model) => models.push(model),
                 None => {
-                    let suggestion = catalog.nearest_gpu_alias(value).map(str::to_string);
+                    let suggestion = suggest(settings, Suggestion::GpuAlias, value, catalog);
                     pricing.issues.push(NameIssue {
                         what: "GPU model",
                         value: value.clone(),
@@ -1071,7 +1071,7 @@ fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Metho
 /// machine it attaches to times four counts).
 /// The nodes that carry one of `models`, as [`candidate_nodes`] builds
 /// them for `workload`'s cloud, region and capacity, with the run's
-/// prices: taken from `settings.candidates` when an earlier workload
+/// prices: taken from `settings.cache` when an earlier workload
 /// asked for the same, since building them (names, sources, attached-GPU
 /// combinations) is most of pricing a GPU workload.
 fn gpu_model_nodes(
@@ -1103,7 +1103,7 @@ fn gpu_model_nodes(
         .collect();
         Arc::new(nodes)
     };
-    let Some(cache) = settings.candidates else {
+    let Some(cache) = settings.cache else {
         return build();
     };
     let key = CandidateKey {
@@ -1112,14 +1112,51 @@ fn gpu_model_nodes(
         spot: workload.placement.spot,
         models: models.iter().map(|m| m.model.clone()).collect(),
     };
-    if let Some(nodes) = cache.lock().get(&key) {
+    if let Some(nodes) = lock(&cache.candidates).get(&key) {
         return Arc::clone(nodes);
     }
     // Built outside the lock; another thread may build the same list, and
     // either copy is the same.
     let nodes = build();
-    cache.lock().insert(key, Arc::clone(&nodes));
+    lock(&cache.candidates).insert(key, Arc::clone(&nodes));
     nodes
+}
+
+/// What a "did you mean" suggestion is looked up among.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Suggestion {
+    /// Instance types of the same family.
+    Instance,
+    /// GPU model aliases.
+    GpuAlias,
+}
+
+/// The catalogue name nearest an unknown `value`, remembered for the run:
+/// the edit distance to every candidate is computed once per name, not
+/// once per workload that repeats it.
+fn suggest(
+    settings: &Settings<'_>,
+    kind: Suggestion,
+    value: &str,
+    catalog: &Catalog,
+) -> Option<String> {
+    let look_up = || {
+        match kind {
+            Suggestion::Instance => catalog.nearest_instance(value),
+            Suggestion::GpuAlias => catalog.nearest_gpu_alias(value),
+        }
+        .map(str::to_string)
+    };
+    let Some(cache) = settings.cache else {
+        return look_up();
+    };
+    let key = (kind, value.to_string());
+    if let Some(found) = lock(&cache.suggestions).get(&key) {
+        return found.clone();
+    }
+    let found = look_up();
+    lock(&cache.suggestions).insert(key, found.clone());
+    found
 }
 
 /// What decides [`gpu_model_nodes`]' list within one run (the run's
@@ -1132,19 +1169,23 @@ struct CandidateKey {
     models: Vec<String>,
 }
 
-/// GPU workloads' candidate nodes, kept for one run ([`Settings::candidates`]).
+/// What pricing keeps for one run ([`Settings::cache`]): each entry is a
+/// pure function of its key, the catalogue and the run's settings, so a
+/// kept value is the one that would be computed again.
 #[derive(Debug, Default)]
-pub struct CandidateCache {
-    nodes: Mutex<HashMap<CandidateKey, Arc<Vec<Node>>>>,
+pub struct PriceCache {
+    /// GPU workloads' candidate nodes.
+    candidates: Mutex<HashMap<CandidateKey, Arc<Vec<Node>>>>,
+    /// "Did you mean" suggestions for unknown names.
+    suggestions: Mutex<HashMap<(Suggestion, String), Option<String>>>,
 }
 
-impl CandidateCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CandidateKey, Arc<Vec<Node>>>> {
-        // A panic while holding the lock leaves only a complete map.
-        self.nodes
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// The map behind `mutex`; a panic while it was held leaves only whole
+/// entries, so the map is still good.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn candidate_nodes(

@@ -40,9 +40,10 @@ pub struct Settings<'c> {
     /// The saving a recommended move must reach: ARC001's configured
     /// thresholds, so the recommendation and ARC001 never disagree.
     pub min_saving: recommend::MinSaving,
-    /// Candidate nodes built for earlier GPU workloads of this run, when
-    /// the run keeps them (a scan does; `None` builds them each time).
-    pub candidates: Option<&'c cost::CandidateCache>,
+    /// What pricing computed for earlier workloads of this run (GPU
+    /// candidate nodes, suggestions for unknown names), when the run keeps
+    /// it (a scan does; `None` computes each time).
+    pub cache: Option<&'c cost::PriceCache>,
 }
 
 impl Default for Settings<'_> {
@@ -55,7 +56,7 @@ impl Default for Settings<'_> {
             pricing: &price_settings::LIST_PRICES,
             ops: ops::OpsSettings::default(),
             min_saving: recommend::MinSaving::default(),
-            candidates: None,
+            cache: None,
         }
     }
 }
