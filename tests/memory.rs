@@ -10,7 +10,8 @@
 //! workloads; 60 MiB for both formats once held workloads shed their spare
 //! capacity and annotation formats dropped each report once assessed; 31 MiB
 //! once mimalloc stopped asking for transparent huge pages (mimalloc keeps
-//! per-thread heaps, so more cores can mean more). The bound
+//! per-thread heaps, so more cores can mean more); 28 MiB once it gave
+//! freed memory back after 10 ms. The bound
 //! leaves room for noise, cores and the catalogue's growth but catches a
 //! return to holding every report. Lower it as memory flattens.
 

@@ -7,8 +7,9 @@
 //! Peak RSS of `check --format json` on 1,000 and then 5,000 files of the
 //! benchmark tree (bench/k8s-tree.sh's), debug binary, 2026-12-01 (2 cores):
 //! holding none, the second peak is 9 MiB above the first (about 2.3 KiB a
-//! file: link keys, stubs, per-file results and findings); holding every
-//! workload, 12 MiB. At this size the workloads are a small part of the
+//! file: link keys, stubs, per-file results and findings; 6 MiB once
+//! mimalloc gave freed memory back after 10 ms); holding every workload,
+//! 12 MiB. At this size the workloads are a small part of the
 //! growth (the release benchmark shows the difference: 113 against 64 MiB
 //! at 25,000 files), so the bound guards against a return to holding what
 //! grows fastest, the workload reports (about 6 KiB each, 24 MiB here).
