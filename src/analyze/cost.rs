@@ -1065,10 +1065,6 @@ fn plain_estimate(workload: &Workload, hourly: f64, basis: String, method: Metho
     }
 }
 
-/// Every node of `cloud` priced for `region` whose accelerator model passes
-/// `wanted_gpu`: generated instance rows, plus machine + attached-GPU
-/// combinations (built only for the attachable GPUs wanted: each is every
-/// machine it attaches to times four counts).
 /// The nodes that carry one of `models`, as [`candidate_nodes`] builds
 /// them for `workload`'s cloud, region and capacity, with the run's
 /// prices: taken from `settings.cache` when an earlier workload
@@ -1106,9 +1102,15 @@ fn gpu_model_nodes(
     let Some(cache) = settings.cache else {
         return build();
     };
+    // Everything downstream reads the region normalised (zones of one
+    // region share a list).
     let key = CandidateKey {
         cloud,
-        region: workload.placement.region.clone(),
+        region: workload
+            .placement
+            .region
+            .as_deref()
+            .map(|region| crate::catalog::normalize_region(cloud, region)),
         spot: workload.placement.spot,
         models: models.iter().map(|m| m.model.clone()).collect(),
     };
@@ -1118,9 +1120,19 @@ fn gpu_model_nodes(
     // Built outside the lock; another thread may build the same list, and
     // either copy is the same.
     let nodes = build();
-    lock(&cache.candidates).insert(key, Arc::clone(&nodes));
+    let mut candidates = lock(&cache.candidates);
+    if candidates.len() < MAX_CANDIDATE_LISTS {
+        candidates.insert(key, Arc::clone(&nodes));
+    }
     nodes
 }
+
+/// Candidate lists a run keeps: a list can hold hundreds of nodes (an
+/// attachable GPU on every machine it fits, four counts each, about 100
+/// KB), and a scan asks for a few dozen distinct ones; a tree that asks
+/// for more (a region per workload) builds the rest each time instead of
+/// holding them all.
+const MAX_CANDIDATE_LISTS: usize = 64;
 
 /// What a "did you mean" suggestion is looked up among.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1188,6 +1200,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Every node of `cloud` priced for `region` whose accelerator model passes
+/// `wanted_gpu`: generated instance rows, plus machine + attached-GPU
+/// combinations (built only for the attachable GPUs wanted: each is every
+/// machine it attaches to times four counts).
 fn candidate_nodes(
     catalog: &Catalog,
     cloud: Cloud,
