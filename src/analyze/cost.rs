@@ -1567,6 +1567,38 @@ mod tests {
     }
 
     #[test]
+    fn kept_candidate_lists_price_as_built_ones_and_are_capped() {
+        let catalog = Catalog::embedded().unwrap();
+        let cache = PriceCache::default();
+        let cached = Settings {
+            cache: Some(&cache),
+            ..Settings::default()
+        };
+        let text = |pricing: &Pricing| format!("{:?}", pricing.estimate);
+        // Zones of one region share a list; past the cap, lists are built
+        // each time; every price is the one built afresh.
+        for region in ["us-central1-a", "us-central1-b"]
+            .into_iter()
+            .map(str::to_string)
+            .chain((0..MAX_CANDIDATE_LISTS + 8).map(|i| format!("zz-region{i}-a")))
+        {
+            let mut placement = gke("nvidia-tesla-t4");
+            placement.region = Some(region.clone());
+            let workload = workload(1.0, 2.0, 8.0, placement, 1, 1);
+            let profile = profile::resolve(&workload, &[], &catalog);
+            let fresh = price(&workload, &profile, &Settings::default(), &catalog);
+            let kept = price(&workload, &profile, &cached, &catalog);
+            assert!(fresh.estimate.is_some(), "{region}");
+            assert_eq!(text(&kept), text(&fresh), "{region}");
+        }
+        let lists = lock(&cache.candidates);
+        assert_eq!(lists.len(), MAX_CANDIDATE_LISTS);
+        assert!(lists
+            .keys()
+            .any(|key| key.region.as_deref() == Some("us-central1")));
+    }
+
+    #[test]
     fn instance_type_times_dominant_share() {
         // The example: 2 of the 4 A10Gs of a g5.12xlarge, 2 to 6 replicas.
         let pricing = priced(&workload(
