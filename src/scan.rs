@@ -69,13 +69,13 @@ pub struct Options {
 /// and assessing them (the environment variable `TCOLINT_HELD_MIB` sets it
 /// for the command line). A file's share is estimated as its size plus a
 /// `Workload` struct per workload, about 1.7 times what its workloads
-/// really hold in the benchmark tree: 40 MiB is about 13,000 of its files.
+/// really hold in the benchmark tree: 48 MiB is about 15,000 of its files.
 /// Every workload waits for the cross-file steps (autoscalers, unique
 /// ids, shares of ops time), so past this a file's workloads are dropped
 /// once what those steps need is taken from them, and the file is read
 /// again when their turn to be assessed comes. Memory then stays flat
 /// however large the tree, at the cost of parsing those files twice.
-pub const HELD_BYTES: usize = 40 << 20;
+pub const HELD_BYTES: usize = 48 << 20;
 
 impl Options {
     /// The command line's defaults (16 MiB files, stdin shown as

@@ -644,7 +644,7 @@ fn the_held_workloads_budget_comes_from_the_environment() {
             .unwrap()
     };
     // Holding none reads every file again: the same report.
-    let (none, default) = (scan("0"), scan("40"));
+    let (none, default) = (scan("0"), scan("48"));
     assert_eq!(none.status.code(), Some(0));
     assert!(none.stdout == default.stdout, "the reports differ");
     assert!(none.stdout.len() > 10_000);
@@ -654,7 +654,7 @@ fn the_held_workloads_budget_comes_from_the_environment() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
             stderr.contains(&format!(
-                "TCOLINT_HELD_MIB={bad}: expected a whole number of MiB (0 holds none; the default is 40)"
+                "TCOLINT_HELD_MIB={bad}: expected a whole number of MiB (0 holds none; the default is 48)"
             )),
             "{stderr}"
         );
