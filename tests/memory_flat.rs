@@ -79,8 +79,8 @@ fn memory_grows_little_with_the_tree_when_workloads_are_read_again() {
     let large = common::scratch("memory-flat-large");
     common::write_bench_tree(&small, SMALL);
     common::write_bench_tree(&large, LARGE);
-    // This test binary runs only this test: RUSAGE_CHILDREN reports the
-    // larger peak of the two checks, smaller tree first.
+    // No other test of this binary starts a process: RUSAGE_CHILDREN
+    // reports the larger peak of the two checks, smaller tree first.
     let small_workloads = check_holding_none(&small);
     let small_mib = children_peak_rss_kib() / 1024;
     let large_workloads = check_holding_none(&large);
@@ -92,4 +92,20 @@ fn memory_grows_little_with_the_tree_when_workloads_are_read_again() {
         "peak RSS grew by {} MiB from {SMALL} to {LARGE} files (bound {GROWTH_BOUND_MIB})",
         large_mib - small_mib
     );
+}
+
+#[test]
+fn mimalloc_is_the_version_whose_option_number_was_checked() {
+    // src/main.rs sets mimalloc's purge delay by its number in v3's
+    // `mi_option_t` (15), read from libmimalloc-sys 0.1.49's mimalloc.h.
+    // Another version may number its options differently: check the number
+    // against its header, then this version.
+    let lock =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).unwrap();
+    let version = lock
+        .split("[[package]]")
+        .find(|package| package.contains("name = \"libmimalloc-sys\""))
+        .and_then(|package| package.lines().find(|line| line.starts_with("version = ")))
+        .map(str::trim);
+    assert_eq!(version, Some("version = \"0.1.49\""));
 }
