@@ -26,7 +26,8 @@ unsafe extern "C" {
 
 /// `mi_option_purge_delay` in mimalloc v3's `mi_option_t`
 /// (c_src/mimalloc/v3/include/mimalloc.h of libmimalloc-sys 0.1.49: the
-/// option after `mi_option_deprecated_eager_commit_delay`, 14).
+/// option after `mi_option_deprecated_eager_commit_delay`, 14). A test in
+/// tests/memory_flat.rs fails on another version, to have this checked.
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 /// Gives freed memory back to the system after 10 ms instead of mimalloc
