@@ -187,6 +187,15 @@ impl Stub {
     }
 }
 
+/// What a linked workload gains before it is assessed, whether held or
+/// read again: purpose and framework from its shape and names, and its
+/// instance type's figures.
+fn complete(workload: &mut Workload, catalog: &Catalog) {
+    crate::extract::shared::purpose::infer(workload);
+    crate::extract::shared::framework::infer(workload);
+    crate::analyze::shape::complete(workload, catalog);
+}
+
 /// What is kept of a file's `workloads` when they are not held.
 fn stubs_of(workloads: Vec<Workload>) -> Vec<Stub> {
     // A new list: collected in place, the stubs would keep the workloads'
@@ -400,9 +409,7 @@ pub fn read(options: &Options, catalog: &Catalog) -> Result<Scanned, DiscoverErr
                 .sum::<usize>(),
     );
     let held = |mut workload: Workload| {
-        crate::extract::shared::purpose::infer(&mut workload);
-        crate::extract::shared::framework::infer(&mut workload);
-        crate::analyze::shape::complete(&mut workload, catalog);
+        complete(&mut workload, catalog);
         workload.shrink_to_fit();
         Slot::Held(Box::new(workload))
     };
@@ -701,9 +708,7 @@ impl<'a> ReadAgain<'a> {
         for patch in stub.patches {
             patch(&mut workload);
         }
-        crate::extract::shared::purpose::infer(&mut workload);
-        crate::extract::shared::framework::infer(&mut workload);
-        crate::analyze::shape::complete(&mut workload, catalog);
+        complete(&mut workload, catalog);
         if let Some(rename) = stub.rename {
             rename.apply(&mut workload);
         }

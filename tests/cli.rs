@@ -627,18 +627,18 @@ fn reports_cite_titles_not_keys() {
     assert!(stdout.contains("(Cast AI 2026 State of Kubernetes Optimization Report, 2026-04)"));
 }
 
+/// `tcolint check --format json --fail-on never PATH`, to run with an
+/// environment or standard input.
+fn json_check(path: &str) -> assert_cmd::Command {
+    let mut command = tcolint();
+    command.args(["check", "--format", "json", "--fail-on", "never", path]);
+    command
+}
+
 #[test]
 fn the_held_workloads_budget_comes_from_the_environment() {
     let scan = |held: &str| {
-        tcolint()
-            .args([
-                "check",
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-                "fixtures/kubernetes",
-            ])
+        json_check("fixtures/kubernetes")
             .env("TCOLINT_HELD_MIB", held)
             .output()
             .unwrap()
@@ -668,15 +668,7 @@ fn a_pipe_named_as_a_path_is_held_not_read_again() {
     let text =
         std::fs::read_to_string("fixtures/kubernetes/deployment-tgi-gemma-2-27b-gke-l4.yaml")
             .unwrap();
-    let output = tcolint()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "/dev/stdin",
-        ])
+    let output = json_check("/dev/stdin")
         .env("TCOLINT_HELD_MIB", "0")
         .write_stdin(text)
         .output()

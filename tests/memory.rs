@@ -25,17 +25,6 @@ use std::process::{Command, Output, Stdio};
 const FILES: usize = 2_000;
 const PEAK_RSS_BOUND_MIB: i64 = 96;
 
-/// Peak RSS in KiB of the largest child this process has waited for.
-fn children_peak_rss_kib() -> i64 {
-    // SAFETY: getrusage writes one plain-data struct we own.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    assert_eq!(
-        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
-        0
-    );
-    usage.ru_maxrss
-}
-
 /// Runs `check --format FORMAT` on `tree`, which must succeed.
 fn check(tree: &Path, format: &str) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_tcolint"))
@@ -50,7 +39,7 @@ fn check(tree: &Path, format: &str) -> Output {
 
 /// The largest peak RSS of the checks run so far, asserted under the bound.
 fn assert_peak_under_bound(what: &str) {
-    let peak_mib = children_peak_rss_kib() / 1024;
+    let peak_mib = common::children_peak_rss_kib() / 1024;
     eprintln!("{what}: peak RSS {peak_mib} MiB for {FILES} files");
     assert!(
         peak_mib <= PEAK_RSS_BOUND_MIB,

@@ -26,17 +26,6 @@ const SMALL: usize = 1_000;
 const LARGE: usize = 5_000;
 const GROWTH_BOUND_MIB: i64 = 16;
 
-/// Peak RSS in KiB of the largest child this process has waited for.
-fn children_peak_rss_kib() -> i64 {
-    // SAFETY: getrusage writes one plain-data struct we own.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    assert_eq!(
-        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
-        0
-    );
-    usage.ru_maxrss
-}
-
 /// Runs `check --format json` on `tree` holding no workloads; returns the
 /// number of workloads reported.
 fn check_holding_none(tree: &Path) -> u64 {
@@ -82,9 +71,9 @@ fn memory_grows_little_with_the_tree_when_workloads_are_read_again() {
     // No other test of this binary starts a process: RUSAGE_CHILDREN
     // reports the larger peak of the two checks, smaller tree first.
     let small_workloads = check_holding_none(&small);
-    let small_mib = children_peak_rss_kib() / 1024;
+    let small_mib = common::children_peak_rss_kib() / 1024;
     let large_workloads = check_holding_none(&large);
-    let large_mib = children_peak_rss_kib() / 1024;
+    let large_mib = common::children_peak_rss_kib() / 1024;
     assert!(large_workloads >= 4 * small_workloads);
     eprintln!("peak RSS {small_mib} MiB at {SMALL} files, {large_mib} MiB at {LARGE} files");
     assert!(

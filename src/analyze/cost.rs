@@ -1114,17 +1114,7 @@ fn gpu_model_nodes(
         spot: workload.placement.spot,
         models: models.iter().map(|m| m.model.clone()).collect(),
     };
-    if let Some(nodes) = lock(&cache.candidates).get(&key) {
-        return Arc::clone(nodes);
-    }
-    // Built outside the lock; another thread may build the same list, and
-    // either copy is the same.
-    let nodes = build();
-    let mut candidates = lock(&cache.candidates);
-    if candidates.len() < MAX_CANDIDATE_LISTS {
-        candidates.insert(key, Arc::clone(&nodes));
-    }
-    nodes
+    kept_or_built(&cache.candidates, key, MAX_CANDIDATE_LISTS, build)
 }
 
 /// Candidate lists a run keeps: a list can hold hundreds of nodes (an
@@ -1162,13 +1152,13 @@ fn suggest(
     let Some(cache) = settings.cache else {
         return look_up();
     };
-    let key = (kind, value.to_string());
-    if let Some(found) = lock(&cache.suggestions).get(&key) {
-        return found.clone();
-    }
-    let found = look_up();
-    lock(&cache.suggestions).insert(key, found.clone());
-    found
+    // One per distinct unknown name of the scan: few, and small.
+    kept_or_built(
+        &cache.suggestions,
+        (kind, value.to_string()),
+        usize::MAX,
+        look_up,
+    )
 }
 
 /// What decides [`gpu_model_nodes`]' list within one run (the run's
@@ -1198,6 +1188,26 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The value `map` keeps for `key`, or the one `build` makes, kept while
+/// the map holds fewer than `cap` entries. Built outside the lock: two
+/// threads may build the same value, and either copy is the same.
+fn kept_or_built<K: Eq + std::hash::Hash, V: Clone>(
+    map: &Mutex<HashMap<K, V>>,
+    key: K,
+    cap: usize,
+    build: impl FnOnce() -> V,
+) -> V {
+    if let Some(value) = lock(map).get(&key) {
+        return value.clone();
+    }
+    let value = build();
+    let mut kept = lock(map);
+    if kept.len() < cap {
+        kept.insert(key, value.clone());
+    }
+    value
 }
 
 /// Every node of `cloud` priced for `region` whose accelerator model passes

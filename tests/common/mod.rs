@@ -117,3 +117,15 @@ pub fn write_bench_tree(root: &Path, files: usize) {
         std::fs::write(dir.join(format!("manifest-{i}.yaml")), text).unwrap();
     }
 }
+
+/// Peak RSS in KiB of the largest child this process has waited for.
+#[cfg(target_os = "linux")]
+pub fn children_peak_rss_kib() -> i64 {
+    // SAFETY: getrusage writes one plain-data struct we own.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    usage.ru_maxrss
+}
